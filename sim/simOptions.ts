@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+const probability = z.number().min(0).max(1);
+const range = z.tuple([z.number().min(0), z.number().min(0)]);
+
+/**
+ * Everything about the simulated gateway that a test or demo may change, at start or at runtime
+ * (configure() or POST /__sim/config). Defaults make a pleasant demo: most messages are delivered,
+ * many read, some answered, and nothing breaks unless asked to.
+ */
+export const simOptionsSchema = z.object({
+  /** When set, /v1 calls without this key in `apiKeyHeader` get 401. */
+  apiKey: z.string().nullable(),
+  apiKeyHeader: z.string().min(1),
+  /** Where status and inbound-message events are POSTed; null sends none. */
+  webhookUrl: z.url().nullable(),
+  webhookSecret: z.string().nullable(),
+  /** How the secret travels: `?token=` on the URL (gateways often only take a URL) or a header. */
+  webhookSecretIn: z.enum(['query', 'header']),
+  /** Retry failed webhooks with backoff for about `webhookRetryMaxMs`. */
+  webhookRetry: z.boolean(),
+  webhookRetryMaxMs: z.number().int().min(0),
+  /** Accepted sends per device per wall-clock second. */
+  ratePerSecond: z.number().int().min(1),
+  /** getMessageStatus calls per device per wall-clock second (its own budget). */
+  statusRatePerSecond: z.number().int().min(1),
+  latencyMs: z.number().min(0),
+  latencyJitterMs: z.number().min(0),
+  deliverProbability: probability,
+  /** Of the undelivered, the fraction that end in an ERROR status (the rest stay SERVER_ACK). */
+  errorProbability: probability,
+  readProbability: probability,
+  replyProbability: probability,
+  replyWithoutReadProbability: probability,
+  stopProbability: probability,
+  deliverDelayMs: range,
+  readDelayMs: range,
+  replyDelayMs: range,
+  duplicateWebhookProbability: probability,
+  /** Give each webhook a random extra delay up to `reorderMaxMs`, so READ may beat DELIVERY. */
+  reorderWebhooks: z.boolean(),
+  reorderMaxMs: z.number().min(0),
+  /** The DELIVERY webhook is sent, and answered, before the send call itself is answered. */
+  earlyAckProbability: probability,
+  dropWebhookProbability: probability,
+  invalidNumbers: z.array(z.string()),
+  invalidPrefixes: z.array(z.string()),
+  /** Numbers ending with this are "not on WhatsApp"; null turns the rule off. */
+  notOnWhatsAppSuffix: z.string().nullable(),
+  error5xxProbability: probability,
+  /** The message is accepted, but the answer is held for `hangMs`: the ambiguous case. */
+  timeoutProbability: probability,
+  hangMs: z.number().min(0),
+  slowProbability: probability,
+  slowMs: z.number().min(0),
+  seed: z.number().int(),
+});
+
+export type SimOptions = z.infer<typeof simOptionsSchema>;
+
+/** Runtime changes, validated, as POST /__sim/config takes them. */
+export const simConfigPatchSchema = simOptionsSchema.partial().strict();
+
+export function defaultSimOptions(): SimOptions {
+  return {
+    apiKey: null,
+    apiKeyHeader: 'x-api-key',
+    webhookUrl: null,
+    webhookSecret: null,
+    webhookSecretIn: 'query',
+    webhookRetry: true,
+    webhookRetryMaxMs: 60_000,
+    ratePerSecond: 50,
+    statusRatePerSecond: 50,
+    latencyMs: 30,
+    latencyJitterMs: 20,
+    deliverProbability: 0.95,
+    errorProbability: 0.5,
+    readProbability: 0.7,
+    replyProbability: 0.2,
+    replyWithoutReadProbability: 0.05,
+    stopProbability: 0.05,
+    deliverDelayMs: [200, 1500],
+    readDelayMs: [500, 5000],
+    replyDelayMs: [1000, 8000],
+    duplicateWebhookProbability: 0,
+    reorderWebhooks: false,
+    reorderMaxMs: 2000,
+    earlyAckProbability: 0,
+    dropWebhookProbability: 0,
+    invalidNumbers: [],
+    invalidPrefixes: [],
+    notOnWhatsAppSuffix: '0000',
+    error5xxProbability: 0,
+    timeoutProbability: 0,
+    hangMs: 120_000,
+    slowProbability: 0,
+    slowMs: 3000,
+    seed: Date.now() % 2 ** 31,
+  };
+}

@@ -1,0 +1,457 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { silentLogger } from '../src/log.ts';
+import { handleControl } from './controlRoutes.ts';
+import { DeviceWindows } from './deviceWindows.ts';
+import { readJson, sendJson } from './httpJson.ts';
+import { drawMessageFate, type MessageFate } from './messageFate.ts';
+import { mulberry32 } from './mulberry32.ts';
+import { defaultSimOptions, simOptionsSchema, type SimOptions } from './simOptions.ts';
+import { WebhookSender } from './webhookSender.ts';
+
+export type { SimOptions };
+
+export type SimStartOptions = { [K in keyof SimOptions]?: SimOptions[K] | undefined } & {
+  port?: number;
+  host?: string;
+  logger?: Logger;
+};
+
+export interface SimMessage {
+  messageId: string;
+  device: string;
+  to: string;
+  acceptedAt: number;
+  status: string;
+  delivered: boolean;
+  read: boolean;
+  replied: boolean;
+  replyText: string | null;
+  statusCalls: number;
+}
+
+export interface SimStats {
+  accepted: number;
+  rejected429: number;
+  errors5xx: number;
+  timeouts: number;
+  invalid: number;
+  authFailures: number;
+  webhooksSent: number;
+  webhooksFailed: number;
+  webhookAttempts: number;
+  webhooksDropped: number;
+  webhookDuplicates: number;
+  /** Most accepted in one wall-clock second, per device. */
+  peakPerDevicePerSecond: Record<string, number>;
+  /** Most accepted in any 1000 ms span, per device: the stricter pacing check. */
+  peakPerDevicePerSlidingSecond: Record<string, number>;
+  statusCalls: number;
+  statusRejected429: number;
+}
+
+type Counter = Exclude<keyof SimStats, `webhooks${string}` | `webhook${string}` | `peak${string}`>;
+
+const sendBody = z.object({
+  device: z.union([z.string().min(1), z.number()]).transform(String),
+  to: z.string().min(1),
+  message: z.string(),
+});
+const statusBody = z.object({
+  device: z.union([z.string().min(1), z.number()]).transform(String),
+  messageId: z.string().min(1),
+});
+
+/**
+ * A WSAPME gateway in a box: a real HTTP server that accepts sends under a per-device rate limit,
+ * plays out delivery, reading and replies with webhooks, and misbehaves on demand. It counts every
+ * message it accepted per phone number, which is how tests prove "sent exactly once".
+ */
+export class WsapmeSimulator {
+  readonly #server: Server;
+  readonly #log: Logger;
+  readonly #webhooks: WebhookSender;
+  readonly #messages = new Map<string, SimMessage>();
+  readonly #tally = new Map<string, number>();
+  readonly #sendWindows = new DeviceWindows();
+  readonly #statusWindows = new DeviceWindows();
+  // Lifecycle timers die on reset(); request timers (latency, held answers) only on close().
+  readonly #lifecycleTimers = new Set<NodeJS.Timeout>();
+  readonly #requestTimers = new Set<NodeJS.Timeout>();
+  #options: SimOptions;
+  #rng: () => number;
+  #counters = emptyCounters();
+  #webhookCounters = { dropped: 0, duplicates: 0 };
+  #url = '';
+
+  private constructor(options: SimOptions, log: Logger) {
+    this.#options = options;
+    this.#log = log;
+    this.#rng = mulberry32(options.seed);
+    this.#webhooks = new WebhookSender(log);
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  static async start(opts: SimStartOptions = {}): Promise<WsapmeSimulator> {
+    const { port = 0, host = '127.0.0.1', logger = silentLogger, ...rest } = opts;
+    const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    const sim = new WsapmeSimulator(simOptionsSchema.parse({ ...defaultSimOptions(), ...given }), logger);
+    await new Promise<void>((resolve, reject) => {
+      sim.#server.once('error', reject);
+      sim.#server.listen(port, host, () => resolve());
+    });
+    const addr = sim.#server.address() as AddressInfo;
+    sim.#url = `http://${addr.address}:${addr.port}`;
+    return sim;
+  }
+
+  /** Base URL, e.g. http://127.0.0.1:4010 (no trailing slash). */
+  get url(): string {
+    return this.#url;
+  }
+
+  get options(): SimOptions {
+    return structuredClone(this.#options);
+  }
+
+  /** Changes options at runtime; throws a ZodError when the result is invalid. */
+  configure(patch: Partial<SimOptions>): void {
+    const next = simOptionsSchema.parse({ ...this.#options, ...patch });
+    if (next.seed !== this.#options.seed) this.#rng = mulberry32(next.seed);
+    this.#options = next;
+  }
+
+  tally(): Record<string, number> {
+    return Object.fromEntries(this.#tally);
+  }
+
+  messages(): SimMessage[] {
+    return [...this.#messages.values()].map((m) => ({ ...m }));
+  }
+
+  stats(): SimStats {
+    const w = this.#webhooks.counts();
+    return {
+      ...this.#counters,
+      webhooksSent: w.sent,
+      webhooksFailed: w.failed,
+      webhookAttempts: w.attempts,
+      webhooksDropped: this.#webhookCounters.dropped,
+      webhookDuplicates: this.#webhookCounters.duplicates,
+      peakPerDevicePerSecond: this.#sendWindows.peaks(),
+      peakPerDevicePerSlidingSecond: this.#sendWindows.slidingPeaks(),
+    };
+  }
+
+  /** Forgets all messages, counts and pending events, and restarts the PRNG from the seed. */
+  reset(): void {
+    for (const t of this.#lifecycleTimers) clearTimeout(t);
+    this.#lifecycleTimers.clear();
+    this.#webhooks.reset();
+    this.#messages.clear();
+    this.#tally.clear();
+    this.#sendWindows.reset();
+    this.#statusWindows.reset();
+    this.#counters = emptyCounters();
+    this.#webhookCounters = { dropped: 0, duplicates: 0 };
+    this.#rng = mulberry32(this.#options.seed);
+  }
+
+  async close(): Promise<void> {
+    this.reset();
+    for (const t of this.#requestTimers) clearTimeout(t);
+    this.#requestTimers.clear();
+    await this.#webhooks.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://sim').pathname;
+    try {
+      if (path.startsWith('/__sim/')) {
+        await handleControl(this, req, res, path);
+        return;
+      }
+      const isSend = path === '/v1/sendMessage2';
+      if (req.method !== 'POST' || (!isSend && path !== '/v1/getMessageStatus')) {
+        sendJson(res, 404, { error: 'not found' });
+        return;
+      }
+      const { apiKey, apiKeyHeader } = this.#options;
+      if (apiKey !== null && req.headers[apiKeyHeader.toLowerCase()] !== apiKey) {
+        this.#count('authFailures');
+        sendJson(res, 401, { error: 'invalid api key' });
+        return;
+      }
+      const body = await readJson(req);
+      await (isSend ? this.#send(body, res) : this.#status(body, res));
+    } catch (err) {
+      this.#log.error({ err }, 'simulator request failed');
+      sendJson(res, 500, { error: 'simulator error' });
+    }
+  }
+
+  async #send(body: unknown, res: ServerResponse): Promise<void> {
+    const parsed = sendBody.safeParse(body);
+    if (!parsed.success) {
+      sendJson(res, 400, { error: 'device, to and message are required' });
+      return;
+    }
+    const { device, to } = parsed.data;
+    await this.#latency();
+    const o = this.#options;
+    const now = Date.now();
+    if (this.#rateLimited(this.#sendWindows, device, o.ratePerSecond, now, res, 'rejected429')) return;
+    if (this.#rng() < o.error5xxProbability) {
+      this.#count('errors5xx');
+      sendJson(res, 500, { error: 'internal server error' });
+      return;
+    }
+    const invalid = this.#invalidReason(to);
+    if (invalid !== null) {
+      this.#count('invalid');
+      sendJson(res, 400, { error: invalid });
+      return;
+    }
+    const msg = this.#accept(device, to, now);
+    const fate = drawMessageFate(this.#rng, o);
+    const hang = this.#rng() < o.timeoutProbability;
+    const slow = this.#rng() < o.slowProbability;
+    this.#play(msg, fate);
+    // The gateway acks to our webhook and only then answers the send call.
+    if (fate.earlyAck) await this.#markDelivered(msg, true);
+    const answer = {
+      messageId: msg.messageId,
+      data: { device, to, status: 'PENDING', timestamp: Math.floor(now / 1000) },
+    };
+    if (hang) {
+      this.#count('timeouts');
+      this.#requestTimer(o.hangMs, () => sendJson(res, 200, answer));
+      return;
+    }
+    if (slow) await this.#sleep(o.slowMs);
+    sendJson(res, 200, answer);
+  }
+
+  async #status(body: unknown, res: ServerResponse): Promise<void> {
+    const parsed = statusBody.safeParse(body);
+    if (!parsed.success) {
+      sendJson(res, 400, { error: 'device and messageId are required' });
+      return;
+    }
+    const { device, messageId } = parsed.data;
+    await this.#latency();
+    const o = this.#options;
+    const now = Date.now();
+    if (this.#rateLimited(this.#statusWindows, device, o.statusRatePerSecond, now, res, 'statusRejected429')) {
+      return;
+    }
+    this.#statusWindows.record(device, now);
+    this.#count('statusCalls');
+    const msg = this.#messages.get(messageId);
+    if (msg === undefined || msg.device !== device) {
+      sendJson(res, 404, { error: 'message not found' });
+      return;
+    }
+    msg.statusCalls++;
+    sendJson(res, 200, {
+      messageId,
+      status: msg.status,
+      messageC2STimestamp: Math.floor(msg.acceptedAt / 1000),
+      device,
+      to: msg.to,
+    });
+  }
+
+  #rateLimited(
+    windows: DeviceWindows,
+    device: string,
+    limit: number,
+    now: number,
+    res: ServerResponse,
+    counter: Counter,
+  ): boolean {
+    const wait = windows.waitMs(device, limit, now);
+    if (wait <= 0) return false;
+    this.#count(counter);
+    sendJson(
+      res,
+      429,
+      { error: 'rate limited', retry_after_ms: wait },
+      { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) },
+    );
+    return true;
+  }
+
+  #invalidReason(to: string): string | null {
+    const o = this.#options;
+    if (!/^\+?\d{6,15}$/.test(to.replace(/[\s-]/g, ''))) return 'invalid number';
+    if (o.invalidNumbers.includes(to) || o.invalidPrefixes.some((p) => to.startsWith(p))) {
+      return 'invalid number';
+    }
+    if (o.notOnWhatsAppSuffix && to.endsWith(o.notOnWhatsAppSuffix)) return 'number not on WhatsApp';
+    return null;
+  }
+
+  #accept(device: string, to: string, now: number): SimMessage {
+    let messageId = this.#newId();
+    while (this.#messages.has(messageId)) messageId = this.#newId();
+    const msg: SimMessage = {
+      messageId,
+      device,
+      to,
+      acceptedAt: now,
+      status: 'PENDING',
+      delivered: false,
+      read: false,
+      replied: false,
+      replyText: null,
+      statusCalls: 0,
+    };
+    this.#messages.set(messageId, msg);
+    this.#tally.set(to, (this.#tally.get(to) ?? 0) + 1);
+    this.#sendWindows.record(device, now);
+    this.#count('accepted');
+    return msg;
+  }
+
+  #newId(): string {
+    let hex = '';
+    for (let i = 0; i < 4; i++) hex += Math.floor(this.#rng() * 0x10000).toString(16).padStart(4, '0');
+    return `3EB0${hex.toUpperCase()}`;
+  }
+
+  /** Schedules what the fate says will happen to a message after it was accepted. */
+  #play(msg: SimMessage, fate: MessageFate): void {
+    if (!fate.delivered) {
+      this.#lifecycleTimer(fate.deliverAt, () => {
+        msg.status = fate.errorStatus ? 'ERROR' : 'SERVER_ACK';
+        if (fate.errorStatus) void this.#emitStatus(msg, false);
+      });
+      return;
+    }
+    if (!fate.earlyAck) this.#lifecycleTimer(fate.deliverAt, () => void this.#markDelivered(msg, false));
+    if (fate.readAt !== null) {
+      this.#lifecycleTimer(fate.readAt, () => {
+        msg.read = true;
+        msg.status = 'READ_ACK';
+        void this.#emitStatus(msg, false);
+      });
+    }
+    const { replyAt, replyText } = fate;
+    if (replyAt !== null && replyText !== null) {
+      this.#lifecycleTimer(replyAt, () => {
+        msg.replied = true;
+        msg.replyText = replyText;
+        void this.#emit(
+          { event: 'message', from: msg.to, message: replyText, device: msg.device, timestamp: nowSeconds() },
+          false,
+        );
+      });
+    }
+  }
+
+  async #markDelivered(msg: SimMessage, immediate: boolean): Promise<void> {
+    msg.delivered = true;
+    if (msg.status === 'PENDING' || msg.status === 'SERVER_ACK') msg.status = 'DELIVERY_ACK';
+    await this.#emitStatus(msg, immediate);
+  }
+
+  #emitStatus(msg: SimMessage, immediate: boolean): Promise<void> {
+    return this.#emit(
+      {
+        messageId: msg.messageId,
+        status: msg.status,
+        messageC2STimestamp: Math.floor(msg.acceptedAt / 1000),
+        device: msg.device,
+        timestamp: nowSeconds(),
+      },
+      immediate,
+    );
+  }
+
+  /**
+   * Sends one event the way the configured gateway misbehaves. `immediate` (early acks) skips the
+   * drop and reorder faults and resolves after the first attempt, so the send answer can wait for it.
+   */
+  async #emit(payload: Record<string, unknown>, immediate: boolean): Promise<void> {
+    const o = this.#options;
+    if (o.webhookUrl === null) return;
+    const target = {
+      url: o.webhookUrl,
+      secret: o.webhookSecret,
+      secretIn: o.webhookSecretIn,
+      retry: o.webhookRetry,
+      retryMaxMs: o.webhookRetryMaxMs,
+    };
+    if (!immediate && this.#rng() < o.dropWebhookProbability) {
+      this.#webhookCounters.dropped++;
+      return;
+    }
+    const extra = !immediate && o.reorderWebhooks ? Math.round(this.#rng() * o.reorderMaxMs) : 0;
+    if (this.#rng() < o.duplicateWebhookProbability) {
+      this.#webhookCounters.duplicates++;
+      const again = extra + 50 + Math.round(this.#rng() * 500);
+      this.#lifecycleTimer(again, () => void this.#webhooks.send(target, payload));
+    }
+    if (extra > 0) {
+      this.#lifecycleTimer(extra, () => void this.#webhooks.send(target, payload));
+      return;
+    }
+    await this.#webhooks.send(target, payload);
+  }
+
+  async #latency(): Promise<void> {
+    const ms = this.#options.latencyMs + this.#rng() * this.#options.latencyJitterMs;
+    if (ms > 0) await this.#sleep(ms);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.#requestTimer(ms, resolve));
+  }
+
+  #lifecycleTimer(ms: number, fn: () => void): void {
+    this.#timer(this.#lifecycleTimers, ms, fn);
+  }
+
+  #requestTimer(ms: number, fn: () => void): void {
+    this.#timer(this.#requestTimers, ms, fn);
+  }
+
+  #timer(set: Set<NodeJS.Timeout>, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      set.delete(t);
+      try {
+        fn();
+      } catch (err) {
+        this.#log.error({ err }, 'simulator timer failed');
+      }
+    }, ms);
+    t.unref();
+    set.add(t);
+  }
+
+  #count(counter: Counter): void {
+    this.#counters[counter]++;
+  }
+}
+
+function emptyCounters(): Record<Counter, number> {
+  return {
+    accepted: 0,
+    rejected429: 0,
+    errors5xx: 0,
+    timeouts: 0,
+    invalid: 0,
+    authFailures: 0,
+    statusCalls: 0,
+    statusRejected429: 0,
+  };
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,129 @@
+import { Agent, request } from 'undici';
+import type { Logger } from 'pino';
+
+export interface WebhookTarget {
+  url: string;
+  secret: string | null;
+  secretIn: 'query' | 'header';
+  retry: boolean;
+  retryMaxMs: number;
+}
+
+export interface WebhookCounts {
+  /** Events the receiver answered with 2xx. */
+  sent: number;
+  /** Events given up on (no retry, or retries exhausted). */
+  failed: number;
+  attempts: number;
+}
+
+/**
+ * POSTs events to our webhook the way a gateway would: one attempt, then (if enabled) retries with
+ * doubling backoff until about `retryMaxMs` has passed. Every timer and request is cancellable so
+ * the simulator can close without leaving anything running.
+ */
+export class WebhookSender {
+  readonly #agent = new Agent({ connect: { timeout: 5000 }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #inflight = new Set<AbortController>();
+  readonly #log: Logger;
+  #counts: WebhookCounts = { sent: 0, failed: 0, attempts: 0 };
+  #closed = false;
+  // Bumped by reset(): retries belonging to an older generation stop instead of rescheduling.
+  #generation = 0;
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  counts(): WebhookCounts {
+    return { ...this.#counts };
+  }
+
+  /** Resolves after the first attempt with whether it succeeded; retries continue in the background. */
+  async send(target: WebhookTarget, payload: unknown): Promise<boolean> {
+    const startedAt = Date.now();
+    const generation = this.#generation;
+    const ok = await this.#attempt(target, payload);
+    if (generation !== this.#generation) return ok;
+    if (ok) {
+      this.#counts.sent++;
+    } else if (target.retry) {
+      this.#scheduleRetry(target, payload, startedAt, 1, generation);
+    } else {
+      this.#counts.failed++;
+    }
+    return ok;
+  }
+
+  /** Cancels pending retries and in-flight requests, keeping the sender usable. */
+  reset(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const c of this.#inflight) c.abort();
+    this.#inflight.clear();
+    this.#counts = { sent: 0, failed: 0, attempts: 0 };
+    this.#generation++;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.reset();
+    await this.#agent.destroy();
+  }
+
+  #scheduleRetry(
+    target: WebhookTarget,
+    payload: unknown,
+    startedAt: number,
+    attempt: number,
+    generation: number,
+  ): void {
+    if (generation !== this.#generation) return;
+    const delay = Math.min(250 * 2 ** (attempt - 1), 15_000);
+    if (this.#closed || Date.now() + delay - startedAt > target.retryMaxMs) {
+      this.#counts.failed++;
+      this.#log.warn({ attempt }, 'webhook given up');
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      void this.#attempt(target, payload).then((ok) => {
+        if (generation !== this.#generation) return;
+        if (ok) this.#counts.sent++;
+        else this.#scheduleRetry(target, payload, startedAt, attempt + 1, generation);
+      });
+    }, delay);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  async #attempt(target: WebhookTarget, payload: unknown): Promise<boolean> {
+    if (this.#closed) return false;
+    this.#counts.attempts++;
+    const url = new URL(target.url);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (target.secret !== null) {
+      if (target.secretIn === 'query') url.searchParams.set('token', target.secret);
+      else headers['x-webhook-secret'] = target.secret;
+    }
+    const controller = new AbortController();
+    this.#inflight.add(controller);
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(payload),
+        dispatcher: this.#agent,
+        signal: controller.signal,
+      });
+      await res.body.dump();
+      return res.statusCode >= 200 && res.statusCode < 300;
+    } catch (err) {
+      this.#log.debug({ err: (err as Error).message }, 'webhook attempt failed');
+      return false;
+    } finally {
+      this.#inflight.delete(controller);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { formatNumber } from '../lib/format.ts';
+import type { CreateBlastResult } from '../lib/types.ts';
+
+interface Props {
+  result: CreateBlastResult;
+  /** maps the API's 1-based position to the line the person sees (textarea line or CSV line) */
+  sourceLine: (position: number) => number | undefined;
+  sourceName: string;
+  stale: boolean;
+}
+
+const SHOWN_INVALID = 50;
+
+export function CheckResult({ result, sourceLine, sourceName, stale }: Props) {
+  const invalid = result.invalid ?? [];
+  return (
+    <section className={`check-result${stale ? ' stale' : ''}`} aria-labelledby="check-title" aria-live="polite" data-testid="check-result">
+      <h3 id="check-title" className="check-title">
+        Number check{stale && <span className="muted"> — out of date, check again</span>}
+      </h3>
+      <dl className="counts">
+        <div className="count count-valid">
+          <dt>Valid</dt>
+          <dd data-testid="count-valid">{formatNumber(result.total_recipients)}</dd>
+        </div>
+        <div className={`count count-invalid${invalid.length ? ' nonzero' : ''}`}>
+          <dt>Invalid</dt>
+          <dd data-testid="count-invalid">{formatNumber(invalid.length)}</dd>
+        </div>
+        <div className={`count count-dup${result.duplicates ? ' nonzero' : ''}`}>
+          <dt>Duplicates</dt>
+          <dd data-testid="count-duplicates">{formatNumber(result.duplicates)}</dd>
+        </div>
+        <div className={`count count-opt${result.opted_out ? ' nonzero' : ''}`}>
+          <dt>Opted out</dt>
+          <dd data-testid="count-opted-out">{formatNumber(result.opted_out)}</dd>
+        </div>
+      </dl>
+      {(result.duplicates > 0 || result.opted_out > 0) && (
+        <p className="hint">
+          {result.duplicates > 0 && 'Duplicates are sent once. '}
+          {result.opted_out > 0 && 'Opted-out numbers asked not to be contacted and will be skipped.'}
+        </p>
+      )}
+      {invalid.length > 0 && (
+        <details className="invalid-list" open={invalid.length <= 10}>
+          <summary>
+            {formatNumber(invalid.length)} invalid {invalid.length === 1 ? 'entry' : 'entries'} will be left out
+          </summary>
+          <ul data-testid="invalid-lines">
+            {invalid.slice(0, SHOWN_INVALID).map((inv, i) => (
+              <li key={i}>
+                <span className="muted">
+                  {sourceName} {sourceLine(inv.line) ?? inv.line}:
+                </span>{' '}
+                <code>{inv.input || '(empty)'}</code> — {inv.reason}
+              </li>
+            ))}
+          </ul>
+          {invalid.length > SHOWN_INVALID && <p className="muted">…and {formatNumber(invalid.length - SHOWN_INVALID)} more.</p>}
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+import { href, type Route } from '../lib/router.ts';
+
+interface Props {
+  page: Route['page'];
+  showNav: boolean;
+  canSignOut: boolean;
+  onSignOut: () => void;
+  version?: string | undefined;
+}
+
+export function Header({ page, showNav, canSignOut, onSignOut, version }: Props) {
+  return (
+    <header className="header">
+      <div className="header-inner">
+        <a className="brand" href={href.list} title={version ? `wablast ${version}` : 'wablast'}>
+          <span className="brand-mark" aria-hidden="true" />
+          wablast
+        </a>
+        {showNav && (
+          <nav aria-label="Main" className="nav">
+            <a href={href.list} aria-current={page === 'list' || page === 'detail' ? 'page' : undefined}>
+              Blasts
+            </a>
+            <a href={href.new} className="nav-cta" aria-current={page === 'new' ? 'page' : undefined}>
+              New blast
+            </a>
+            {canSignOut && (
+              <button type="button" className="btn-link" onClick={onSignOut}>
+                Sign out
+              </button>
+            )}
+          </nav>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,139 @@
+import type {
+  Blast,
+  BlastList,
+  CreateBlastRequest,
+  CreateBlastResult,
+  Meta,
+  Recipient,
+  RecipientList,
+  Report,
+} from './types.ts';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** An error answered by the API (or a network failure, with status 0), in words a person can read. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: FieldIssue[];
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.fields = Array.isArray(details)
+      ? details.filter(
+          (d): d is FieldIssue =>
+            typeof d === 'object' && d !== null && typeof (d as FieldIssue).field === 'string',
+        )
+      : [];
+  }
+
+  /** Messages of the details whose field is `field` or starts with `field.` / `field[`. */
+  forField(field: string): string[] {
+    return this.fields
+      .filter((f) => f.field === field || f.field.startsWith(`${field}.`) || f.field.startsWith(`${field}[`))
+      .map((f) => f.message);
+  }
+}
+
+const FRIENDLY: Record<string, string> = {
+  unauthorized: 'You are signed out. Please sign in again.',
+  not_found: 'That no longer exists. It may have been deleted.',
+  invalid_state: 'That action is not possible in the current state.',
+  payload_too_large: 'That is too much data for one request. Try a smaller file.',
+  too_many_recipients: 'Too many recipients for one blast.',
+  rate_limited: 'Too many requests right now. Wait a moment and try again.',
+  internal: 'Something went wrong on the server. Try again in a moment.',
+  database_unavailable: 'The database is not reachable right now. Try again in a moment.',
+  timeout: 'The server took too long to answer. Try again.',
+};
+
+/** Listeners told when any call answers 401, so the app can show the sign-in screen. */
+const unauthorizedListeners = new Set<() => void>();
+export function onUnauthorized(fn: () => void): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the wablast server. Check that it is running and try again.');
+  }
+  if (res.ok) {
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  let code = `http_${res.status}`;
+  let message = '';
+  let details: unknown;
+  try {
+    const json = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    code = json.error?.code ?? code;
+    message = json.error?.message ?? '';
+    details = json.error?.details;
+  } catch {
+    // not JSON: keep the generic message
+  }
+  if (res.status === 401 && path !== '/api/session') unauthorizedListeners.forEach((fn) => fn());
+  const friendly = FRIENDLY[code];
+  if (!message || (friendly && ['unauthorized', 'internal', 'database_unavailable'].includes(code))) {
+    message = friendly ?? `The server answered with an error (${res.status}).`;
+  }
+  throw new ApiError(res.status, code, message, details);
+}
+
+function qs(params: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  meta: () => request<Meta>('GET', '/api/meta'),
+  signIn: (token: string) => request<unknown>('POST', '/api/session', { token }),
+  signOut: () => request<unknown>('DELETE', '/api/session'),
+
+  listBlasts: (limit: number, offset: number) => request<BlastList>('GET', `/api/blasts${qs({ limit, offset })}`),
+  getBlast: (id: number) => request<Blast>('GET', `/api/blasts/${id}`),
+  getReport: (id: number) => request<Report>('GET', `/api/blasts/${id}/report`),
+  createBlast: (body: CreateBlastRequest) => request<CreateBlastResult>('POST', '/api/blasts', body),
+  uploadBlast: (form: FormData) => request<CreateBlastResult>('POST', '/api/blasts/upload', form),
+
+  send: (id: number) =>
+    request<{ success: boolean; sent: number; failed: number; queued: number; state: string }>('POST', `/api/blasts/${id}/send`),
+  pause: (id: number) => request<{ success: boolean; state: string }>('POST', `/api/blasts/${id}/pause`),
+  resume: (id: number) => request<{ success: boolean; state: string }>('POST', `/api/blasts/${id}/resume`),
+  cancel: (id: number) => request<{ success: boolean; state: string }>('POST', `/api/blasts/${id}/cancel`),
+  resendUncertain: (id: number) =>
+    request<{ success: boolean; requeued: number }>('POST', `/api/blasts/${id}/resend`, { statuses: ['UNCERTAIN'] }),
+
+  listRecipients: (id: number, filter: { status?: string; phone?: string; limit: number; offset: number }) =>
+    request<RecipientList>('GET', `/api/blasts/${id}/recipients${qs(filter)}`),
+  recipientsCsvUrl: (id: number, filter: { status?: string; phone?: string }) =>
+    `/api/blasts/${id}/recipients${qs({ ...filter, format: 'csv' })}`,
+  closeRecipient: (id: number) => request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/close`),
+};
+
+/** Turns anything thrown into a sentence for the user. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}

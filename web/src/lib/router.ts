@@ -1,0 +1,34 @@
+import { useEffect, useState } from 'react';
+
+// A tiny hash router: #/ (blasts), #/new, #/blasts/:id.
+
+export type Route = { page: 'list' } | { page: 'new' } | { page: 'detail'; id: number } | { page: 'notfound' };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  if (path === '/' || path === '/blasts') return { page: 'list' };
+  if (path === '/new') return { page: 'new' };
+  const m = /^\/blasts\/(\d+)$/.exec(path);
+  if (m) return { page: 'detail', id: Number(m[1]) };
+  return { page: 'notfound' };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+export function navigate(path: string): void {
+  window.location.hash = path;
+}
+
+export const href = {
+  list: '#/',
+  new: '#/new',
+  blast: (id: number) => `#/blasts/${id}`,
+};

@@ -1,0 +1,46 @@
+// Message templates: `{{name}}`, `{{name|fallback}}`, any CSV column. Same rules as the server:
+// a variable with no value (missing or empty) takes its fallback, or becomes empty.
+
+export interface TemplatePart {
+  text: string;
+  /** 'text' literal, 'value' a variable's value, 'fallback' its fallback, 'missing' no value at all */
+  kind: 'text' | 'value' | 'fallback' | 'missing';
+  variable?: string;
+}
+
+const VARIABLE = /\{\{\s*([^{}|]+?)\s*(?:\|([^{}]*))?\}\}/g;
+
+export function renderTemplate(template: string, variables: Record<string, string>): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const m of template.matchAll(VARIABLE)) {
+    const index = m.index ?? 0;
+    if (index > last) parts.push({ text: template.slice(last, index), kind: 'text' });
+    const name = (m[1] ?? '').trim();
+    const fallback = m[2];
+    const value = lookup(variables, name);
+    if (value !== undefined && value !== '') parts.push({ text: value, kind: 'value', variable: name });
+    else if (fallback !== undefined) parts.push({ text: fallback.trim(), kind: 'fallback', variable: name });
+    else parts.push({ text: '', kind: 'missing', variable: name });
+    last = index + m[0].length;
+  }
+  if (last < template.length) parts.push({ text: template.slice(last), kind: 'text' });
+  return parts;
+}
+
+/** Variable names used by a template, in order of first use. */
+export function templateVariables(template: string): string[] {
+  const names: string[] = [];
+  for (const m of template.matchAll(VARIABLE)) {
+    const name = (m[1] ?? '').trim();
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+function lookup(variables: Record<string, string>, name: string): string | undefined {
+  if (name in variables) return variables[name];
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(variables)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}

@@ -1,0 +1,118 @@
+// Shapes of the wablast HTTP API, as the dashboard sees them.
+
+export type BlastState = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
+
+export interface Report {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  received: number;
+  read: number;
+  replied: number;
+  closed: number;
+  failed: number;
+  uncertain: number;
+  skipped: number;
+  rates: { received: number; read: number; replied: number; closed: number };
+}
+
+export interface Blast {
+  id: number;
+  tag: string | null;
+  message: string;
+  follow_up_stage: string | null;
+  device: string;
+  state: BlastState;
+  scheduled_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  created_at: string;
+  report: Report;
+}
+
+export interface BlastList {
+  blasts: Blast[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Meta {
+  simulator: boolean;
+  auth_required: boolean;
+  default_device: string;
+  version: string;
+}
+
+export type RecipientInput = string | ({ phone: string } & Record<string, string>);
+
+export interface CreateBlastRequest {
+  blast_tag?: string;
+  message: string;
+  recipients: RecipientInput[];
+  follow_up_stage?: string;
+  scheduled_at?: string;
+  device?: string;
+  dry_run?: boolean;
+}
+
+export interface InvalidRecipient {
+  input: string;
+  line: number;
+  reason: string;
+}
+
+export interface CreateBlastResult {
+  success: boolean;
+  blast_id: number | null;
+  total_recipients: number;
+  invalid: InvalidRecipient[];
+  duplicates: number;
+  opted_out: number;
+  preview?: Array<{ phone: string; variables: Record<string, string> }>;
+}
+
+export const RECIPIENT_STATUSES = [
+  'QUEUED',
+  'SENDING',
+  'PENDING',
+  'DELIVERY_ACK',
+  'READ_ACK',
+  'REPLIED',
+  'CLOSED',
+  'FAILED',
+  'UNCERTAIN',
+  'SKIPPED',
+] as const;
+
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+export interface Recipient {
+  id: number;
+  phone_number: string;
+  status: RecipientStatus | string;
+  message_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  variables: Record<string, string>;
+  sent_at: string | null;
+  delivered_at: string | null;
+  read_at: string | null;
+  replied_at: string | null;
+  closed_at: string | null;
+  failed_at: string | null;
+}
+
+export interface RecipientList {
+  recipients: Recipient[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface BlastEvent {
+  blast_id: number;
+  state: BlastState;
+  report: Report;
+}

@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, errorText } from '../lib/api.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
+
+export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!token.trim()) {
+      setError('Enter the access token.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.signIn(token.trim());
+      onSignedIn();
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? 'That token is not right. Check it with whoever runs this wablast server (it is the API_TOKEN setting).'
+          : errorText(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card center-card signin" onSubmit={(e) => void submit(e)} noValidate>
+      <h1>Sign in</h1>
+      <p className="muted">This wablast server is protected. Enter its access token once; this browser remembers it.</p>
+      <div className="field">
+        <label htmlFor="token">Access token</label>
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="current-password"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'token-error' : undefined}
+          autoFocus
+        />
+        <ErrorText id="token-error" messages={error} />
+      </div>
+      <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

@@ -6,8 +6,10 @@ import { silentLogger } from '../src/log.ts';
 import { handleControl } from './controlRoutes.ts';
 import { DeviceWindows } from './deviceWindows.ts';
 import { readJson, sendJson } from './httpJson.ts';
-import { drawMessageFate, type MessageFate } from './messageFate.ts';
+import { drawMessageFate } from './messageFate.ts';
+import { MessageLifecycle } from './messageLifecycle.ts';
 import { mulberry32 } from './mulberry32.ts';
+import type { SimMessage } from './simMessage.ts';
 import { defaultSimOptions, simOptionsSchema, type SimOptions } from './simOptions.ts';
 import { WebhookSender } from './webhookSender.ts';
 
@@ -19,18 +21,7 @@ export type SimStartOptions = { [K in keyof SimOptions]?: SimOptions[K] | undefi
   logger?: Logger;
 };
 
-export interface SimMessage {
-  messageId: string;
-  device: string;
-  to: string;
-  acceptedAt: number;
-  status: string;
-  delivered: boolean;
-  read: boolean;
-  replied: boolean;
-  replyText: string | null;
-  statusCalls: number;
-}
+export type { SimMessage };
 
 export interface SimStats {
   accepted: number;
@@ -73,6 +64,7 @@ export class WsapmeSimulator {
   readonly #server: Server;
   readonly #log: Logger;
   readonly #webhooks: WebhookSender;
+  readonly #lifecycle: MessageLifecycle;
   readonly #messages = new Map<string, SimMessage>();
   readonly #tally = new Map<string, number>();
   readonly #sendWindows = new DeviceWindows();
@@ -83,7 +75,6 @@ export class WsapmeSimulator {
   #options: SimOptions;
   #rng: () => number;
   #counters = emptyCounters();
-  #webhookCounters = { dropped: 0, duplicates: 0 };
   #url = '';
 
   private constructor(options: SimOptions, log: Logger) {
@@ -91,6 +82,12 @@ export class WsapmeSimulator {
     this.#log = log;
     this.#rng = mulberry32(options.seed);
     this.#webhooks = new WebhookSender(log);
+    this.#lifecycle = new MessageLifecycle({
+      options: () => this.#options,
+      rng: () => this.#rng(),
+      webhooks: this.#webhooks,
+      later: (ms, fn) => this.#timer(this.#lifecycleTimers, ms, fn),
+    });
     this.#server = createServer((req, res) => void this.#handle(req, res));
   }
 
@@ -138,8 +135,8 @@ export class WsapmeSimulator {
       webhooksSent: w.sent,
       webhooksFailed: w.failed,
       webhookAttempts: w.attempts,
-      webhooksDropped: this.#webhookCounters.dropped,
-      webhookDuplicates: this.#webhookCounters.duplicates,
+      webhooksDropped: this.#lifecycle.dropped,
+      webhookDuplicates: this.#lifecycle.duplicates,
       peakPerDevicePerSecond: this.#sendWindows.peaks(),
       peakPerDevicePerSlidingSecond: this.#sendWindows.slidingPeaks(),
     };
@@ -155,7 +152,7 @@ export class WsapmeSimulator {
     this.#sendWindows.reset();
     this.#statusWindows.reset();
     this.#counters = emptyCounters();
-    this.#webhookCounters = { dropped: 0, duplicates: 0 };
+    this.#lifecycle.reset();
     this.#rng = mulberry32(this.#options.seed);
   }
 
@@ -220,9 +217,9 @@ export class WsapmeSimulator {
     const fate = drawMessageFate(this.#rng, o);
     const hang = this.#rng() < o.timeoutProbability;
     const slow = this.#rng() < o.slowProbability;
-    this.#play(msg, fate);
+    this.#lifecycle.play(msg, fate);
     // The gateway acks to our webhook and only then answers the send call.
-    if (fate.earlyAck) await this.#markDelivered(msg, true);
+    if (fate.earlyAck) await this.#lifecycle.markDelivered(msg, true);
     const answer = {
       messageId: msg.messageId,
       data: { device, to, status: 'PENDING', timestamp: Math.floor(now / 1000) },
@@ -324,86 +321,6 @@ export class WsapmeSimulator {
     return `3EB0${hex.toUpperCase()}`;
   }
 
-  /** Schedules what the fate says will happen to a message after it was accepted. */
-  #play(msg: SimMessage, fate: MessageFate): void {
-    if (!fate.delivered) {
-      this.#lifecycleTimer(fate.deliverAt, () => {
-        msg.status = fate.errorStatus ? 'ERROR' : 'SERVER_ACK';
-        if (fate.errorStatus) void this.#emitStatus(msg, false);
-      });
-      return;
-    }
-    if (!fate.earlyAck) this.#lifecycleTimer(fate.deliverAt, () => void this.#markDelivered(msg, false));
-    if (fate.readAt !== null) {
-      this.#lifecycleTimer(fate.readAt, () => {
-        msg.read = true;
-        msg.status = 'READ_ACK';
-        void this.#emitStatus(msg, false);
-      });
-    }
-    const { replyAt, replyText } = fate;
-    if (replyAt !== null && replyText !== null) {
-      this.#lifecycleTimer(replyAt, () => {
-        msg.replied = true;
-        msg.replyText = replyText;
-        void this.#emit(
-          { event: 'message', from: msg.to, message: replyText, device: msg.device, timestamp: nowSeconds() },
-          false,
-        );
-      });
-    }
-  }
-
-  async #markDelivered(msg: SimMessage, immediate: boolean): Promise<void> {
-    msg.delivered = true;
-    if (msg.status === 'PENDING' || msg.status === 'SERVER_ACK') msg.status = 'DELIVERY_ACK';
-    await this.#emitStatus(msg, immediate);
-  }
-
-  #emitStatus(msg: SimMessage, immediate: boolean): Promise<void> {
-    return this.#emit(
-      {
-        messageId: msg.messageId,
-        status: msg.status,
-        messageC2STimestamp: Math.floor(msg.acceptedAt / 1000),
-        device: msg.device,
-        timestamp: nowSeconds(),
-      },
-      immediate,
-    );
-  }
-
-  /**
-   * Sends one event the way the configured gateway misbehaves. `immediate` (early acks) skips the
-   * drop and reorder faults and resolves after the first attempt, so the send answer can wait for it.
-   */
-  async #emit(payload: Record<string, unknown>, immediate: boolean): Promise<void> {
-    const o = this.#options;
-    if (o.webhookUrl === null) return;
-    const target = {
-      url: o.webhookUrl,
-      secret: o.webhookSecret,
-      secretIn: o.webhookSecretIn,
-      retry: o.webhookRetry,
-      retryMaxMs: o.webhookRetryMaxMs,
-    };
-    if (!immediate && this.#rng() < o.dropWebhookProbability) {
-      this.#webhookCounters.dropped++;
-      return;
-    }
-    const extra = !immediate && o.reorderWebhooks ? Math.round(this.#rng() * o.reorderMaxMs) : 0;
-    if (this.#rng() < o.duplicateWebhookProbability) {
-      this.#webhookCounters.duplicates++;
-      const again = extra + 50 + Math.round(this.#rng() * 500);
-      this.#lifecycleTimer(again, () => void this.#webhooks.send(target, payload));
-    }
-    if (extra > 0) {
-      this.#lifecycleTimer(extra, () => void this.#webhooks.send(target, payload));
-      return;
-    }
-    await this.#webhooks.send(target, payload);
-  }
-
   async #latency(): Promise<void> {
     const ms = this.#options.latencyMs + this.#rng() * this.#options.latencyJitterMs;
     if (ms > 0) await this.#sleep(ms);
@@ -411,10 +328,6 @@ export class WsapmeSimulator {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.#requestTimer(ms, resolve));
-  }
-
-  #lifecycleTimer(ms: number, fn: () => void): void {
-    this.#timer(this.#lifecycleTimers, ms, fn);
   }
 
   #requestTimer(ms: number, fn: () => void): void {
@@ -452,6 +365,3 @@ function emptyCounters(): Record<Counter, number> {
   };
 }
 
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}

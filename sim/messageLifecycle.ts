@@ -1,0 +1,110 @@
+import type { MessageFate } from './messageFate.ts';
+import type { SimMessage } from './simMessage.ts';
+import type { SimOptions } from './simOptions.ts';
+import type { WebhookSender } from './webhookSender.ts';
+
+export interface LifecycleDeps {
+  /** Read on every use: configure() and reset() replace the options and the PRNG. */
+  options: () => SimOptions;
+  rng: () => number;
+  webhooks: WebhookSender;
+  /** An unref'd timer that reset() and close() cancel. */
+  later: (ms: number, fn: () => void) => void;
+}
+
+/**
+ * Plays out a message's fate after acceptance and tells our webhook about each step, with the
+ * misbehaviour a WhatsApp-Web gateway shows: dropped, duplicated and reordered events.
+ */
+export class MessageLifecycle {
+  readonly #deps: LifecycleDeps;
+  dropped = 0;
+  duplicates = 0;
+
+  constructor(deps: LifecycleDeps) {
+    this.#deps = deps;
+  }
+
+  play(msg: SimMessage, fate: MessageFate): void {
+    const { later } = this.#deps;
+    if (!fate.delivered) {
+      later(fate.deliverAt, () => {
+        msg.status = fate.errorStatus ? 'ERROR' : 'SERVER_ACK';
+        if (fate.errorStatus) void this.#emitStatus(msg, false);
+      });
+      return;
+    }
+    if (!fate.earlyAck) later(fate.deliverAt, () => void this.markDelivered(msg, false));
+    if (fate.readAt !== null) {
+      later(fate.readAt, () => {
+        msg.read = true;
+        msg.status = 'READ_ACK';
+        void this.#emitStatus(msg, false);
+      });
+    }
+    const { replyAt, replyText } = fate;
+    if (replyAt !== null && replyText !== null) {
+      later(replyAt, () => {
+        msg.replied = true;
+        msg.replyText = replyText;
+        const inbound = { event: 'message', from: msg.to, message: replyText, device: msg.device };
+        void this.#emit({ ...inbound, timestamp: nowSeconds() }, false);
+      });
+    }
+  }
+
+  /** `immediate` is the early ack: resolves once our webhook answered the first attempt. */
+  async markDelivered(msg: SimMessage, immediate: boolean): Promise<void> {
+    msg.delivered = true;
+    if (msg.status === 'PENDING' || msg.status === 'SERVER_ACK') msg.status = 'DELIVERY_ACK';
+    await this.#emitStatus(msg, immediate);
+  }
+
+  reset(): void {
+    this.dropped = 0;
+    this.duplicates = 0;
+  }
+
+  #emitStatus(msg: SimMessage, immediate: boolean): Promise<void> {
+    const payload = {
+      messageId: msg.messageId,
+      status: msg.status,
+      messageC2STimestamp: Math.floor(msg.acceptedAt / 1000),
+      device: msg.device,
+      timestamp: nowSeconds(),
+    };
+    return this.#emit(payload, immediate);
+  }
+
+  // Early acks skip the drop and reorder faults: their point is to arrive before the answer.
+  async #emit(payload: Record<string, unknown>, immediate: boolean): Promise<void> {
+    const { options, rng, webhooks, later } = this.#deps;
+    const o = options();
+    if (o.webhookUrl === null) return;
+    const target = {
+      url: o.webhookUrl,
+      secret: o.webhookSecret,
+      secretIn: o.webhookSecretIn,
+      retry: o.webhookRetry,
+      retryMaxMs: o.webhookRetryMaxMs,
+    };
+    if (!immediate && rng() < o.dropWebhookProbability) {
+      this.dropped++;
+      return;
+    }
+    const extra = !immediate && o.reorderWebhooks ? Math.round(rng() * o.reorderMaxMs) : 0;
+    if (rng() < o.duplicateWebhookProbability) {
+      this.duplicates++;
+      later(extra + 50 + Math.round(rng() * 500), () => void webhooks.send(target, payload));
+    }
+    if (extra > 0) {
+      later(extra, () => void webhooks.send(target, payload));
+      return;
+    }
+    await webhooks.send(target, payload);
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

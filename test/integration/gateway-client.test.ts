@@ -1,0 +1,120 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WsapmeClient, type WsapmeClientOptions } from '../../src/gateway/wsapmeClient.ts';
+import { WsapmeSimulator, type SimStartOptions } from '../../sim/simulator.ts';
+
+let sim: WsapmeSimulator | undefined;
+let client: WsapmeClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  await sim?.close();
+  client = undefined;
+  sim = undefined;
+});
+
+async function setup(simOpts: SimStartOptions = {}, clientOpts: Partial<WsapmeClientOptions> = {}) {
+  sim = await WsapmeSimulator.start({ seed: 7, latencyMs: 0, latencyJitterMs: 0, ...simOpts });
+  client = new WsapmeClient({ baseUrl: sim.url, apiKeyHeader: 'x-api-key', timeoutMs: 2000, ...clientOpts });
+  return { sim, client };
+}
+
+const msg = (to = '+60123456789') => ({ device: '5850', to, message: 'Hello {{name}}' });
+
+/** A port with nobody listening on it. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('WsapmeClient against the simulator', () => {
+  it('sends a message and gets the message id and the whole body', async () => {
+    const { client, sim } = await setup();
+    const out = await client.sendMessage(msg());
+    expect(out.kind).toBe('accepted');
+    if (out.kind !== 'accepted') return;
+    expect(out.messageId).toMatch(/^3EB0/);
+    expect(out.data).toMatchObject({ messageId: out.messageId, data: { device: '5850', status: 'PENDING' } });
+    expect(sim.tally()).toEqual({ '+60123456789': 1 });
+  });
+
+  it('reads message status and reports unknown ids as not_found', async () => {
+    const { client } = await setup({ deliverProbability: 1, deliverDelayMs: [0, 0] });
+    const sent = await client.sendMessage(msg());
+    if (sent.kind !== 'accepted') throw new Error(`not accepted: ${sent.kind}`);
+    await new Promise((r) => setTimeout(r, 30));
+    const status = await client.getMessageStatus({ device: '5850', messageId: sent.messageId });
+    expect(status).toMatchObject({ kind: 'status', status: 'DELIVERY_ACK' });
+    expect(status.kind === 'status' && status.c2sTimestamp).toMatch(/^\d+$/);
+    expect(await client.getMessageStatus({ device: '5850', messageId: '3EB0NOPE' })).toEqual({ kind: 'not_found' });
+  });
+
+  it('classifies 429 as rate_limited with the wait until the next window', async () => {
+    const { client } = await setup({ ratePerSecond: 1 });
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    expect((await client.sendMessage(msg())).kind).toBe('accepted');
+    const out = await client.sendMessage(msg('+60198765432'));
+    expect(out.kind).toBe('rate_limited');
+    if (out.kind !== 'rate_limited') return;
+    expect(out.retryAfterMs).toBeGreaterThan(0);
+    expect(out.retryAfterMs).toBeLessThanOrEqual(1000);
+  });
+
+  it('classifies 5xx as retryable and an unknown number as permanent', async () => {
+    const { client, sim } = await setup({ error5xxProbability: 1 });
+    expect(await client.sendMessage(msg())).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('500') });
+    sim.configure({ error5xxProbability: 0 });
+    expect(await client.sendMessage(msg('+60120000000'))).toEqual({
+      kind: 'permanent',
+      reason: 'HTTP 400: number not on WhatsApp',
+    });
+    expect(sim.tally()).toEqual({});
+  });
+
+  it('classifies a send whose answer never comes as ambiguous, though the gateway took it', async () => {
+    const { client, sim } = await setup({ timeoutProbability: 1 }, { timeoutMs: 300 });
+    const started = Date.now();
+    const out = await client.sendMessage(msg());
+    expect(out.kind).toBe('ambiguous');
+    // undici checks header timeouts on a coarse (~0.5 s) tick, so allow for its slack.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(sim.tally()).toEqual({ '+60123456789': 1 });
+  });
+
+  it('classifies connection refused as retryable', async () => {
+    client = new WsapmeClient({
+      baseUrl: `http://127.0.0.1:${await deadPort()}`,
+      apiKeyHeader: 'x-api-key',
+      timeoutMs: 1000,
+    });
+    const out = await client.sendMessage(msg());
+    expect(out).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('ECONNREFUSED') });
+    expect((await client.getMessageStatus({ device: '5850', messageId: 'x' })).kind).toBe('error');
+  });
+
+  it('classifies a wrong API key as auth and sends the right one in the configured header', async () => {
+    const { sim } = await setup({ apiKey: 'right-key', apiKeyHeader: 'x-wsapme-key' }, { apiKey: 'wrong-key', apiKeyHeader: 'X-Wsapme-Key' });
+    const out = await client!.sendMessage(msg());
+    expect(out.kind).toBe('auth');
+    expect(JSON.stringify(out)).not.toContain('wrong-key');
+    const good = new WsapmeClient({ baseUrl: sim.url, apiKey: 'right-key', apiKeyHeader: 'X-Wsapme-Key', timeoutMs: 1000 });
+    try {
+      expect((await good.sendMessage(msg())).kind).toBe('accepted');
+    } finally {
+      await good.close();
+    }
+  });
+
+  it('tolerates a trailing slash on the base URL', async () => {
+    const { sim } = await setup();
+    const prefixed = new WsapmeClient({ baseUrl: `${sim.url}/`, apiKeyHeader: 'x-api-key', timeoutMs: 1000 });
+    try {
+      expect((await prefixed.sendMessage(msg())).kind).toBe('accepted');
+    } finally {
+      await prefixed.close();
+    }
+  });
+});

@@ -50,7 +50,8 @@ export function drawMessageFate(rng: () => number, o: SimOptions): MessageFate {
     fate.replyAt = deliverAt + between(o.replyDelayMs);
   }
   if (fate.replyAt !== null) {
-    fate.replyText = rng() < o.stopProbability ? 'STOP' : (REPLIES[Math.floor(rng() * REPLIES.length)] ?? 'ok');
+    const stop = rng() < o.stopProbability;
+    fate.replyText = stop ? 'STOP' : (REPLIES[Math.floor(rng() * REPLIES.length)] ?? 'ok');
   }
   return fate;
 }

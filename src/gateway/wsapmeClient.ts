@@ -116,7 +116,9 @@ function parseBody(text: string): unknown {
 
 function toErrorResult(err: unknown): GatewayResult {
   const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown } };
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  // fetch-style errors hide the system error (ECONNREFUSED, ...) in `cause`.
+  const raw = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  const code = typeof raw === 'string' ? raw : undefined;
   return {
     type: 'error',
     code,

@@ -1,5 +1,6 @@
-// Message templates: `{{name}}`, `{{name|fallback}}`, any CSV column. Same rules as the server:
-// a variable with no value (missing or empty) takes its fallback, or becomes empty.
+// Message templates: `{{name}}`, `{{name|fallback}}`, any CSV column or `phone`. The same rules as the
+// server (src/domain/template.ts): names are letters, digits, `_`, `-`, `.`, case-insensitive; a
+// variable that is missing or blank takes its fallback, or renders as nothing.
 
 export interface TemplatePart {
   text: string;
@@ -8,7 +9,7 @@ export interface TemplatePart {
   variable?: string;
 }
 
-const VARIABLE = /\{\{\s*([^{}|]+?)\s*(?:\|([^{}]*))?\}\}/g;
+const VARIABLE = /\{\{\s*([\w.-]+)\s*(?:\|([^}]*))?\}\}/g;
 
 export function renderTemplate(template: string, variables: Record<string, string>): TemplatePart[] {
   const parts: TemplatePart[] = [];
@@ -19,7 +20,7 @@ export function renderTemplate(template: string, variables: Record<string, strin
     const name = (m[1] ?? '').trim();
     const fallback = m[2];
     const value = lookup(variables, name);
-    if (value !== undefined && value !== '') parts.push({ text: value, kind: 'value', variable: name });
+    if (value !== undefined && value.trim() !== '') parts.push({ text: value, kind: 'value', variable: name });
     else if (fallback !== undefined) parts.push({ text: fallback.trim(), kind: 'fallback', variable: name });
     else parts.push({ text: '', kind: 'missing', variable: name });
     last = index + m[0].length;

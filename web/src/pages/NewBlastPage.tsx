@@ -21,11 +21,12 @@ function errorsFrom(err: unknown, fallback: 'check' | 'create'): Errors {
   const out: Errors = {};
   if (err instanceof ApiError && err.fields.length > 0) {
     const unplaced: string[] = [];
+    const sentence = (m: string) => (err.fields.length === 1 ? err.message : m.charAt(0).toUpperCase() + m.slice(1));
     for (const f of err.fields) {
       const key = FIELDS.find((k) => f.field === k || f.field.startsWith(`${k}.`) || f.field.startsWith(`${k}[`))
         ?? (f.field === 'file' || f.field === 'phone' ? 'recipients' : f.field === 'tag' ? 'blast_tag' : undefined);
-      if (key) (out[key] ??= []).push(f.message);
-      else unplaced.push(f.message);
+      if (key) (out[key] ??= []).push(sentence(f.message));
+      else unplaced.push(sentence(f.message));
     }
     if (unplaced.length > 0 || Object.keys(out).length === 0) out[fallback] = unplaced.length ? unplaced : [err.message];
     else out[fallback] = ['Please fix the highlighted fields.'];
@@ -73,13 +74,12 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   // The preview goes to the first recipient the server accepted, or else the first that looks valid.
   const previewRecipient = useMemo(() => {
     const fromCheck = checkIsCurrent ? check?.result.preview?.[0] : undefined;
-    if (fromCheck) return { phone: fromCheck.phone, variables: fromCheck.variables ?? {} };
+    if (fromCheck) return { phone: fromCheck.phone, variables: { phone: fromCheck.phone, ...(fromCheck.variables ?? {}) } };
     for (const r of recipients) {
       if (typeof r === 'string') {
-        if (looksLikePhone(r)) return { phone: r, variables: {} };
+        if (looksLikePhone(r)) return { phone: r, variables: { phone: r } };
       } else if (looksLikePhone(r.phone)) {
-        const { phone, ...variables } = r;
-        return { phone, variables };
+        return { phone: r.phone, variables: { ...r } };
       }
     }
     return null;
@@ -88,7 +88,9 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const variables = mode === 'csv' && csv ? csv.columns : [];
   const usedVariables = templateVariables(message);
   const unknownVariables =
-    mode === 'csv' && csv ? usedVariables.filter((v) => !csv.columns.some((c) => c.toLowerCase() === v.toLowerCase())) : [];
+    mode === 'csv' && csv
+      ? usedVariables.filter((v) => v.toLowerCase() !== 'phone' && !csv.columns.some((c) => c.toLowerCase() === v.toLowerCase()))
+      : [];
 
   const clearError = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
 

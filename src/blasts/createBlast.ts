@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { rows } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import { type InvalidRecipient, type RawRecipient, prepareRecipients } from './prepareRecipients.ts';
+
+export interface CreateBlastInput {
+  tag: string | null;
+  message: string;
+  followUpStage: string | null;
+  scheduledAt: Date | null;
+  device: string;
+  recipients: RawRecipient[];
+  dryRun: boolean;
+  parentBlastId?: number | null;
+  segment?: string | null;
+}
+
+export interface CreateBlastResult {
+  success: true;
+  blast_id: number | null;
+  total_recipients: number;
+  invalid: InvalidRecipient[];
+  duplicates: number;
+  opted_out: number;
+  preview?: Array<{ phone: string; variables: Record<string, string> }>;
+}
+
+export interface CreateLimits {
+  region: string;
+  maxRecipients: number;
+}
+
+const MAX_INVALID_REPORTED = 1000;
+
+/**
+ * Creates a blast and all its recipients in one transaction, or nothing at all.
+ * Recipients go in as one INSERT … SELECT over a single JSON parameter: one round trip for
+ * 100,000 rows instead of 100,000, and no statement-size limit on the parameter count.
+ */
+export async function createBlast(db: Db, input: CreateBlastInput, limits: CreateLimits): Promise<CreateBlastResult> {
+  if (input.recipients.length > limits.maxRecipients * 2) throw tooMany(input.recipients.length, limits.maxRecipients);
+  const prepared = prepareRecipients(input.recipients, limits.region);
+  const optedOut = await optedOutAmong(db, prepared.valid.map((r) => r.phone));
+  const valid = prepared.valid.filter((r) => !optedOut.has(r.phone));
+  const invalid = prepared.invalid.slice(0, MAX_INVALID_REPORTED);
+
+  if (valid.length > limits.maxRecipients) throw tooMany(valid.length, limits.maxRecipients);
+  const summary = { invalid, duplicates: prepared.duplicates, opted_out: optedOut.size, total_recipients: valid.length };
+
+  if (input.dryRun) {
+    return {
+      success: true,
+      blast_id: null,
+      ...summary,
+      preview: valid.slice(0, 5).map((r) => ({ phone: r.phone, variables: r.vars })),
+    };
+  }
+  if (valid.length === 0) {
+    throw new AppError('validation_failed', 'No valid recipients: every number was invalid, a duplicate or opted out', [
+      { field: 'recipients', message: 'no valid phone numbers' },
+    ]);
+  }
+
+  const blastId = await db.transaction(async (tx) => {
+    const [blast] = await rows<{ id: number }>(
+      tx,
+      sql`INSERT INTO blasts (tag, message, follow_up_stage, device, state, scheduled_at, parent_blast_id, segment, total_recipients)
+          VALUES (${input.tag}, ${input.message}, ${input.followUpStage}, ${input.device}, 'draft',
+                  ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length})
+          RETURNING id`,
+    );
+    const payload = JSON.stringify(valid.map((r) => ({ p: r.phone, v: r.vars })));
+    await tx.execute(
+      sql`INSERT INTO blast_recipients (blast_id, phone_number, variables)
+          SELECT ${blast!.id}, r.p, coalesce(r.v, '{}'::jsonb)
+          FROM json_to_recordset(${payload}::json) AS r(p text, v jsonb)`,
+    );
+    return blast!.id;
+  });
+  return { success: true, blast_id: blastId, ...summary };
+}
+
+async function optedOutAmong(db: Db, phones: string[]): Promise<Set<string>> {
+  if (phones.length === 0) return new Set();
+  const found = await rows<{ phone_number: string }>(
+    db,
+    sql`SELECT o.phone_number FROM opt_outs o
+        JOIN json_array_elements_text(${JSON.stringify(phones)}::json) AS p(phone) ON p.phone = o.phone_number`,
+  );
+  return new Set(found.map((r) => r.phone_number));
+}
+
+function tooMany(n: number, max: number): AppError {
+  return new AppError(
+    'too_many_recipients',
+    `A blast takes at most ${max.toLocaleString('en')} recipients; this one has ${n.toLocaleString('en')}. Split it into several blasts.`,
+    [{ field: 'recipients', message: `at most ${max} recipients` }],
+  );
+}

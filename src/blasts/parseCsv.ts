@@ -1,0 +1,56 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { AppError } from '../errors.ts';
+import type { RawRecipient } from './prepareRecipients.ts';
+
+const PHONE_HEADERS = ['phone', 'phone_number', 'phonenumber', 'number', 'mobile', 'whatsapp', 'to', 'msisdn'];
+
+/**
+ * Reads a recipients CSV: a header row, one column holding the phone number (any of
+ * PHONE_HEADERS, case-insensitive), every other column a template variable. Streams, so a large
+ * upload is parsed as it arrives; stops with a clear error naming the line at the first broken row.
+ */
+export async function parseRecipientsCsv(input: Readable | Buffer | string, maxRows: number): Promise<RawRecipient[]> {
+  const parser = parse({ bom: true, skip_empty_lines: true, trim: true, relax_quotes: false });
+  const source = typeof input === 'string' || Buffer.isBuffer(input) ? null : input;
+  if (source) source.pipe(parser);
+  else parser.end(input);
+
+  let header: string[] | null = null;
+  let phoneCol = -1;
+  const out: RawRecipient[] = [];
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record.map((h) => h.trim());
+        phoneCol = header.findIndex((h) => PHONE_HEADERS.includes(h.toLowerCase().replace(/[\s-]/g, '_')));
+        if (phoneCol < 0) {
+          throw new AppError('invalid_csv', `The CSV needs a "phone" column in its first row (found: ${header.slice(0, 10).join(', ') || 'nothing'})`, [
+            { field: 'file', message: 'no phone column' },
+          ]);
+        }
+        continue;
+      }
+      if (out.length >= maxRows) {
+        throw new AppError('too_many_recipients', `The CSV has more than ${maxRows.toLocaleString('en')} rows`, [
+          { field: 'file', message: `at most ${maxRows} rows` },
+        ]);
+      }
+      const vars: Record<string, string> = {};
+      header.forEach((h, i) => {
+        if (i !== phoneCol && h !== '' && record[i] !== undefined) vars[h] = record[i]!;
+      });
+      out.push({ phone: record[phoneCol] ?? '', vars });
+    }
+  } catch (err) {
+    source?.unpipe(parser);
+    source?.resume();
+    if (err instanceof AppError) throw err;
+    const e = err as { message?: string; lines?: number };
+    throw new AppError('invalid_csv', `The CSV could not be read${e.lines ? ` at line ${e.lines}` : ''}: ${e.message ?? 'malformed'}`, [
+      { field: 'file', message: e.message ?? 'malformed CSV' },
+    ]);
+  }
+  if (!header) throw new AppError('invalid_csv', 'The CSV is empty', [{ field: 'file', message: 'empty file' }]);
+  return out;
+}

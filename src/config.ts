@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable wablast reads, parsed once at start-up. Nothing else in the service
+ * touches process.env: the rest of the code receives this frozen object.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  ),
+  DATA_DIR: z.string().default('./data'),
+  DB_POOL_MAX: positiveInt(10),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WSAPME_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL' }).optional()),
+  WSAPME_API_KEY: optionalString,
+  WSAPME_API_KEY_HEADER: z.string().default('x-api-key'),
+  WSAPME_DEVICE: z.string().min(1).default('5850'),
+  WSAPME_TIMEOUT_MS: positiveInt(15000),
+  WEBHOOK_SECRET: optionalString,
+  PUBLIC_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL' }).optional()),
+  API_TOKEN: optionalString,
+  SEND_RATE: positiveNumber(1),
+  SEND_BURST: positiveInt(1),
+  SEND_JITTER_MS: z.coerce.number().int().min(0).default(0),
+  DAILY_CAP: optionalString.pipe(z.coerce.number().int().positive().optional()),
+  SEND_MAX_ATTEMPTS: positiveInt(5),
+  SEND_CONCURRENCY: positiveInt(16),
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code such as MY')
+    .default('MY'),
+  MAX_RECIPIENTS: positiveInt(100_000),
+  POLL_MODE: z.enum(['off', 'fallback', 'always']).default('fallback'),
+  POLL_RATE: positiveNumber(5),
+  REPLY_WINDOW_HOURS: positiveNumber(24 * 7),
+  ROLE: z.enum(['all', 'api', 'engine']).default('all'),
+});
+
+export type Config = Readonly<{
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dbPoolMax: number;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  gateway: Readonly<{
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    apiKeyHeader: string;
+    device: string;
+    timeoutMs: number;
+  }>;
+  webhookSecret: string | undefined;
+  publicUrl: string | undefined;
+  apiToken: string | undefined;
+  pacing: Readonly<{ rate: number; burst: number; jitterMs: number; dailyCap: number | null }>;
+  sendMaxAttempts: number;
+  sendConcurrency: number;
+  phoneRegion: string;
+  maxRecipients: number;
+  pollMode: 'off' | 'fallback' | 'always';
+  pollRate: number;
+  replyWindowHours: number;
+  role: 'all' | 'api' | 'engine';
+}>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    // One line naming the variable; never echo the value, it may be a secret.
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    dbPoolMax: e.DB_POOL_MAX,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    gateway: {
+      baseUrl: e.WSAPME_BASE_URL,
+      apiKey: e.WSAPME_API_KEY,
+      apiKeyHeader: e.WSAPME_API_KEY_HEADER,
+      device: e.WSAPME_DEVICE,
+      timeoutMs: e.WSAPME_TIMEOUT_MS,
+    },
+    webhookSecret: e.WEBHOOK_SECRET,
+    publicUrl: e.PUBLIC_URL,
+    apiToken: e.API_TOKEN,
+    pacing: { rate: e.SEND_RATE, burst: e.SEND_BURST, jitterMs: e.SEND_JITTER_MS, dailyCap: e.DAILY_CAP ?? null },
+    sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    sendConcurrency: e.SEND_CONCURRENCY,
+    phoneRegion: e.PHONE_DEFAULT_REGION,
+    maxRecipients: e.MAX_RECIPIENTS,
+    pollMode: e.POLL_MODE,
+    pollRate: e.POLL_RATE,
+    replyWindowHours: e.REPLY_WINDOW_HOURS,
+    role: e.ROLE,
+  });
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+import * as schema from './schema.ts';
+
+/** A Drizzle handle on either driver; a transaction has the same type, so use-cases take either. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'pglite' | 'postgres';
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+// Ids and counts are bigint in SQL but far below 2^53: return numbers, not strings, from both drivers.
+pg.types.setTypeParser(INT8, (v) => Number(v));
+
+export interface OpenOptions {
+  url?: string | undefined;
+  /** Directory for PGlite files; 'memory://' (or undefined with no url) keeps it in memory. */
+  dataDir?: string | undefined;
+  poolMax?: number;
+  logger?: Logger;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url, opts.poolMax ?? 10, opts.logger);
+  return openPglite(opts.dataDir);
+}
+
+function openPostgres(url: string, max: number, logger?: Logger): Database {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  // A terminated backend or a restarting server emits 'error' on idle clients; without a
+  // listener node-postgres would crash the process. The next query gets a fresh connection.
+  pool.on('error', (err) => logger?.warn({ err: err.message }, 'postgres connection lost'));
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const memory = !dataDir || dataDir.startsWith('memory://');
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(memory ? undefined : dataDir, { parsers: { [INT8]: (v: string) => Number(v) } });
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      try {
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Rows of a raw statement, the same shape on both drivers. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Number of rows a raw UPDATE/DELETE touched, on both drivers. */
+export async function affected(db: Db, query: SQL): Promise<number> {
+  const result = (await db.execute(query)) as unknown as { rowCount?: number | null; affectedRows?: number };
+  return result.rowCount ?? result.affectedRows ?? 0;
+}

@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { statusRankSql } from '../domain/status.ts';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const blasts = pgTable(
+  'blasts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tag: text('tag'),
+    message: text('message').notNull(),
+    followUpStage: text('follow_up_stage'),
+    device: text('device').notNull(),
+    state: text('state').notNull().default('draft'),
+    scheduledAt: tz('scheduled_at'),
+    parentBlastId: bigint('parent_blast_id', { mode: 'number' }),
+    segment: text('segment'),
+    totalRecipients: integer('total_recipients').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    startedAt: tz('started_at'),
+    completedAt: tz('completed_at'),
+  },
+  (t) => [
+    index('blasts_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // The scheduler and the claim look only at blasts that are live.
+    index('blasts_live_idx').on(t.state, t.scheduledAt).where(sql`state IN ('scheduled', 'sending')`),
+  ],
+);
+
+export const blastRecipients = pgTable(
+  'blast_recipients',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    blastId: bigint('blast_id', { mode: 'number' })
+      .notNull()
+      .references(() => blasts.id, { onDelete: 'cascade' }),
+    phoneNumber: text('phone_number').notNull(),
+    variables: jsonb('variables').$type<Record<string, string>>().notNull().default({}),
+    messageId: text('message_id'),
+    status: text('status').notNull().default('QUEUED'),
+    statusRank: smallint('status_rank').generatedAlwaysAs(sql.raw(statusRankSql())),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tz('next_attempt_at'),
+    claimedBy: text('claimed_by'),
+    claimedAt: tz('claimed_at'),
+    lastError: text('last_error'),
+    wsapmeMessageData: jsonb('wsapme_message_data'),
+    messageC2sTimestamp: text('message_c2s_timestamp'),
+    queuedAt: tz('queued_at').notNull().defaultNow(),
+    sentAt: tz('sent_at'),
+    deliveredAt: tz('delivered_at'),
+    readAt: tz('read_at'),
+    repliedAt: tz('replied_at'),
+    closedAt: tz('closed_at'),
+    failedAt: tz('failed_at'),
+    nextPollAt: tz('next_poll_at'),
+    pollCount: smallint('poll_count').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('blast_recipients_blast_phone_uq').on(t.blastId, t.phoneNumber),
+    // Webhook lookups by message id; unique because one WSAPME message is one recipient.
+    uniqueIndex('blast_recipients_message_id_uq').on(t.messageId).where(sql`message_id IS NOT NULL`),
+    // The report groups one blast by status; the claim wants queued rows of a blast in id order.
+    index('blast_recipients_blast_status_idx').on(t.blastId, t.status),
+    index('blast_recipients_queue_idx').on(t.blastId, t.id).where(sql`status = 'QUEUED'`),
+    index('blast_recipients_sending_idx').on(t.claimedBy).where(sql`status = 'SENDING'`),
+    index('blast_recipients_phone_idx').on(t.phoneNumber, t.sentAt),
+    index('blast_recipients_poll_idx').on(t.nextPollAt).where(sql`next_poll_at IS NOT NULL`),
+  ],
+);
+
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  label: text('label'),
+  rate: doublePrecision('rate'),
+  burst: integer('burst'),
+  jitterMs: integer('jitter_ms'),
+  dailyCap: integer('daily_cap'),
+  enabled: boolean('enabled').notNull().default(true),
+  leaseOwner: text('lease_owner'),
+  leaseExpiresAt: tz('lease_expires_at'),
+  // Set by an engine that found the lease taken: the holder hands the device over at its next turn.
+  wantedAt: tz('wanted_at'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    receivedAt: tz('received_at').notNull().defaultNow(),
+    kind: text('kind').notNull(),
+    messageId: text('message_id'),
+    status: text('status'),
+    payload: jsonb('payload').notNull(),
+    // null until the event found its recipient; unmatched status events wait for their send.
+    appliedAt: tz('applied_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    index('webhook_events_unmatched_idx').on(t.messageId).where(sql`applied_at IS NULL`),
+    index('webhook_events_received_idx').on(t.receivedAt),
+  ],
+);
+
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    phoneNumber: text('phone_number').notNull(),
+    text: text('text').notNull(),
+    recipientId: bigint('recipient_id', { mode: 'number' }).references(() => blastRecipients.id, {
+      onDelete: 'set null',
+    }),
+    receivedAt: tz('received_at').notNull().defaultNow(),
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [index('inbound_messages_recipient_idx').on(t.recipientId)],
+);
+
+export const optOuts = pgTable('opt_outs', {
+  phoneNumber: text('phone_number').primaryKey(),
+  reason: text('reason'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+export const deviceDailyCounts = pgTable(
+  'device_daily_counts',
+  {
+    device: text('device').notNull(),
+    day: text('day').notNull(),
+    sent: integer('sent').notNull().default(0),
+  },
+  (t) => [uniqueIndex('device_daily_counts_pk').on(t.device, t.day)],
+);

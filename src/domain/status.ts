@@ -1,0 +1,68 @@
+/**
+ * The status lattice (DESIGN §3). Progress statuses have a rank and only ever move up; the
+ * side statuses (FAILED, UNCERTAIN, SKIPPED) say how a recipient left the progress chain.
+ * Everything that compares statuses — SQL included, through statusRankSql — derives from RANK.
+ */
+export const STATUSES = [
+  'QUEUED',
+  'SENDING',
+  'PENDING',
+  'DELIVERY_ACK',
+  'READ_ACK',
+  'REPLIED',
+  'CLOSED',
+  'FAILED',
+  'UNCERTAIN',
+  'SKIPPED',
+] as const;
+
+export type Status = (typeof STATUSES)[number];
+
+/**
+ * FAILED and UNCERTAIN rank with SENDING: anything the gateway later proves (a DELIVERY_ACK for a
+ * message we gave up on, a reply from an uncertain number) outranks them and wins.
+ * SKIPPED ranks lowest and is terminal: it is never sent, so no evidence can move it.
+ */
+export const RANK: Readonly<Record<Status, number>> = Object.freeze({
+  SKIPPED: 0,
+  QUEUED: 0,
+  SENDING: 1,
+  FAILED: 1,
+  UNCERTAIN: 1,
+  PENDING: 2,
+  DELIVERY_ACK: 3,
+  READ_ACK: 4,
+  REPLIED: 5,
+  CLOSED: 6,
+});
+
+/** Statuses a gateway event can set (the progress chain above SENDING). */
+export type ProgressStatus = 'PENDING' | 'DELIVERY_ACK' | 'READ_ACK' | 'REPLIED' | 'CLOSED';
+
+export const isStatus = (s: unknown): s is Status => typeof s === 'string' && (STATUSES as readonly string[]).includes(s);
+
+/** True when evidence of `to` should replace `from`. Equal ranks never move: duplicates are no-ops. */
+export function canAdvance(from: Status, to: ProgressStatus): boolean {
+  if (from === 'SKIPPED') return false;
+  return RANK[to] > RANK[from];
+}
+
+/** An ERROR from WhatsApp fails a message only while nothing better is known about it. */
+export function canFail(from: Status): boolean {
+  return from === 'SENDING' || from === 'PENDING' || from === 'UNCERTAIN';
+}
+
+/** The stage timestamps that must be set once a recipient reaches `status` (a reply implies read). */
+export const STAGE_COLUMNS = [
+  ['PENDING', 'sent_at'],
+  ['DELIVERY_ACK', 'delivered_at'],
+  ['READ_ACK', 'read_at'],
+  ['REPLIED', 'replied_at'],
+  ['CLOSED', 'closed_at'],
+] as const satisfies ReadonlyArray<readonly [ProgressStatus, string]>;
+
+/** `CASE status WHEN ... END` for the generated status_rank column, built from RANK. */
+export function statusRankSql(column = 'status'): string {
+  const whens = STATUSES.map((s) => `WHEN '${s}' THEN ${RANK[s]}`).join(' ');
+  return `CASE ${column} ${whens} ELSE 0 END`;
+}

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { rows } from '../db/client.ts';
+
+/** Scheduled blasts whose time has come start sending. */
+export async function startDueBlasts(db: Db): Promise<number[]> {
+  const started = await rows<{ id: number }>(
+    db,
+    sql`UPDATE blasts SET state = 'sending', started_at = coalesce(started_at, now())
+        WHERE state = 'scheduled' AND scheduled_at <= now()
+        RETURNING id`,
+  );
+  return started.map((r) => r.id);
+}
+
+/**
+ * A sending blast is completed when nothing is queued (retries waiting out a backoff count as
+ * queued) and nothing is in flight. The NOT EXISTS probes the (blast_id, status) index.
+ */
+export async function completeFinishedBlasts(db: Db): Promise<number[]> {
+  const done = await rows<{ id: number }>(
+    db,
+    sql`UPDATE blasts b SET state = 'completed', completed_at = now()
+        WHERE b.state = 'sending'
+          AND NOT EXISTS (SELECT 1 FROM blast_recipients r WHERE r.blast_id = b.id AND r.status IN ('QUEUED', 'SENDING'))
+        RETURNING id`,
+  );
+  return done.map((r) => r.id);
+}
+
+/** Devices that have a blast sending now. */
+export async function devicesWithWork(db: Db): Promise<string[]> {
+  const found = await rows<{ device: string }>(db, sql`SELECT DISTINCT device FROM blasts WHERE state = 'sending'`);
+  return found.map((r) => r.device);
+}

@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { affected, rows } from '../db/client.ts';
+
+export const LEASE_SECONDS = 30;
+
+export interface DeviceSettings {
+  rate: number | null;
+  burst: number | null;
+  jitter_ms: number | null;
+  daily_cap: number | null;
+}
+
+/**
+ * Takes or renews the lease on a device: one process paces one device, so its rate limit holds
+ * however many engines run. Free, expired or already ours → ours for LEASE_SECONDS more.
+ * Expiry is judged by the database clock, so processes with skewed clocks still agree.
+ * Returns the device's pacing overrides, or null when another live process holds it.
+ */
+export async function acquireLease(db: Db, device: string, owner: string): Promise<DeviceSettings | null> {
+  await db.execute(sql`INSERT INTO devices (id) VALUES (${device}) ON CONFLICT (id) DO NOTHING`);
+  const [row] = await rows<DeviceSettings>(
+    db,
+    sql`UPDATE devices SET lease_owner = ${owner}, lease_expires_at = now() + ${LEASE_SECONDS} * interval '1 second'
+        WHERE id = ${device} AND enabled
+          AND (lease_owner = ${owner} OR lease_owner IS NULL OR lease_expires_at < now())
+        RETURNING rate, burst, jitter_ms, daily_cap`,
+  );
+  return row ?? null;
+}
+
+/** Records that this engine would like the device; the holder yields at the end of its turn. */
+export async function requestLease(db: Db, device: string): Promise<void> {
+  await db.execute(sql`UPDATE devices SET wanted_at = now() WHERE id = ${device}`);
+}
+
+/** True when another engine asked for the device in the last few seconds (waiters ask every second). */
+export async function isWanted(db: Db, device: string): Promise<boolean> {
+  const [row] = await rows<{ wanted: boolean }>(
+    db,
+    sql`SELECT coalesce(wanted_at > now() - interval '3 seconds', false) AS wanted FROM devices WHERE id = ${device}`,
+  );
+  return row?.wanted ?? false;
+}
+
+export async function releaseLease(db: Db, device: string, owner: string): Promise<void> {
+  await db.execute(
+    sql`UPDATE devices SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ${device} AND lease_owner = ${owner}`,
+  );
+}
+
+/**
+ * SENDING rows whose owner holds no live lease belonged to a process that died (or stalled past
+ * its lease) with the request possibly on the wire. They become UNCERTAIN — never QUEUED, because
+ * resending could contact the person twice. A person may resend them explicitly.
+ */
+export async function recoverOrphans(db: Db): Promise<number> {
+  return affected(
+    db,
+    sql`UPDATE blast_recipients r
+        SET status = 'UNCERTAIN', last_error = 'the sending process stopped while this message was in flight'
+        WHERE r.status = 'SENDING'
+          AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.lease_owner = r.claimed_by AND d.lease_expires_at > now())`,
+  );
+}
+
+/** Messages this device had accepted today (UTC), for the daily cap. */
+export async function sentToday(db: Db, device: string): Promise<number> {
+  const [row] = await rows<{ sent: number }>(
+    db,
+    sql`SELECT sent FROM device_daily_counts WHERE device = ${device} AND day = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  );
+  return row?.sent ?? 0;
+}

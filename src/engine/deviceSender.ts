@@ -1,0 +1,247 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { Aimd } from '../domain/aimd.ts';
+import { backoffMs } from '../domain/backoff.ts';
+import { renderTemplate } from '../domain/template.ts';
+import { TokenBucket, bucketCapacity } from '../domain/tokenBucket.ts';
+import type { SendOutcome } from '../gateway/classify.ts';
+import type { Logger } from '../log.ts';
+import { type Claimed, claimRecipients } from './claimRecipients.ts';
+import type { Clock } from './clock.ts';
+import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease, sentToday } from './deviceLease.ts';
+import type { GatewayPort } from './gatewayPort.ts';
+import { OutcomeBuffer } from './outcomeBuffer.ts';
+import { pauseBlastForAuth } from './pauseBlastForAuth.ts';
+
+const SLICE_MS = 20;
+const RENEW_MS = 10_000;
+/** How long one engine keeps a device when another engine is waiting for it. */
+const TURN_MS = 15_000;
+const IDLE_MS = 500;
+
+export interface DeviceSenderDeps {
+  db: Db;
+  gateway: GatewayPort;
+  config: Config;
+  clock: Clock;
+  owner: string;
+  log: Logger;
+  onChange: (blastIds: Set<number>) => void;
+  random?: () => number;
+}
+
+/**
+ * Sends one device's queue at the device's pace. It holds the device's lease while it sends, so
+ * one process paces a device at a time; it claims only as many recipients as its token bucket
+ * allows at this instant, dispatches them at once (several requests in flight), and hands every
+ * answer to the OutcomeBuffer.
+ */
+export class DeviceSender {
+  private readonly abort = new AbortController();
+  private wake = new AbortController();
+  private inFlight = 0;
+  private bucket: TokenBucket;
+  private aimd: Aimd;
+  private settings: DeviceSettings | null = null;
+  private leaseRenewedAt = Number.NEGATIVE_INFINITY;
+  private turnStartedAt = 0;
+  private pausedUntil = 0;
+  private dailyRemaining = Number.POSITIVE_INFINITY;
+  private readonly buffer: OutcomeBuffer;
+  private readonly random: () => number;
+  readonly done: Promise<void>;
+
+  constructor(
+    readonly device: string,
+    private readonly deps: DeviceSenderDeps,
+  ) {
+    const now = deps.clock.now();
+    this.bucket = new TokenBucket(deps.config.pacing.rate, 1, now);
+    this.aimd = new Aimd(now);
+    this.random = deps.random ?? Math.random;
+    this.buffer = new OutcomeBuffer(deps.db, deps.owner, device, deps.log, deps.onChange);
+    this.done = this.run();
+  }
+
+  /** Something changed (a blast started, a send finished): look for work now rather than at the next tick. */
+  poke(): void {
+    this.wake.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.poke();
+    await this.done;
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    const { clock, log } = this.deps;
+    while (!this.stopped) {
+      try {
+        if (!(await this.holdLease())) {
+          await this.idle(1000);
+          continue;
+        }
+        const now = clock.now();
+        if (now < this.pausedUntil) {
+          await this.idle(this.pausedUntil - now);
+          continue;
+        }
+        const rate = this.currentRate(now);
+        const slots = this.deps.config.sendConcurrency - this.inFlight;
+        const tokens = this.bucket.available(now);
+        if (slots <= 0 || tokens < 1 || this.dailyRemaining <= 0) {
+          const wait = this.dailyRemaining <= 0 ? 30_000 : tokens < 1 ? this.bucket.msUntilNext(now) : IDLE_MS;
+          await this.idle(wait);
+          continue;
+        }
+        const jitter = this.settings?.jitter_ms ?? this.deps.config.pacing.jitterMs;
+        // With jitter each message is its own dispatch, spaced by a random pause.
+        const want = Math.min(jitter > 0 ? 1 : tokens, slots, this.dailyRemaining);
+        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want)).sort((a, b) => a.id - b.id);
+        if (claimed.length === 0) {
+          await this.idle(IDLE_MS);
+          continue;
+        }
+        this.bucket.take(claimed.length, clock.now());
+        this.dailyRemaining -= claimed.length;
+        for (const c of claimed) this.dispatch(c);
+        if (jitter > 0) await this.idle(Math.round(this.random() * jitter), false);
+        if (rate <= 0) await this.idle(IDLE_MS);
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'sender loop error; retrying in 1 s');
+        await this.idle(1000);
+      }
+    }
+    await this.finish();
+  }
+
+  /** Lets in-flight requests end, stores their answers, and gives the device back. */
+  private async finish(): Promise<void> {
+    while (this.inFlight > 0) await this.deps.clock.sleep(10);
+    await this.buffer.drain();
+    try {
+      await releaseLease(this.deps.db, this.device, this.deps.owner);
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'could not release device lease; it expires by itself');
+    }
+  }
+
+  private async holdLease(): Promise<boolean> {
+    const { db, owner, clock } = this.deps;
+    const now = clock.now();
+    if (this.settings && now - this.leaseRenewedAt < RENEW_MS) return true;
+    if (this.settings && now - this.turnStartedAt > TURN_MS && (await isWanted(db, this.device))) {
+      await this.handOver();
+      return false;
+    }
+    const settings = await acquireLease(db, this.device, owner);
+    if (!settings) {
+      this.settings = null;
+      await requestLease(db, this.device);
+      return false;
+    }
+    if (!this.settings) {
+      this.turnStartedAt = now;
+      // A new turn starts with an empty bucket: the previous holder may have just spent its burst.
+      this.bucket.drain(now);
+    }
+    this.settings = settings;
+    this.leaseRenewedAt = now;
+    const cap = settings.daily_cap ?? this.deps.config.pacing.dailyCap;
+    this.dailyRemaining = cap === null ? Number.POSITIVE_INFINITY : Math.max(0, cap - (await sentToday(db, this.device)) - this.inFlight);
+    return true;
+  }
+
+  private async handOver(): Promise<void> {
+    while (this.inFlight > 0) await this.deps.clock.sleep(10);
+    await this.buffer.drain();
+    await releaseLease(this.deps.db, this.device, this.deps.owner);
+    this.settings = null;
+    this.deps.log.debug({ device: this.device }, 'handed device to a waiting engine');
+    await this.idle(1500 + this.random() * 1000, false);
+  }
+
+  private currentRate(now: number): number {
+    const base = this.settings?.rate ?? this.deps.config.pacing.rate;
+    const burst = this.settings?.burst ?? this.deps.config.pacing.burst;
+    const rate = base * this.aimd.current(now);
+    this.bucket.reconfigure(rate, bucketCapacity(rate, burst, SLICE_MS), now);
+    return rate;
+  }
+
+  private dispatch(c: Claimed): void {
+    if (c.opted_out) {
+      this.buffer.addSettled({ id: c.id, kind: 'skipped', reason: 'opted out' });
+      return;
+    }
+    this.inFlight++;
+    const message = renderTemplate(c.message, { ...c.variables, phone: c.phone_number });
+    this.deps.gateway
+      .sendMessage({ device: this.device, to: c.phone_number, message })
+      .then((outcome) => this.record(c, outcome))
+      .catch((err: Error) => this.record(c, { kind: 'ambiguous', reason: `client error: ${err.message}` }))
+      .finally(() => {
+        this.inFlight--;
+        this.poke();
+      });
+  }
+
+  private record(c: Claimed, o: SendOutcome): void {
+    const now = this.deps.clock.now();
+    switch (o.kind) {
+      case 'accepted':
+        this.buffer.addAccepted({ id: c.id, messageId: o.messageId, data: o.data });
+        return;
+      case 'rate_limited':
+        this.aimd.onRateLimited(now);
+        this.bucket.drain(now);
+        this.pausedUntil = Math.max(this.pausedUntil, now + o.retryAfterMs);
+        this.dailyRemaining++;
+        this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: o.retryAfterMs, spendAttempt: false });
+        return;
+      case 'retryable': {
+        this.dailyRemaining++;
+        const attempt = c.attempts + 1;
+        if (attempt >= this.deps.config.sendMaxAttempts) {
+          this.buffer.addSettled({ id: c.id, kind: 'failed', reason: `gave up after ${attempt} attempts: ${o.reason}` });
+        } else {
+          this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: backoffMs(attempt, this.random), spendAttempt: true });
+        }
+        return;
+      }
+      case 'permanent':
+        this.dailyRemaining++;
+        this.buffer.addSettled({ id: c.id, kind: 'failed', reason: o.reason });
+        return;
+      case 'ambiguous':
+        this.buffer.addSettled({ id: c.id, kind: 'uncertain', reason: o.reason });
+        return;
+      case 'auth':
+        this.dailyRemaining++;
+        this.pausedUntil = now + 5000;
+        this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: 0, spendAttempt: false });
+        void pauseBlastForAuth(this.deps.db, c.blast_id, o.reason).catch(() => undefined);
+        return;
+    }
+  }
+
+  /** Sleeps until `ms` pass, stop() is called, or (when `wakeable`) poke() is. */
+  private async idle(ms: number, wakeable = true): Promise<void> {
+    if (this.stopped) return;
+    if (wakeable) {
+      if (this.wake.signal.aborted) {
+        this.wake = new AbortController();
+        return;
+      }
+      await this.deps.clock.sleep(ms, AbortSignal.any([this.abort.signal, this.wake.signal]));
+      if (this.wake.signal.aborted) this.wake = new AbortController();
+    } else {
+      await this.deps.clock.sleep(ms, this.abort.signal);
+    }
+  }
+}

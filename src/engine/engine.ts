@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { recoverOrphans } from './deviceLease.ts';
+import { DeviceSender } from './deviceSender.ts';
+import type { GatewayPort } from './gatewayPort.ts';
+
+export interface EngineDeps {
+  db: Db;
+  gateway: GatewayPort;
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** Called with the ids of blasts whose funnel may have changed. */
+  onChange?: (blastIds: Set<number>) => void;
+  tickMs?: number;
+}
+
+const RECOVER_EVERY_MS = 5_000;
+
+/**
+ * The sending side of one process: a tick that starts scheduled blasts, completes finished ones,
+ * settles orphans of dead processes, and keeps one DeviceSender per device that has work.
+ * Stateless between restarts: everything it needs is in the database.
+ */
+export class Engine {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly senders = new Map<string, DeviceSender>();
+  private readonly clock: Clock;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private lastRecover = Number.NEGATIVE_INFINITY;
+  private stopped = false;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  start(): void {
+    this.deps.log.info({ owner: this.owner }, 'engine started');
+    this.schedule(0);
+  }
+
+  /** Run a tick now (a blast was started or resumed through the API). */
+  wake(): void {
+    if (this.stopped) return;
+    for (const s of this.senders.values()) s.poke();
+    this.schedule(0);
+  }
+
+  /** Stops claiming, lets in-flight requests finish and their results be stored, releases leases. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    await Promise.all([...this.senders.values()].map((s) => s.stop()));
+    this.senders.clear();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = this.runTick()
+      .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'engine tick failed; retrying'))
+      .finally(() => {
+        this.ticking = null;
+        this.schedule(this.deps.tickMs ?? 1000);
+      });
+    await this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
+    const { db } = this.deps;
+    const changed = new Set<number>();
+    for (const id of await startDueBlasts(db)) changed.add(id);
+    const now = this.clock.now();
+    if (now - this.lastRecover >= RECOVER_EVERY_MS) {
+      this.lastRecover = now;
+      const n = await recoverOrphans(db);
+      if (n > 0) this.deps.log.warn({ recipients: n }, 'marked in-flight messages of a stopped sender UNCERTAIN');
+    }
+    for (const device of await devicesWithWork(db)) {
+      if (this.senders.has(device)) continue;
+      this.senders.set(
+        device,
+        new DeviceSender(device, {
+          db,
+          gateway: this.deps.gateway,
+          config: this.deps.config,
+          clock: this.clock,
+          owner: this.owner,
+          log: this.deps.log.child({ device }),
+          onChange: (ids) => this.changed(ids),
+        }),
+      );
+    }
+    for (const id of await completeFinishedBlasts(db)) changed.add(id);
+    if (changed.size) this.changed(changed);
+  }
+
+  private changed(ids: Set<number>): void {
+    this.deps.onChange?.(ids);
+  }
+}

@@ -1,0 +1,7 @@
+import type { SendOutcome, StatusOutcome } from '../gateway/classify.ts';
+
+/** What the engine needs from a gateway; the WSAPME client implements it. */
+export interface GatewayPort {
+  sendMessage(req: { device: string; to: string; message: string }): Promise<SendOutcome>;
+  getMessageStatus(req: { device: string; messageId: string }): Promise<StatusOutcome>;
+}

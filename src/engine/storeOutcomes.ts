@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { rows } from '../db/client.ts';
+import { applyInboxFor as applyInbox } from './applyInbox.ts';
+import { lockMessageIds } from './applyStatusEvents.ts';
+
+export interface Accepted {
+  id: number;
+  messageId: string;
+  data: unknown;
+}
+
+/**
+ * Records messages the gateway accepted: message_id, PENDING, sent_at and the whole response in
+ * one UPDATE, then applies any webhook that raced ahead of it — all in one transaction under the
+ * message-id locks. `status IN ('SENDING','UNCERTAIN')`: if our lease lapsed mid-request and the
+ * recovery sweep already called the row UNCERTAIN, the answer we now hold settles it as sent.
+ * The first poll is due 10 s after sending (the poller's schedule widens from there).
+ */
+export async function storeAccepted(db: Db, owner: string, device: string, items: readonly Accepted[]): Promise<Set<number>> {
+  if (items.length === 0) return new Set();
+  return db.transaction(async (tx) => {
+    await lockMessageIds(tx, items.map((i) => i.messageId));
+    const payload = JSON.stringify(items.map((i) => ({ id: i.id, mid: i.messageId, data: i.data ?? null })));
+    const stored = await rows<{ blast_id: number; message_id: string }>(
+      tx,
+      sql`UPDATE blast_recipients r SET
+            status = 'PENDING', message_id = a.mid, wsapme_message_data = a.data, sent_at = now(),
+            claimed_by = NULL, last_error = NULL, failed_at = NULL, next_poll_at = now() + interval '10 seconds', poll_count = 0
+          FROM json_to_recordset(${payload}::json) AS a(id bigint, mid text, data jsonb)
+          WHERE r.id = a.id AND r.claimed_by = ${owner} AND r.status IN ('SENDING', 'UNCERTAIN')
+          RETURNING r.blast_id, r.message_id`,
+    );
+    await tx.execute(
+      sql`INSERT INTO device_daily_counts (device, day, sent) VALUES (${device}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ${stored.length})
+          ON CONFLICT (device, day) DO UPDATE SET sent = device_daily_counts.sent + EXCLUDED.sent`,
+    );
+    const changed = await applyInbox(tx, stored.map((s) => s.message_id));
+    for (const s of stored) changed.add(s.blast_id);
+    return changed;
+  });
+}
+
+export type Settled =
+  | { id: number; kind: 'failed'; reason: string }
+  | { id: number; kind: 'uncertain'; reason: string }
+  | { id: number; kind: 'skipped'; reason: string }
+  /** Back to the queue. `spendAttempt` is false for 429s: being told to slow down is not a failure. */
+  | { id: number; kind: 'retry'; reason: string; delayMs: number; spendAttempt: boolean };
+
+/**
+ * Settles claimed rows that were not accepted, one set-based UPDATE for the whole batch.
+ * Only rows this owner still holds in SENDING are touched.
+ */
+export async function storeSettled(db: Db, owner: string, items: readonly Settled[]): Promise<Set<number>> {
+  if (items.length === 0) return new Set();
+  const payload = JSON.stringify(
+    items.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      reason: i.reason.slice(0, 500),
+      delay_ms: i.kind === 'retry' ? i.delayMs : 0,
+      spend: i.kind === 'retry' ? i.spendAttempt : false,
+    })),
+  );
+  const changed = await rows<{ blast_id: number }>(
+    db,
+    sql`UPDATE blast_recipients r SET
+          status = CASE s.kind WHEN 'failed' THEN 'FAILED' WHEN 'uncertain' THEN 'UNCERTAIN'
+                               WHEN 'skipped' THEN 'SKIPPED' ELSE 'QUEUED' END,
+          last_error = s.reason,
+          failed_at = CASE WHEN s.kind = 'failed' THEN now() ELSE r.failed_at END,
+          attempts = r.attempts + CASE WHEN s.spend OR s.kind IN ('failed', 'uncertain') THEN 1 ELSE 0 END,
+          next_attempt_at = CASE WHEN s.kind = 'retry' THEN now() + s.delay_ms * interval '1 millisecond' END,
+          claimed_by = CASE WHEN s.kind = 'uncertain' THEN r.claimed_by END
+        FROM json_to_recordset(${payload}::json) AS s(id bigint, kind text, reason text, delay_ms int, spend boolean)
+        WHERE r.id = s.id AND r.claimed_by = ${owner} AND r.status = 'SENDING'
+        RETURNING r.blast_id`,
+  );
+  return new Set(changed.map((c) => c.blast_id));
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { STATUSES } from '../domain/status.ts';
+
+/** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
+const variableValue = z.union([z.string().max(1000), z.number(), z.boolean()]).transform(String);
+
+export const recipientInput = z.union([
+  z.string().max(64),
+  z.object({ phone: z.string().max(64) }).catchall(variableValue),
+]);
+
+export const createBlastBody = z.strictObject({
+  blast_tag: z.string().trim().max(200).nullish(),
+  message: z.string().trim().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters'),
+  recipients: z.array(recipientInput).min(1, 'must list at least one phone number'),
+  follow_up_stage: z.string().trim().max(100).nullish(),
+  scheduled_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' }).nullish(),
+  device: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').optional(),
+  dry_run: z.boolean().optional(),
+});
+export type CreateBlastBody = z.infer<typeof createBlastBody>;
+
+/** The multipart form carries the same fields as strings. */
+export const uploadFields = createBlastBody.omit({ recipients: true, dry_run: true }).extend({
+  dry_run: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
+});
+
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const statusList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))
+  .pipe(z.array(z.enum(STATUSES)));
+
+export const recipientsQuery = pageQuery.extend({
+  status: statusList.optional(),
+  phone: z.string().max(32).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+export const resendBody = z.strictObject({
+  statuses: z.array(z.enum(['UNCERTAIN', 'FAILED'])).min(1).default(['UNCERTAIN', 'FAILED']),
+});
+
+export const closeByPhoneBody = z.strictObject({ phone: z.string().min(1).max(64) });
+
+/** Parses or throws our validation error (400, the field named). */
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => ({
+    field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || 'body',
+    message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
+  }));
+  throw new AppError('validation_failed', `${details[0]!.field}: ${details[0]!.message}`, details);
+}

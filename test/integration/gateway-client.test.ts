@@ -96,11 +96,19 @@ describe('WsapmeClient against the simulator', () => {
   });
 
   it('classifies a wrong API key as auth and sends the right one in the configured header', async () => {
-    const { sim } = await setup({ apiKey: 'right-key', apiKeyHeader: 'x-wsapme-key' }, { apiKey: 'wrong-key', apiKeyHeader: 'X-Wsapme-Key' });
+    const { sim } = await setup(
+      { apiKey: 'right-key', apiKeyHeader: 'x-wsapme-key' },
+      { apiKey: 'wrong-key', apiKeyHeader: 'X-Wsapme-Key' },
+    );
     const out = await client!.sendMessage(msg());
     expect(out.kind).toBe('auth');
     expect(JSON.stringify(out)).not.toContain('wrong-key');
-    const good = new WsapmeClient({ baseUrl: sim.url, apiKey: 'right-key', apiKeyHeader: 'X-Wsapme-Key', timeoutMs: 1000 });
+    const good = new WsapmeClient({
+      baseUrl: sim.url,
+      apiKey: 'right-key',
+      apiKeyHeader: 'X-Wsapme-Key',
+      timeoutMs: 1000,
+    });
     try {
       expect((await good.sendMessage(msg())).kind).toBe('accepted');
     } finally {

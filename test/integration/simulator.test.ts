@@ -184,6 +184,35 @@ describe('WsapmeSimulator', () => {
     expect(sim.stats()).toMatchObject({ webhooksSent: 1, webhooksFailed: 0, webhookAttempts: 3 });
   });
 
+  it('drops webhooks (polling still sees the state) and can reorder them', async () => {
+    receiver = await startReceiver();
+    const r = receiver;
+    sim = await WsapmeSimulator.start({
+      ...BASE,
+      webhookUrl: r.url,
+      deliverProbability: 1,
+      readProbability: 1,
+      replyProbability: 0,
+      deliverDelayMs: [0, 0],
+      readDelayMs: [0, 0],
+      dropWebhookProbability: 1,
+    });
+    const sent = await send('+60123456789');
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r.events).toHaveLength(0);
+    const polled = await post('/v1/getMessageStatus', { device: 'dev1', messageId: sent.body.messageId });
+    expect(polled.body.status).toBe('READ_ACK');
+    expect(sim.stats().webhooksDropped).toBe(2);
+
+    sim.configure({ dropWebhookProbability: 0, reorderWebhooks: true, reorderMaxMs: 200 });
+    for (let i = 0; i < 10; i++) await send(`+601234567${i}0`);
+    await until(() => r.events.length === 20);
+    const order = new Map<unknown, unknown[]>();
+    for (const e of r.events) order.set(e.body.messageId, [...(order.get(e.body.messageId) ?? []), e.body.status]);
+    const readFirst = [...order.values()].filter((statuses) => statuses[0] === 'READ_ACK');
+    expect(readFirst.length).toBeGreaterThan(0);
+  });
+
   it('holds the answer of a "timed out" send but still accepts the message', async () => {
     sim = await WsapmeSimulator.start({ ...BASE, timeoutProbability: 1 });
     const attempt = fetch(`${sim.url}/v1/sendMessage2`, {
@@ -203,7 +232,12 @@ describe('WsapmeSimulator', () => {
     expect((await post('/__sim/config', { bogus: 1 })).status).toBe(400);
     expect((await post('/__sim/config', { apiKey: 'k1' })).body.apiKey).toBe('k1');
     expect((await send('+60123456789')).status).toBe(401);
-    expect((await post('/v1/sendMessage2', { device: 'd', to: '+60123456789', message: 'x' }, { 'x-api-key': 'k1' })).status).toBe(200);
+    const keyed = await post(
+      '/v1/sendMessage2',
+      { device: 'd', to: '+60123456789', message: 'x' },
+      { 'x-api-key': 'k1' },
+    );
+    expect(keyed.status).toBe(200);
     expect(await (await fetch(`${sim.url}/__sim/tally`)).json()).toEqual({ '+60123456789': 1 });
     const stats = (await (await fetch(`${sim.url}/__sim/stats`)).json()) as Record<string, unknown>;
     expect(stats).toMatchObject({ accepted: 1, authFailures: 1 });

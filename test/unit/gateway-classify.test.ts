@@ -76,7 +76,8 @@ describe('classify send', () => {
     for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']) {
       expect(classify('send', err(code), NOW).kind).toBe('retryable');
     }
-    for (const code of ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_ABORTED']) {
+    const afterWrite = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_ABORTED'];
+    for (const code of afterWrite) {
       expect(classify('send', err(code), NOW).kind).toBe('ambiguous');
     }
     expect(classify('send', err(undefined, 'TimeoutError', 'The operation was aborted due to timeout'), NOW).kind).toBe(
@@ -108,7 +109,10 @@ describe('classify status', () => {
 
   it('answers not_found, rate_limited and error', () => {
     expect(classify('status', res(404, { error: 'not found' }), NOW)).toEqual({ kind: 'not_found' });
-    expect(classify('status', res(429, { retry_after_ms: 10 }), NOW)).toEqual({ kind: 'rate_limited', retryAfterMs: 10 });
+    expect(classify('status', res(429, { retry_after_ms: 10 }), NOW)).toEqual({
+      kind: 'rate_limited',
+      retryAfterMs: 10,
+    });
     expect(classify('status', res(500, ''), NOW)).toEqual({ kind: 'error', reason: 'HTTP 500' });
     expect(classify('status', res(401, ''), NOW).kind).toBe('error');
     expect(classify('status', err('ECONNREFUSED'), NOW).kind).toBe('error');

@@ -131,6 +131,31 @@ export const api = {
   closeRecipient: (id: number) => request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/close`),
 };
 
+const FIELD_LABELS: Record<string, string> = {
+  blast_tag: 'The tag',
+  message: 'The message',
+  recipients: 'Recipients',
+  follow_up_stage: 'The follow-up stage',
+  scheduled_at: 'The date and time',
+  device: 'The device',
+  file: 'The file',
+  phone: 'The phone number',
+  token: 'The token',
+};
+
+/** One field's issue as a sentence: "must not be empty" on `message` reads "The message must not be empty." */
+export function fieldSentence(field: string, message: string): string {
+  const m = /^recipients\.(\d+)/.exec(field);
+  const label = m ? `Recipient ${Number(m[1]) + 1}` : (FIELD_LABELS[field] ?? field.replace(/_/g, ' '));
+  const text = message.trim();
+  if (!text) return `${label} is not valid.`;
+  let out: string;
+  if (/^[A-Z]/.test(text)) out = text;
+  else if (/^(must|is|are|should|can|cannot|has|needs?)\b/.test(text)) out = `${label} ${text}`;
+  else out = `${label}: ${text}`;
+  return /[.!?]$/.test(out) ? out : `${out}.`;
+}
+
 /** Turns anything thrown into a sentence for the user. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) return err.message;

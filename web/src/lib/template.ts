@@ -29,14 +29,16 @@ export function renderTemplate(template: string, variables: Record<string, strin
   return parts;
 }
 
-/** Variable names used by a template, in order of first use. */
-export function templateVariables(template: string): string[] {
-  const names: string[] = [];
+/** Variables used by a template, in order of first use, and whether every use has a fallback. */
+export function templateVariables(template: string): Array<{ name: string; hasFallback: boolean }> {
+  const out: Array<{ name: string; hasFallback: boolean }> = [];
   for (const m of template.matchAll(VARIABLE)) {
     const name = (m[1] ?? '').trim();
-    if (name && !names.includes(name)) names.push(name);
+    const seen = out.find((v) => v.name.toLowerCase() === name.toLowerCase());
+    if (seen) seen.hasFallback &&= m[2] !== undefined;
+    else if (name) out.push({ name, hasFallback: m[2] !== undefined });
   }
-  return names;
+  return out;
 }
 
 function lookup(variables: Record<string, string>, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, errorText } from '../lib/api.ts';
+import { api, ApiError, errorText, fieldSentence } from '../lib/api.ts';
 import { localInputToIso, timeZoneName, toLocalInputValue, formatDateTime } from '../lib/format.ts';
 import { looksLikePhone, splitPastedNumbers } from '../lib/recipientsInput.ts';
 import { href, navigate } from '../lib/router.ts';
@@ -21,12 +21,15 @@ function errorsFrom(err: unknown, fallback: 'check' | 'create'): Errors {
   const out: Errors = {};
   if (err instanceof ApiError && err.fields.length > 0) {
     const unplaced: string[] = [];
-    const sentence = (m: string) => (err.fields.length === 1 ? err.message : m.charAt(0).toUpperCase() + m.slice(1));
+    // A lone issue whose top-level message is its own sentence (not "field: issue") reads best as is.
+    const only = err.fields.length === 1 ? err.fields[0] : undefined;
+    const useTop = only !== undefined && !err.message.startsWith(`${only.field}:`) && /^[A-Z]/.test(err.message);
+    const sentence = (f: { field: string; message: string }) => (useTop ? err.message : fieldSentence(f.field, f.message));
     for (const f of err.fields) {
       const key = FIELDS.find((k) => f.field === k || f.field.startsWith(`${k}.`) || f.field.startsWith(`${k}[`))
         ?? (f.field === 'file' || f.field === 'phone' ? 'recipients' : f.field === 'tag' ? 'blast_tag' : undefined);
-      if (key) (out[key] ??= []).push(sentence(f.message));
-      else unplaced.push(sentence(f.message));
+      if (key) (out[key] ??= []).push(sentence(f));
+      else unplaced.push(sentence(f));
     }
     if (unplaced.length > 0 || Object.keys(out).length === 0) out[fallback] = unplaced.length ? unplaced : [err.message];
     else out[fallback] = ['Please fix the highlighted fields.'];
@@ -89,7 +92,10 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const usedVariables = templateVariables(message);
   const unknownVariables =
     mode === 'csv' && csv
-      ? usedVariables.filter((v) => v.toLowerCase() !== 'phone' && !csv.columns.some((c) => c.toLowerCase() === v.toLowerCase()))
+      ? usedVariables
+          .filter((v) => !v.hasFallback && v.name.toLowerCase() !== 'phone')
+          .map((v) => v.name)
+          .filter((v) => !csv.columns.some((c) => c.toLowerCase() === v.toLowerCase()))
       : [];
 
   const clearError = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));

@@ -4,6 +4,7 @@ import { localInputToIso, timeZoneName, toLocalInputValue, formatDateTime } from
 import { looksLikePhone, splitPastedNumbers } from '../lib/recipientsInput.ts';
 import { href, navigate } from '../lib/router.ts';
 import { templateVariables } from '../lib/template.ts';
+import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import type { CreateBlastRequest, CreateBlastResult, Meta } from '../lib/types.ts';
 import { CheckResult } from '../components/CheckResult.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
@@ -54,6 +55,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const [busy, setBusy] = useState<Busy>(null);
   const [created, setCreated] = useState<number | null>(null);
   const messageRef = useRef<HTMLTextAreaElement>(null);
+  // On a wide screen the preview sits beside the form; on a phone, right under the message.
+  const wide = useMediaQuery('(min-width: 960px)');
 
   const pastedNumbers = useMemo(() => splitPastedNumbers(pasted), [pasted]);
   const recipients = useMemo(
@@ -274,6 +277,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
               )}
               <ErrorText id="message-error" messages={fe('message')} />
             </div>
+            {!wide && <MessagePreview message={message} recipient={previewRecipient} />}
 
             <div className="field-row">
               <div className="field">
@@ -378,7 +382,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
 
         <aside className="new-blast-side">
           <div className="card sticky">
-            <MessagePreview message={message} recipient={previewRecipient} />
+            {wide && <MessagePreview message={message} recipient={previewRecipient} />}
             <div className="create-actions">
               <button type="submit" className="btn btn-primary btn-block" disabled={busy !== null || !checkIsCurrent}>
                 {busy === 'now' ? 'Creating…' : 'Create & send now'}

@@ -33,7 +33,7 @@ const schema = z.object({
   SEND_RATE: positiveNumber(1),
   SEND_BURST: positiveInt(1),
   SEND_JITTER_MS: z.coerce.number().int().min(0).default(0),
-  DAILY_CAP: optionalString.pipe(z.coerce.number().int().positive().optional()),
+  DAILY_CAP: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().positive()).optional()),
   SEND_MAX_ATTEMPTS: positiveInt(5),
   SEND_CONCURRENCY: positiveInt(16),
   PHONE_DEFAULT_REGION: z

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Config } from './config.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { Engine } from './engine/engine.ts';
+import { Poller } from './engine/poller.ts';
+import { WebhookIngest } from './engine/webhookIngest.ts';
+import { WsapmeClient } from './gateway/wsapmeClient.ts';
+import { buildApp } from './http/buildApp.ts';
+import { FunnelHub } from './http/funnelHub.ts';
+import { type Logger, silentLogger } from './log.ts';
+import { WsapmeSimulator } from '../sim/simulator.ts';
+import type { SimOptions } from '../sim/simOptions.ts';
+
+export interface WablastHandle {
+  url: string;
+  config: Config;
+  database: Database;
+  /** The in-process simulator when no WSAPME_BASE_URL is configured. */
+  simulator: WsapmeSimulator | null;
+  engine: Engine | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Use this database instead of opening one from config (tests). */
+  database?: Database;
+  /** Options for the in-process simulator (tests tune rates, faults, delays). */
+  simulator?: Partial<SimOptions>;
+  /** Whether to listen for HTTP; an engine-only process does not need to when no webhooks reach it. */
+  listen?: boolean;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Starts wablast: database (migrated), gateway (real or the in-process simulator), the HTTP app
+ * and, for role all|engine, the sending engine and poller. `close()` shuts down in order: stop
+ * claiming, let in-flight sends and webhook commits finish, then close the server and the pool.
+ */
+export async function startWablast(config: Config, opts: StartOptions = {}): Promise<WablastHandle> {
+  const log = opts.logger ?? silentLogger;
+  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, logger: log }));
+  await migrate(database.db);
+
+  const simulated = !config.gateway.baseUrl;
+  // With the simulator in-process and no secret configured, a random one keeps the webhook closed to others.
+  const webhookSecret = config.webhookSecret ?? (simulated ? randomBytes(18).toString('base64url') : undefined);
+  const effective: Config = Object.freeze({ ...config, webhookSecret });
+  const sim = simulated ? await WsapmeSimulator.start({ port: 0, ...opts.simulator }) : null;
+  if (sim) log.warn('SIMULATOR — no real WhatsApp message is sent. Set WSAPME_BASE_URL to use the real gateway.');
+  if (!webhookSecret) log.warn('WEBHOOK_SECRET is not set: webhooks are refused; status comes from polling only');
+
+  const gateway = new WsapmeClient({
+    baseUrl: sim ? sim.url : config.gateway.baseUrl!,
+    apiKey: (sim ? sim.options.apiKey : config.gateway.apiKey) ?? undefined,
+    apiKeyHeader: sim ? sim.options.apiKeyHeader : config.gateway.apiKeyHeader,
+    timeoutMs: config.gateway.timeoutMs,
+    connections: Math.max(10, config.sendConcurrency),
+  });
+
+  const hub = new FunnelHub(database.db, log.child({ component: 'funnel' }));
+  const onChange = (ids: Set<number>) => hub.markChanged(ids);
+  const runsEngine = config.role !== 'api';
+  const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange }) : null;
+  const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
+  const webhooks = webhookSecret
+    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { region: config.phoneRegion, replyWindowHours: config.replyWindowHours }, onChange)
+    : null;
+
+  const app = await buildApp({
+    config: effective,
+    database,
+    log,
+    simulator: simulated,
+    version: VERSION,
+    hub,
+    wakeEngine: () => engine?.wake(),
+    webhooks,
+    poller,
+  });
+  let url = '';
+  if (opts.listen !== false) {
+    url = await app.listen({ port: config.port, host: config.host });
+    url = url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  }
+  if (sim && url) sim.configure({ webhookUrl: `${url}/webhooks/wsapme`, webhookSecret: webhookSecret! });
+  if (engine) {
+    engine.start();
+    poller.start();
+  }
+
+  return {
+    url,
+    config: effective,
+    database,
+    simulator: sim,
+    engine,
+    close: async () => {
+      await engine?.stop();
+      await poller.stop();
+      await app.close();
+      await webhooks?.flush();
+      hub.close();
+      await gateway.close();
+      await sim?.close();
+      if (!opts.database) await database.close();
+    },
+  };
+}

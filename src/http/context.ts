@@ -1,0 +1,20 @@
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import type { FunnelHub } from './funnelHub.ts';
+import type { WebhookIngest } from '../engine/webhookIngest.ts';
+import type { Poller } from '../engine/poller.ts';
+
+/** What the routes need, handed in once when the app is built. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  log: Logger;
+  simulator: boolean;
+  version: string;
+  hub: FunnelHub;
+  /** Present when this process also runs the engine: lets the API wake it at once. */
+  wakeEngine: () => void;
+  webhooks: WebhookIngest | null;
+  poller: Poller;
+}

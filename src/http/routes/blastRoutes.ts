@@ -1,0 +1,107 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { getBlast, listBlasts } from '../../blasts/blastView.ts';
+import { type CreateBlastInput, createBlast } from '../../blasts/createBlast.ts';
+import { cancelBlast, pauseBlast, resendRecipients, resumeBlast, sendBlast } from '../../blasts/lifecycle.ts';
+import { getReport } from '../../blasts/report.ts';
+import { parseRecipientsCsv } from '../../blasts/parseCsv.ts';
+import type { RawRecipient } from '../../blasts/prepareRecipients.ts';
+import { AppError } from '../../errors.ts';
+import type { AppContext } from '../context.ts';
+import { createBlastBody, idParam, pageQuery, parse, resendBody, uploadFields } from '../schemas.ts';
+import { waitForBlast } from '../../blasts/waitForBlast.ts';
+
+const CSV_MAX_BYTES = 50 * 1024 * 1024;
+
+export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { db } = ctx.database;
+  const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients };
+
+  app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query)));
+
+  const create = async (req: FastifyRequest, reply: { status(n: number): unknown }) => {
+    const input = req.isMultipart() ? await fromMultipart(req, ctx) : fromJson(req.body, ctx);
+    const result = await createBlast(db, input, limits);
+    if (!input.dryRun) reply.status(201);
+    if (result.blast_id) req.log.info({ blast: result.blast_id, recipients: result.total_recipients }, 'blast created');
+    return result;
+  };
+  app.post('/api/blasts', { bodyLimit: 64 * 1024 * 1024 }, create);
+  app.post('/api/blasts/upload', create);
+
+  app.get('/api/blasts/:id', async (req) => getBlast(db, parse(idParam, req.params).id));
+  app.get('/api/blasts/:id/report', async (req) => {
+    const { id } = parse(idParam, req.params);
+    await getBlast(db, id); // 404 for an unknown blast rather than an empty report
+    return getReport(db, id);
+  });
+
+  app.post('/api/blasts/:id/send', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const wait = (req.query as Record<string, string>)?.wait === 'true';
+    const state = await sendBlast(db, id);
+    ctx.wakeEngine();
+    const report = wait ? await waitForBlast(db, id, 15 * 60_000) : await getReport(db, id);
+    const blast = await getBlast(db, id);
+    return { success: true, sent: report.sent, failed: report.failed, queued: report.queued, uncertain: report.uncertain, state: wait ? blast.state : state };
+  });
+  app.post('/api/blasts/:id/pause', async (req) => ({ success: true, state: await pauseBlast(db, parse(idParam, req.params).id) }));
+  app.post('/api/blasts/:id/resume', async (req) => {
+    const state = await resumeBlast(db, parse(idParam, req.params).id);
+    ctx.wakeEngine();
+    return { success: true, state };
+  });
+  app.post('/api/blasts/:id/cancel', async (req) => ({ success: true, state: await cancelBlast(db, parse(idParam, req.params).id) }));
+  app.post('/api/blasts/:id/resend', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const { statuses } = parse(resendBody, req.body);
+    const requeued = await resendRecipients(db, id, statuses);
+    ctx.wakeEngine();
+    return { success: true, requeued };
+  });
+}
+
+function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
+  if (body === undefined || body === null || typeof body !== 'object') {
+    throw new AppError('bad_request', 'Send a JSON object: {"recipients": [...], "message": "..."}');
+  }
+  const b = parse(createBlastBody, body);
+  const recipients: RawRecipient[] = b.recipients.map((r) => {
+    if (typeof r === 'string') return { phone: r, vars: {} };
+    const { phone, ...vars } = r;
+    return { phone, vars: vars as Record<string, string> };
+  });
+  return toInput(b, recipients, b.dry_run ?? false, ctx);
+}
+
+async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<CreateBlastInput> {
+  const fields: Record<string, string> = {};
+  let recipients: RawRecipient[] | null = null;
+  for await (const part of req.parts({ limits: { fileSize: CSV_MAX_BYTES, files: 1, fields: 20 } })) {
+    if (part.type === 'file') {
+      recipients = await parseRecipientsCsv(part.file, ctx.config.maxRecipients * 2);
+      if (part.file.truncated) throw new AppError('payload_too_large', `The CSV is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB`);
+    } else {
+      fields[part.fieldname] = String(part.value ?? '');
+    }
+  }
+  if (!recipients) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
+  const f = parse(uploadFields, fields);
+  return toInput(f, recipients, f.dry_run, ctx);
+}
+
+function toInput(
+  b: { blast_tag?: string | null; message: string; follow_up_stage?: string | null; scheduled_at?: string | null; device?: string | undefined },
+  recipients: RawRecipient[],
+  dryRun: boolean,
+  ctx: AppContext,
+): CreateBlastInput {
+  return {
+    tag: b.blast_tag || null,
+    message: b.message,
+    followUpStage: b.follow_up_stage || null,
+    scheduledAt: b.scheduled_at ? new Date(b.scheduled_at) : null,
+    device: b.device ?? ctx.config.gateway.device,
+    recipients,
+    dryRun,
+  };
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { getBlast } from '../../blasts/blastView.ts';
+import { closeRecipient, closeRecipientByPhone } from '../../blasts/closeRecipient.ts';
+import { iterateRecipients, listRecipients, type RecipientView } from '../../blasts/listRecipients.ts';
+import type { AppContext } from '../context.ts';
+import { closeByPhoneBody, idParam, parse, recipientsQuery } from '../schemas.ts';
+
+const CSV_COLUMNS = [
+  'id', 'phone_number', 'status', 'message_id', 'attempts', 'last_error', 'sent_at', 'delivered_at',
+  'read_at', 'replied_at', 'closed_at', 'failed_at',
+] as const;
+
+export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { db } = ctx.database;
+
+  app.get('/api/blasts/:id/recipients', async (req, reply) => {
+    const { id } = parse(idParam, req.params);
+    const q = parse(recipientsQuery, req.query);
+    await getBlast(db, id);
+    const filter = { blastId: id, statuses: q.status, phone: q.phone };
+    if (q.format === 'json') return listRecipients(db, filter, { limit: q.limit, offset: q.offset });
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="blast-${id}-recipients.csv"`);
+    return reply.send(csvStream(iterateRecipients(db, filter)));
+  });
+
+  app.post('/api/recipients/:id/close', async (req) => {
+    const recipient = await closeRecipient(db, parse(idParam, req.params).id);
+    ctx.hub.markChanged([recipient.blast_id]);
+    return { success: true, recipient };
+  });
+
+  app.post('/api/blasts/:id/recipients/close', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const { phone } = parse(closeByPhoneBody, req.body);
+    const recipient = await closeRecipientByPhone(db, id, phone, ctx.config.phoneRegion);
+    ctx.hub.markChanged([id]);
+    return { success: true, recipient };
+  });
+
+  app.post('/api/blasts/:id/check-status', async (req) => {
+    const { id } = parse(idParam, req.params);
+    await getBlast(db, id);
+    return ctx.poller.checkBlast(id);
+  });
+}
+
+async function* csvStream(chunks: AsyncGenerator<RecipientView[]>): AsyncGenerator<string> {
+  const vars = new Set<string>();
+  let first = true;
+  for await (const chunk of chunks) {
+    if (first) {
+      for (const r of chunk) for (const k of Object.keys(r.variables ?? {})) vars.add(k);
+      yield `${[...CSV_COLUMNS, ...vars].map(csvCell).join(',')}\n`;
+      first = false;
+    }
+    yield chunk
+      .map((r) => [...CSV_COLUMNS.map((c) => r[c]), ...[...vars].map((k) => r.variables?.[k])].map(csvCell).join(','))
+      .join('\n') + '\n';
+  }
+  if (first) yield `${CSV_COLUMNS.join(',')}\n`;
+}
+
+/** Quotes when needed, and defuses cells a spreadsheet would run as a formula. */
+function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && !/^\+\d+$/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /**
@@ -9,6 +10,9 @@ const optionalString = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+// http and https only: z.url() alone also takes ftp:, file: and javascript: URLs.
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -22,13 +26,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WSAPME_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL' }).optional()),
+  WSAPME_BASE_URL: optionalString.pipe(httpUrl.optional()),
   WSAPME_API_KEY: optionalString,
   WSAPME_API_KEY_HEADER: z.string().default('x-api-key'),
   WSAPME_DEVICE: z.string().min(1).default('5850'),
   WSAPME_TIMEOUT_MS: positiveInt(15000),
   WEBHOOK_SECRET: optionalString,
-  PUBLIC_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL' }).optional()),
+  PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
   API_TOKEN: optionalString,
   SEND_RATE: positiveNumber(1),
   SEND_BURST: positiveInt(1),
@@ -39,6 +43,8 @@ const schema = z.object({
   PHONE_DEFAULT_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code such as MY')
+    // 'UK' or 'XX' pass the regex but libphonenumber knows no such region: every local number would be invalid.
+    .refine((c) => isSupportedCountry(c), 'is not a country code libphonenumber knows (e.g. MY, SG, GB)')
     .default('MY'),
   MAX_RECIPIENTS: positiveInt(100_000),
   POLL_MODE: z.enum(['off', 'fallback', 'always']).default('fallback'),
@@ -78,7 +84,10 @@ export type Config = Readonly<{
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // A variable set to nothing (`PORT=` in a .env file) means "not set": take the default. Without
+  // this, z.coerce.number turns '' into 0 and PORT= would silently listen on a random port.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');

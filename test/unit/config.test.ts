@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+/** The ConfigError a bad environment raises (fails the test when none is raised). */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${Object.keys(env).join(', ')}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: './data',
+      port: 3000,
+      apiToken: undefined,
+      webhookSecret: undefined,
+      phoneRegion: 'MY',
+      maxRecipients: 100_000,
+      pollMode: 'fallback',
+      role: 'all',
+      gateway: { baseUrl: undefined, apiKey: undefined, apiKeyHeader: 'x-api-key', device: '5850' },
+      pacing: { rate: 1, burst: 1, jitterMs: 0, dailyCap: null },
+    });
+  });
+
+  it('reads every documented variable', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgresql://u:p@db.example:5432/wablast?sslmode=require',
+      DATA_DIR: '/var/lib/wablast',
+      PORT: '8080',
+      WSAPME_BASE_URL: 'https://gateway.example/api',
+      WSAPME_API_KEY: 'key-123',
+      WSAPME_DEVICE: '7777',
+      WEBHOOK_SECRET: 'hook-secret',
+      API_TOKEN: 'api-token',
+      SEND_RATE: '2.5',
+      SEND_BURST: '4',
+      SEND_JITTER_MS: '250',
+      DAILY_CAP: '900',
+      PHONE_DEFAULT_REGION: 'SG',
+      MAX_RECIPIENTS: '50',
+    });
+    expect(c).toMatchObject({
+      databaseUrl: 'postgresql://u:p@db.example:5432/wablast?sslmode=require',
+      dataDir: '/var/lib/wablast',
+      port: 8080,
+      webhookSecret: 'hook-secret',
+      apiToken: 'api-token',
+      phoneRegion: 'SG',
+      maxRecipients: 50,
+      gateway: { baseUrl: 'https://gateway.example/api', apiKey: 'key-123', device: '7777' },
+      pacing: { rate: 2.5, burst: 4, jitterMs: 250, dailyCap: 900 },
+    });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.gateway)).toBe(true);
+    expect(Object.isFrozen(c.pacing)).toBe(true);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (c.pacing as { rate: number }).rate = 99;
+    }).toThrow(TypeError);
+  });
+
+  it('treats a variable set to nothing as unset (PORT= in a .env file keeps port 3000)', () => {
+    const c = loadConfig({ PORT: '', SEND_RATE: ' ', DATA_DIR: '', HOST: '', API_TOKEN: '  ', DATABASE_URL: '', DAILY_CAP: '', WSAPME_DEVICE: '' });
+    expect(c.port).toBe(3000);
+    expect(c.pacing.rate).toBe(1);
+    expect(c.dataDir).toBe('./data');
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.apiToken).toBeUndefined();
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.pacing.dailyCap).toBeNull();
+    expect(c.gateway.device).toBe('5850');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ HOME: '/root', PATH: '/usr/bin', SOMETHING_ELSE: 'x' }).port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '3000.5'],
+    ['DB_POOL_MAX', '0'],
+    ['SEND_RATE', '0'],
+    ['SEND_RATE', '-2'],
+    ['SEND_RATE', 'fast'],
+    ['SEND_RATE', 'Infinity'],
+    ['SEND_BURST', '1.5'],
+    ['SEND_JITTER_MS', '-5'],
+    ['DAILY_CAP', '0'],
+    ['DAILY_CAP', 'lots'],
+    ['DAILY_CAP', '1.5'],
+    ['MAX_RECIPIENTS', '0'],
+    ['MAX_RECIPIENTS', 'many'],
+    ['LOG_LEVEL', 'verbose'],
+    ['POLL_MODE', 'sometimes'],
+    ['ROLE', 'worker'],
+    ['PHONE_DEFAULT_REGION', 'my'],
+    ['PHONE_DEFAULT_REGION', 'MYS'],
+    ['PHONE_DEFAULT_REGION', 'XX'],
+    ['PHONE_DEFAULT_REGION', 'UK'],
+    ['WSAPME_TIMEOUT_MS', '0'],
+    ['WSAPME_BASE_URL', 'not a url'],
+    ['WSAPME_BASE_URL', 'ftp://gateway.example'],
+    ['WSAPME_BASE_URL', 'javascript:alert(1)'],
+    ['PUBLIC_URL', 'example.com'],
+    ['DATABASE_URL', 'mysql://root@localhost/wablast'],
+    ['REPLY_WINDOW_HOURS', '-1'],
+  ])('%s=%j stops start-up with one line naming the variable', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.message).toMatch(new RegExp(`^Invalid configuration: ${name}\\b`));
+    expect(err.message).not.toContain('\n');
+    expect(err.message.length).toBeLessThan(200);
+  });
+
+  it('names the first bad variable when several are wrong', () => {
+    const err = configError({ PORT: 'abc', SEND_RATE: '0' });
+    expect(err.message).not.toContain('\n');
+    expect(err.message).toMatch(/PORT|SEND_RATE/);
+  });
+
+  it('never echoes the value, which may be a secret', () => {
+    const secrets: Array<[string, string]> = [
+      ['DATABASE_URL', 'mysql://admin:hunter2-s3cret@db.internal/wablast'],
+      ['DATABASE_URL', 'hunter2-s3cret'],
+      ['WSAPME_BASE_URL', 'hunter2-s3cret'],
+      ['WSAPME_BASE_URL', 'ftp://admin:hunter2-s3cret@gateway'],
+      ['PUBLIC_URL', 'hunter2-s3cret'],
+      ['PORT', 'hunter2-s3cret'],
+      ['LOG_LEVEL', 'hunter2-s3cret'],
+      ['DAILY_CAP', 'hunter2-s3cret'],
+      ['PHONE_DEFAULT_REGION', 'hunter2-s3cret'],
+    ];
+    for (const [name, value] of secrets) {
+      const err = configError({ [name]: value, API_TOKEN: 'tok-hunter2', WSAPME_API_KEY: 'key-hunter2' });
+      expect(err.message, name).toContain(name);
+      expect(err.message, name).not.toContain('hunter2');
+      expect(err.message, name).not.toContain('s3cret');
+    }
+  });
+
+  it('accepts http and https gateway URLs', () => {
+    expect(loadConfig({ WSAPME_BASE_URL: 'http://127.0.0.1:9000' }).gateway.baseUrl).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ WSAPME_BASE_URL: 'https://api.wsapme.example' }).gateway.baseUrl).toBe('https://api.wsapme.example');
+  });
+
+  it('accepts both postgres:// and postgresql:// URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/x' }).databaseUrl).toBe('postgres://localhost/x');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl).toBe('postgresql://localhost/x');
+  });
+});

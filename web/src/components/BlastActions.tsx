@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { Blast } from '../lib/types.ts';
@@ -18,6 +18,12 @@ export function BlastActions({ blast, onChanged }: Props) {
   const [confirmCancel, setConfirmCancel] = useState(false);
   const s = blast.state;
   const r = blast.report;
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = window.setTimeout(() => setNotice(null), 6000);
+    return () => window.clearTimeout(t);
+  }, [notice]);
 
   const run = async (action: Action) => {
     setBusy(action);

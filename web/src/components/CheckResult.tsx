@@ -53,7 +53,7 @@ export function CheckResult({ result, sourceLine, sourceName, stale }: Props) {
                 <span className="muted">
                   {sourceName} {sourceLine(inv.line) ?? inv.line}:
                 </span>{' '}
-                <code>{inv.input || '(empty)'}</code> — {inv.reason}
+                <code>{inv.input || '(empty)'}</code> — {inv.reason.charAt(0).toUpperCase() + inv.reason.slice(1)}
               </li>
             ))}
           </ul>

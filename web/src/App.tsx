@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText, onUnauthorized } from './lib/api.ts';
 import { useRoute } from './lib/router.ts';
 import type { Meta } from './lib/types.ts';
@@ -52,6 +52,17 @@ export function App() {
     }, 60_000);
     return () => window.clearInterval(t);
   }, []);
+
+  // On a page change, move focus to the content so keyboard and screen-reader users start there.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [route]);
 
   useEffect(() => {
     const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', notfound: 'Not found' } as const;

@@ -3,6 +3,8 @@ export interface SimMessage {
   messageId: string;
   device: string;
   to: string;
+  /** The message text as received, so tests can check template rendering. */
+  text: string;
   acceptedAt: number;
   status: string;
   delivered: boolean;

@@ -197,7 +197,7 @@ export class WsapmeSimulator {
       sendJson(res, 400, { error: 'device, to and message are required' });
       return;
     }
-    const { device, to } = parsed.data;
+    const { device, to, message } = parsed.data;
     await this.#latency();
     const o = this.#options;
     const now = Date.now();
@@ -213,7 +213,7 @@ export class WsapmeSimulator {
       sendJson(res, 400, { error: invalid });
       return;
     }
-    const msg = this.#accept(device, to, now);
+    const msg = this.#accept(device, to, message, now);
     const fate = drawMessageFate(this.#rng, o);
     const hang = this.#rng() < o.timeoutProbability;
     const slow = this.#rng() < o.slowProbability;
@@ -293,13 +293,14 @@ export class WsapmeSimulator {
     return null;
   }
 
-  #accept(device: string, to: string, now: number): SimMessage {
+  #accept(device: string, to: string, text: string, now: number): SimMessage {
     let messageId = this.#newId();
     while (this.#messages.has(messageId)) messageId = this.#newId();
     const msg: SimMessage = {
       messageId,
       device,
       to,
+      text,
       acceptedAt: now,
       status: 'PENDING',
       delivered: false,

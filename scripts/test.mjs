@@ -1,0 +1,36 @@
+// The README's test command: typecheck, then every vitest project (unit, PGlite, PostgreSQL,
+// faults, browser), ending with one plain line "N passed, N failed" so an empty run is visible.
+// Extra arguments go to vitest (e.g. `npm test -- --project unit`).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+let failed = 0;
+let passed = 0;
+
+if (!args.length) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  if (tsc.status === 0) passed++;
+  else failed++;
+  process.stdout.write(`typecheck: ${tsc.status === 0 ? 'ok' : 'FAILED'}\n`);
+}
+
+mkdirSync('test-results', { recursive: true });
+const out = 'test-results/vitest.json';
+const run = spawnSync(
+  process.execPath,
+  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args],
+  { stdio: 'inherit' },
+);
+try {
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A file that failed to load has no tests to count; count it so it cannot pass silently.
+  failed += report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+} catch {
+  failed++;
+}
+if (run.status !== 0 && failed === 0) failed++;
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 ? 0 : 1);

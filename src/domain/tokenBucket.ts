@@ -26,13 +26,13 @@ export class TokenBucket {
   /** Whole tokens available now. */
   available(now: number): number {
     this.refill(now);
-    return Math.floor(this.tokens);
+    return whole(this.tokens);
   }
 
   /** Spends up to n tokens; returns how many were spent. */
   take(n: number, now: number): number {
     this.refill(now);
-    const k = Math.max(0, Math.min(n, Math.floor(this.tokens)));
+    const k = Math.max(0, Math.min(n, whole(this.tokens)));
     this.tokens -= k;
     return k;
   }
@@ -46,7 +46,7 @@ export class TokenBucket {
   /** Milliseconds until one whole token is available (0 when one is). */
   msUntilNext(now: number): number {
     this.refill(now);
-    if (this.tokens >= 1) return 0;
+    if (whole(this.tokens) >= 1) return 0;
     return Math.ceil(((1 - this.tokens) / this.rate) * 1000);
   }
 
@@ -65,3 +65,6 @@ export class TokenBucket {
 export function bucketCapacity(rate: number, burst: number, sliceMs: number): number {
   return Math.max(burst, Math.floor((rate * sliceMs) / 1000));
 }
+
+/** Whole tokens, forgiving the float error that summing many small refills leaves behind. */
+const whole = (tokens: number) => Math.floor(tokens + 1e-9);

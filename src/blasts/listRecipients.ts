@@ -55,6 +55,19 @@ export async function listRecipients(
   return { recipients: found.map(toRecipientView), total: count!.n, ...page };
 }
 
+/**
+ * Every variable name among the matching recipients, in order of first appearance: the CSV
+ * export's extra columns. Taken over all of them, not the first chunk, so a name that only later
+ * rows carry still gets its column.
+ */
+export async function variableNames(db: Db, f: RecipientFilter): Promise<string[]> {
+  const found = await rows<{ k: string }>(
+    db,
+    sql`SELECT k FROM blast_recipients, jsonb_object_keys(variables) AS k WHERE ${recipientWhere(f)} GROUP BY k ORDER BY min(id), k`,
+  );
+  return found.map((r) => r.k);
+}
+
 /** Every matching recipient, in id order, a chunk at a time (keyset pagination keeps memory flat). */
 export async function* iterateRecipients(db: Db, f: RecipientFilter, chunk = 5000): AsyncGenerator<RecipientView[]> {
   let after = 0;

@@ -11,7 +11,19 @@ const PHONE_HEADERS = ['phone', 'phone_number', 'phonenumber', 'number', 'mobile
  * upload is parsed as it arrives; stops with a clear error naming the line at the first broken row.
  */
 export async function parseRecipientsCsv(input: Readable | Buffer | string, maxRows: number): Promise<RawRecipient[]> {
-  const parser = parse({ bom: true, skip_empty_lines: true, trim: true, relax_quotes: false });
+  // The line the last complete record ended on: an unclosed quote is only noticed at the end of
+  // the file, and the error should name the line where the quote was opened, not the last one.
+  let lastGoodLine = 0;
+  const parser = parse({
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_quotes: false,
+    on_record: (record: string[], context: { lines: number }) => {
+      lastGoodLine = context.lines;
+      return record;
+    },
+  });
   const source = typeof input === 'string' || Buffer.isBuffer(input) ? null : input;
   if (source) source.pipe(parser);
   else parser.end(input);
@@ -46,7 +58,13 @@ export async function parseRecipientsCsv(input: Readable | Buffer | string, maxR
     source?.unpipe(parser);
     source?.resume();
     if (err instanceof AppError) throw err;
-    const e = err as { message?: string; lines?: number };
+    const e = err as { message?: string; lines?: number; code?: string };
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      const line = lastGoodLine + 1;
+      throw new AppError('invalid_csv', `The CSV could not be read at line ${line}: a quote opened there is never closed`, [
+        { field: 'file', message: `unclosed quote at line ${line}` },
+      ]);
+    }
     throw new AppError('invalid_csv', `The CSV could not be read${e.lines ? ` at line ${e.lines}` : ''}: ${e.message ?? 'malformed'}`, [
       { field: 'file', message: e.message ?? 'malformed CSV' },
     ]);

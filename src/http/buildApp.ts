@@ -16,6 +16,15 @@ import { webhookRoutes } from './routes/webhookRoutes.ts';
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const OPEN_API_PATHS = new Set(['/api/meta', '/api/session']);
 
+/** The URL's path, percent-decoded; an undecodable one is returned as '/api/' so it is checked, not waved through. */
+function decodedPath(url: string): string {
+  try {
+    return decodeURIComponent(url.split('?')[0]!);
+  } catch {
+    return '/api/';
+  }
+}
+
 export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?: boolean } = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
@@ -36,7 +45,9 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     const token = ctx.config.apiToken;
     const session = sessionValue(token);
     app.addHook('onRequest', async (req) => {
-      const path = req.url.split('?')[0]!;
+      // Decide on the path the router matched, not the raw URL: '/%61pi/blasts' routes to
+      // /api/blasts too, and must not slip past a check on the undecoded text.
+      const path = req.routeOptions.url ?? decodedPath(req.url);
       if (!path.startsWith('/api/') || OPEN_API_PATHS.has(path)) return;
       const given = bearer(req.headers.authorization);
       const cookieValue = req.cookies?.[SESSION_COOKIE];

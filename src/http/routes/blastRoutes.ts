@@ -19,6 +19,10 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query)));
 
   const create = async (req: FastifyRequest, reply: { status(n: number): unknown }) => {
+    if (!req.isMultipart() && req.body !== undefined && !isJsonType(req.headers['content-type'])) {
+      // Fastify parses text/plain too; a blast is JSON or a CSV upload, nothing else.
+      throw new AppError('unsupported_media_type', 'Send application/json, or multipart/form-data with a CSV file');
+    }
     const input = req.isMultipart() ? await fromMultipart(req, ctx) : fromJson(req.body, ctx);
     const result = await createBlast(db, input, limits);
     if (!input.dryRun) reply.status(201);
@@ -59,6 +63,8 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return { success: true, requeued };
   });
 }
+
+const isJsonType = (type: string | undefined): boolean => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '');
 
 function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
   if (body === undefined || body === null || typeof body !== 'object') {

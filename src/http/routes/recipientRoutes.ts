@@ -1,7 +1,8 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { getBlast } from '../../blasts/blastView.ts';
 import { closeRecipient, closeRecipientByPhone } from '../../blasts/closeRecipient.ts';
-import { iterateRecipients, listRecipients, type RecipientView } from '../../blasts/listRecipients.ts';
+import { iterateRecipients, listRecipients, type RecipientView, variableNames } from '../../blasts/listRecipients.ts';
 import type { AppContext } from '../context.ts';
 import { closeByPhoneBody, idParam, parse, recipientsQuery } from '../schemas.ts';
 
@@ -21,7 +22,9 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
     if (q.format === 'json') return listRecipients(db, filter, { limit: q.limit, offset: q.offset });
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="blast-${id}-recipients.csv"`);
-    return reply.send(csvStream(iterateRecipients(db, filter)));
+    const vars = await variableNames(db, filter);
+    // Fastify sends strings, buffers and streams, not async generators: wrap it in a stream.
+    return reply.send(Readable.from(csvStream(iterateRecipients(db, filter), vars)));
   });
 
   app.post('/api/recipients/:id/close', async (req) => {
@@ -45,20 +48,13 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 }
 
-async function* csvStream(chunks: AsyncGenerator<RecipientView[]>): AsyncGenerator<string> {
-  const vars = new Set<string>();
-  let first = true;
+async function* csvStream(chunks: AsyncGenerator<RecipientView[]>, vars: readonly string[]): AsyncGenerator<string> {
+  yield `${[...CSV_COLUMNS, ...vars].map(csvCell).join(',')}\n`;
   for await (const chunk of chunks) {
-    if (first) {
-      for (const r of chunk) for (const k of Object.keys(r.variables ?? {})) vars.add(k);
-      yield `${[...CSV_COLUMNS, ...vars].map(csvCell).join(',')}\n`;
-      first = false;
-    }
     yield chunk
-      .map((r) => [...CSV_COLUMNS.map((c) => r[c]), ...[...vars].map((k) => r.variables?.[k])].map(csvCell).join(','))
+      .map((r) => [...CSV_COLUMNS.map((c) => r[c]), ...vars.map((k) => r.variables?.[k])].map(csvCell).join(','))
       .join('\n') + '\n';
   }
-  if (first) yield `${CSV_COLUMNS.join(',')}\n`;
 }
 
 /** Quotes when needed, and defuses cells a spreadsheet would run as a formula. */

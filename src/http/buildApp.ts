@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { AppError } from '../errors.ts';
 import { SESSION_COOKIE, bearer, safeEqual, sessionValue } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -28,7 +28,8 @@ function decodedPath(url: string): string {
 export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?: boolean } = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would drown the log at webhook rates; failures are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Webhook retries from a gateway and dashboard polls keep connections busy; do not let a
     // slow client hold a socket forever.

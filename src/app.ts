@@ -11,6 +11,7 @@ import { buildApp } from './http/buildApp.ts';
 import { FunnelHub } from './http/funnelHub.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { WsapmeSimulator } from '../sim/simulator.ts';
+import { Metrics } from './metrics.ts';
 import type { SimOptions } from '../sim/simOptions.ts';
 
 export interface WablastHandle {
@@ -61,13 +62,14 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     connections: Math.max(10, config.sendConcurrency),
   });
 
+  const metrics = new Metrics();
   const hub = new FunnelHub(database.db, log.child({ component: 'funnel' }));
   const onChange = (ids: Set<number>) => hub.markChanged(ids);
   const runsEngine = config.role !== 'api';
-  const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange }) : null;
+  const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics }) : null;
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const webhooks = webhookSecret
-    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { region: config.phoneRegion, replyWindowHours: config.replyWindowHours }, onChange)
+    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { region: config.phoneRegion, replyWindowHours: config.replyWindowHours }, onChange, metrics)
     : null;
 
   const app = await buildApp({
@@ -80,6 +82,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     wakeEngine: () => engine?.wake(),
     webhooks,
     poller,
+    metrics,
   });
   let url = '';
   if (opts.listen !== false) {

@@ -12,6 +12,7 @@ import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease
 import type { GatewayPort } from './gatewayPort.ts';
 import { OutcomeBuffer } from './outcomeBuffer.ts';
 import { pauseBlastForAuth } from './pauseBlastForAuth.ts';
+import type { Metrics } from '../metrics.ts';
 
 const SLICE_MS = 20;
 const RENEW_MS = 10_000;
@@ -28,6 +29,7 @@ export interface DeviceSenderDeps {
   log: Logger;
   onChange: (blastIds: Set<number>) => void;
   random?: () => number;
+  metrics?: Metrics;
 }
 
 /**
@@ -193,6 +195,7 @@ export class DeviceSender {
 
   private record(c: Claimed, o: SendOutcome): void {
     const now = this.deps.clock.now();
+    this.deps.metrics?.sends.inc({ device: this.device, outcome: o.kind });
     switch (o.kind) {
       case 'accepted':
         this.buffer.addAccepted({ id: c.id, messageId: o.messageId, data: o.data });

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { recoverOrphans } from './deviceLease.ts';
 import { DeviceSender } from './deviceSender.ts';
 import type { GatewayPort } from './gatewayPort.ts';
+import type { Metrics } from '../metrics.ts';
 
 export interface EngineDeps {
   db: Db;
@@ -18,6 +19,7 @@ export interface EngineDeps {
   /** Called with the ids of blasts whose funnel may have changed. */
   onChange?: (blastIds: Set<number>) => void;
   tickMs?: number;
+  metrics?: Metrics;
 }
 
 const RECOVER_EVERY_MS = 5_000;
@@ -100,6 +102,7 @@ export class Engine {
           owner: this.owner,
           log: this.deps.log.child({ device }),
           onChange: (ids) => this.changed(ids),
+          ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
         }),
       );
     }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { applyInbound } from './applyInbound.ts';
 import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
 import type { WebhookEvent } from './parseWebhook.ts';
+import type { Metrics } from '../metrics.ts';
 
 const APPLICABLE: Record<string, ProgressStatus | 'ERROR'> = {
   PENDING: 'PENDING',
@@ -44,6 +45,7 @@ export class WebhookIngest {
     private readonly log: Logger,
     private readonly opts: IngestOptions,
     private readonly onChange: (blastIds: Set<number>) => void,
+    private readonly metrics?: Metrics,
   ) {}
 
   submit(events: WebhookEvent[]): Promise<void> {
@@ -81,10 +83,13 @@ export class WebhookIngest {
     this.running = this.commit(batch.flatMap((w) => w.events))
       .then(
         (changed) => {
+          this.metrics?.webhookBatches.inc({ result: 'committed' });
+          for (const w of batch) for (const e of w.events) this.metrics?.webhookEvents.inc({ kind: e.kind });
           for (const w of batch) w.resolve();
           if (changed.size) this.onChange(changed);
         },
         (err: unknown) => {
+          this.metrics?.webhookBatches.inc({ result: 'failed' });
           this.log.warn({ err: (err as Error).message, events: batch.length }, 'webhook batch failed; answered 503');
           for (const w of batch) w.reject(err);
         },

@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import type { FunnelHub } from './funnelHub.ts';
 import type { WebhookIngest } from '../engine/webhookIngest.ts';
 import type { Poller } from '../engine/poller.ts';
+import type { Metrics } from '../metrics.ts';
 
 /** What the routes need, handed in once when the app is built. */
 export interface AppContext {
@@ -17,4 +18,5 @@ export interface AppContext {
   wakeEngine: () => void;
   webhooks: WebhookIngest | null;
   poller: Poller;
+  metrics: Metrics;
 }

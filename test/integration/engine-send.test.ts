@@ -40,6 +40,8 @@ describe('sending engine against the simulator over HTTP', () => {
       sql`SELECT count(*)::int AS n, count(DISTINCT message_id)::int AS d FROM blast_recipients WHERE blast_id = ${id} AND message_id IS NOT NULL`,
     );
     expect(ids[0]).toEqual({ n: 500, d: 500 });
+    const metrics = await app.api('GET', '/metrics');
+    expect(metrics.body).toContain('wablast_send_outcomes_total{device="5850",outcome="accepted"} 500');
   });
 
   it('adapts to a gateway slower than asked: completes with zero FAILED at about N/R', async () => {

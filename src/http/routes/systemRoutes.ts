@@ -17,6 +17,11 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
     return { ok, database: ok ? 'up' : 'down', driver: ctx.database.kind, simulator: ctx.simulator };
   });
 
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
   app.get('/api/meta', async () => ({
     simulator: ctx.simulator,
     auth_required: Boolean(ctx.config.apiToken),

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { openApiDocument } from './openapi.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { AppError } from '../errors.ts';
 import { SESSION_COOKIE, bearer, safeEqual, sessionValue } from './auth.ts';
@@ -57,6 +60,8 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     });
   }
 
+  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(ctx.version) as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
   await systemRoutes(app, ctx);
   if (opts.webhooks !== false) await webhookRoutes(app, ctx);
   if (opts.api !== false) {

@@ -82,3 +82,15 @@ describe('live funnel (server-sent events)', () => {
     ctrl.abort();
   });
 });
+
+describe('documentation', () => {
+  it('serves the OpenAPI document built from the request schemas, and the UI at /docs', async () => {
+    app = await startTestApp();
+    const doc = await app.api('GET', '/docs/json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/blasts', '/api/blasts/{id}/report', '/webhooks/wsapme']));
+    expect(doc.body.paths['/api/blasts'].post.requestBody.content['application/json'].schema.required).toEqual(['message', 'recipients']);
+    expect((await app.api('GET', '/docs')).status).toBe(200);
+  });
+});

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { closeByPhoneBody, createBlastBody, pageQuery, recipientsQuery, resendBody } from './schemas.ts';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
+const error = { description: 'Error: {error: {code, message, details?}}' };
+const ok = (description: string) => ({ 200: { description }, 400: error, 401: error, 404: error, 409: error });
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }];
+const queryParams = (schema: z.ZodObject) =>
+  Object.entries(json(schema).properties as Record<string, unknown>).map(([name, s]) => ({ name, in: 'query', schema: s }));
+
+/**
+ * The OpenAPI document served at /docs, built from the same zod schemas that validate requests,
+ * so the documentation cannot drift from what the API accepts.
+ */
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'wablast API', version, description: 'WhatsApp blasts through WSAPME: create, send, track the funnel.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/blasts': {
+        get: { summary: 'List blasts, newest first, each with its funnel', parameters: queryParams(pageQuery), responses: ok('{blasts, total, limit, offset}') },
+        post: {
+          summary: 'Create a blast (JSON, or multipart/form-data with a CSV "file"); dry_run validates only',
+          requestBody: body(createBlastBody),
+          responses: { 201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}' }, 400: error, 413: error, 415: error },
+        },
+      },
+      '/api/blasts/upload': { post: { summary: 'Create a blast from a CSV upload (multipart/form-data)', responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 413: error } } },
+      '/api/blasts/{id}': { get: { summary: 'One blast with its funnel', parameters: idParam, responses: ok('Blast') } },
+      '/api/blasts/{id}/report': { get: { summary: 'The funnel: sent, received, read, replied, closed and more', parameters: idParam, responses: ok('Report') } },
+      '/api/blasts/{id}/send': {
+        post: {
+          summary: 'Start now (or at scheduled_at); ?wait=true blocks until done',
+          parameters: [...idParam, { name: 'wait', in: 'query', schema: { type: 'boolean' } }],
+          responses: ok('{success, sent, failed, queued, uncertain, state}'),
+        },
+      },
+      '/api/blasts/{id}/pause': { post: { summary: 'Pause before the next message', parameters: idParam, responses: ok('{success, state}') } },
+      '/api/blasts/{id}/resume': { post: { summary: 'Resume a paused blast', parameters: idParam, responses: ok('{success, state}') } },
+      '/api/blasts/{id}/cancel': { post: { summary: 'Cancel; recipients not yet sent become SKIPPED', parameters: idParam, responses: ok('{success, state}') } },
+      '/api/blasts/{id}/resend': { post: { summary: 'Requeue UNCERTAIN and/or FAILED recipients on purpose', parameters: idParam, requestBody: body(resendBody), responses: ok('{success, requeued}') } },
+      '/api/blasts/{id}/check-status': { post: { summary: 'Poll the gateway for every unsettled recipient now', parameters: idParam, responses: ok('{checked, updated}') } },
+      '/api/blasts/{id}/recipients': {
+        get: { summary: 'Recipients; filter by status and phone digits; format=csv exports', parameters: [...idParam, ...queryParams(recipientsQuery)], responses: ok('{recipients, total, limit, offset}') },
+      },
+      '/api/blasts/{id}/recipients/close': { post: { summary: 'Mark the recipient with this phone CLOSED', parameters: idParam, requestBody: body(closeByPhoneBody), responses: ok('{success, recipient}') } },
+      '/api/recipients/{id}/close': { post: { summary: 'Mark a sent recipient CLOSED (409 if never sent)', parameters: idParam, responses: ok('{success, recipient}') } },
+      '/api/blasts/{id}/events': { get: { summary: 'Server-sent events: the report whenever the funnel changes', parameters: idParam, responses: ok('text/event-stream') } },
+      '/api/opt-outs': { get: { summary: 'Numbers that asked not to be messaged', parameters: queryParams(pageQuery), responses: ok('{opt_outs}') } },
+      '/api/webhook-events': { get: { summary: 'The webhook inbox; unmatched=true lists events still waiting for their message', responses: ok('{events}') } },
+      '/webhooks/wsapme': {
+        post: {
+          summary: 'WSAPME status and inbound-message webhooks (secret as ?token= or X-Webhook-Secret)',
+          security: [],
+          responses: { 200: { description: 'committed' }, 400: error, 401: error, 413: error, 503: error },
+        },
+      },
+      '/healthz': { get: { summary: 'Whether the database answers', security: [], responses: { 200: { description: 'up' }, 503: { description: 'down' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { 200: { description: 'text' } } } },
+    },
+  };
+}

@@ -28,6 +28,9 @@ program
     const log = createLogger(config.logLevel);
     const handle = await startWablast(config, { logger: log });
     log.info({ url: handle.url, role: config.role, database: handle.database.kind }, 'wablast is running');
+    if (config.publicUrl && config.gateway.baseUrl) {
+      log.info(`set the WSAPME webhook URL to ${config.publicUrl.replace(/\/$/, '')}/webhooks/wsapme?token=<WEBHOOK_SECRET>`);
+    }
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

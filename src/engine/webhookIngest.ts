@@ -24,6 +24,8 @@ interface Waiting {
 export interface IngestOptions {
   region: string;
   replyWindowHours: number;
+  /** 'fallback': a message a webhook spoke about is polled later — the webhooks are working for it. */
+  pollMode?: 'off' | 'fallback' | 'always';
   windowMs?: number;
   maxBatch?: number;
 }
@@ -124,6 +126,13 @@ export class WebhookIngest {
       else this.log.warn({ status: e.status }, 'unknown webhook status kept, not applied');
     }
     const { matched, changedBlasts } = await applyStatusEvents(tx, applicable);
+    if (this.opts.pollMode === 'fallback' && matched.size > 0) {
+      await tx.execute(
+        sql`UPDATE blast_recipients SET next_poll_at = greatest(next_poll_at, now() + interval '10 minutes')
+            WHERE next_poll_at IS NOT NULL
+              AND message_id IN (SELECT json_array_elements_text(${JSON.stringify([...matched])}::json))`,
+      );
+    }
 
     for (const e of events) {
       if (e.kind !== 'inbound') continue;

@@ -94,3 +94,23 @@ describe('documentation', () => {
     expect((await app.api('GET', '/docs')).status).toBe(200);
   });
 });
+
+describe('POLL_MODE=fallback', () => {
+  it('defers polling of a message a webhook just spoke about', async () => {
+    app = await startTestApp({ POLL_MODE: 'fallback' }, { deliverProbability: 0 });
+    app.simulator!.configure({ webhookUrl: null });
+    const created = await app.api('POST', '/api/blasts', { message: 'x', recipients: ['+60136000001'] });
+    await app.api('POST', `/api/blasts/${created.body.blast_id}/send?wait=true`);
+    const [r] = await rows<{ message_id: string; soon: boolean }>(
+      app.db.db,
+      sql`SELECT message_id, next_poll_at < now() + interval '1 minute' AS soon FROM blast_recipients`,
+    );
+    expect(r!.soon).toBe(true);
+    await app.api('POST', `/webhooks/wsapme?token=${app.config.webhookSecret}`, { messageId: r!.message_id, status: 'DELIVERY_ACK' });
+    const [after] = await rows<{ status: string; later: boolean }>(
+      app.db.db,
+      sql`SELECT status, next_poll_at > now() + interval '9 minutes' AS later FROM blast_recipients`,
+    );
+    expect(after).toEqual({ status: 'DELIVERY_ACK', later: true });
+  });
+});

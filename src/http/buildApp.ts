@@ -13,6 +13,7 @@ import type { AppContext } from './context.ts';
 import { makeErrorHandler } from './errorHandler.ts';
 import { blastRoutes } from './routes/blastRoutes.ts';
 import { recipientRoutes } from './routes/recipientRoutes.ts';
+import { deviceRoutes } from './routes/deviceRoutes.ts';
 import { systemRoutes } from './routes/systemRoutes.ts';
 import { webhookRoutes } from './routes/webhookRoutes.ts';
 
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
   if (opts.api !== false) {
     await blastRoutes(app, ctx);
     await recipientRoutes(app, ctx);
+    await deviceRoutes(app, ctx);
   }
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -70,15 +70,6 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
     });
   });
 
-  app.get('/api/opt-outs', async (req) => {
-    const page = parse(pageQuery, req.query);
-    const found = await rows<{ phone_number: string; reason: string | null; created_at: string }>(
-      db,
-      sql`SELECT phone_number, reason, created_at FROM opt_outs ORDER BY created_at DESC LIMIT ${page.limit} OFFSET ${page.offset}`,
-    );
-    return { opt_outs: found, ...page };
-  });
-
   app.get('/api/webhook-events', async (req) => {
     const q = parse(pageQuery.extend({ unmatched: z.enum(['true', 'false']).optional() }), req.query);
     const found = await rows(

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { rows } from '../../db/client.ts';
+import { normalisePhone } from '../../domain/phone.ts';
+import { AppError } from '../../errors.ts';
+import { isoTime } from '../../util/pgTime.ts';
+import type { AppContext } from '../context.ts';
+import { pageQuery, parse } from '../schemas.ts';
+
+const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
+const devicePatch = z.strictObject({
+  label: z.string().max(100).nullable().optional(),
+  rate: z.number().positive().max(10_000).nullable().optional(),
+  burst: z.number().int().positive().max(10_000).nullable().optional(),
+  jitter_ms: z.number().int().min(0).max(600_000).nullable().optional(),
+  daily_cap: z.number().int().positive().nullable().optional(),
+  enabled: z.boolean().optional(),
+});
+
+interface DeviceRow {
+  id: string;
+  label: string | null;
+  rate: number | null;
+  burst: number | null;
+  jitter_ms: number | null;
+  daily_cap: number | null;
+  enabled: boolean;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  sent_today: number;
+}
+
+/** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". Opt-outs. */
+export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { db } = ctx.database;
+  const view = (d: DeviceRow) => ({
+    ...d,
+    lease_expires_at: isoTime(d.lease_expires_at),
+    effective: {
+      rate: d.rate ?? ctx.config.pacing.rate,
+      burst: d.burst ?? ctx.config.pacing.burst,
+      jitter_ms: d.jitter_ms ?? ctx.config.pacing.jitterMs,
+      daily_cap: d.daily_cap ?? ctx.config.pacing.dailyCap,
+    },
+  });
+  const select = sql`SELECT d.id, d.label, d.rate, d.burst, d.jitter_ms, d.daily_cap, d.enabled, d.lease_owner, d.lease_expires_at,
+                            coalesce(c.sent, 0) AS sent_today
+                     FROM devices d LEFT JOIN device_daily_counts c
+                       ON c.device = d.id AND c.day = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+
+  app.get('/api/devices', async () => ({ devices: (await rows<DeviceRow>(db, sql`${select} ORDER BY d.id`)).map(view) }));
+
+  app.put('/api/devices/:id', async (req) => {
+    const { id } = parse(deviceId, req.params);
+    const p = parse(devicePatch, req.body);
+    await db.execute(sql`INSERT INTO devices (id) VALUES (${id}) ON CONFLICT (id) DO NOTHING`);
+    const set = Object.entries(p).map(([k, v]) => sql`${sql.identifier(k)} = ${v}`);
+    if (set.length) await db.execute(sql`UPDATE devices SET ${sql.join(set, sql`, `)} WHERE id = ${id}`);
+    const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
+    return view(row!);
+  });
+
+  app.get('/api/opt-outs', async (req) => {
+    const page = parse(pageQuery, req.query);
+    const found = await rows<{ phone_number: string; reason: string | null; created_at: string }>(
+      db,
+      sql`SELECT phone_number, reason, created_at FROM opt_outs ORDER BY created_at DESC, phone_number LIMIT ${page.limit} OFFSET ${page.offset}`,
+    );
+    return { opt_outs: found.map((o) => ({ ...o, created_at: isoTime(o.created_at) })), ...page };
+  });
+
+  app.post('/api/opt-outs', async (req, reply) => {
+    const { phone, reason } = parse(z.strictObject({ phone: z.string().min(1).max(64), reason: z.string().max(200).optional() }), req.body);
+    const parsed = normalisePhone(phone, ctx.config.phoneRegion);
+    if (!parsed.ok) throw new AppError('validation_failed', `phone: ${parsed.reason}`, [{ field: 'phone', message: parsed.reason }]);
+    await db.execute(
+      sql`INSERT INTO opt_outs (phone_number, reason) VALUES (${parsed.e164}, ${reason ?? 'added by hand'}) ON CONFLICT (phone_number) DO NOTHING`,
+    );
+    reply.status(201);
+    return { success: true, phone_number: parsed.e164 };
+  });
+
+  app.delete('/api/opt-outs/:phone', async (req) => {
+    const { phone } = parse(z.object({ phone: z.string().min(1).max(64) }), req.params);
+    const parsed = normalisePhone(phone, ctx.config.phoneRegion);
+    const [gone] = await rows<{ phone_number: string }>(
+      db,
+      sql`DELETE FROM opt_outs WHERE phone_number = ${parsed.ok ? parsed.e164 : phone} RETURNING phone_number`,
+    );
+    if (!gone) throw new AppError('not_found', 'That number is not opted out');
+    return { success: true };
+  });
+}

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
+
+let app: TestApp | null = null;
+afterEach(async () => {
+  await app?.close();
+  app = null;
+});
+
+describe('devices', () => {
+  it('overrides pacing per device; the sender follows the override', async () => {
+    app = await startTestApp({ SEND_RATE: '200', SEND_BURST: '20' });
+    const put = await app.api('PUT', '/api/devices/slow-1', { rate: 2, burst: 1, label: 'Slow SIM' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ id: 'slow-1', rate: 2, burst: 1, label: 'Slow SIM', effective: { rate: 2, burst: 1 } });
+    expect((await app.api('PUT', '/api/devices/slow-1', { rate: -1 })).status).toBe(400);
+    expect((await app.api('PUT', '/api/devices/slow-1', { speed: 3 })).body.error.details[0].field).toBe('speed');
+
+    const created = await app.api('POST', '/api/blasts', {
+      message: 'x',
+      device: 'slow-1',
+      recipients: Array.from({ length: 6 }, (_, i) => `+6013700000${i + 1}`),
+    });
+    const started = Date.now();
+    await app.api('POST', `/api/blasts/${created.body.blast_id}/send`);
+    await eventually(async () => (await app!.api('GET', `/api/blasts/${created.body.blast_id}`)).body.state === 'completed', 20_000);
+    // Six messages at 2/s with a burst of one: at least 2.5 s, whatever the machine.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
+    expect(app.simulator!.stats().peakPerDevicePerSecond['slow-1']).toBeLessThanOrEqual(2);
+    const list = (await app.api('GET', '/api/devices')).body.devices;
+    expect(list.find((d: { id: string }) => d.id === 'slow-1')).toMatchObject({ sent_today: 6 });
+  });
+});
+
+describe('opt-outs', () => {
+  it('adds by hand (normalised), lists, keeps them out of new blasts, and removes', async () => {
+    app = await startTestApp();
+    const add = await app.api('POST', '/api/opt-outs', { phone: '012-345 6789' });
+    expect(add.body).toEqual({ success: true, phone_number: '+60123456789' });
+    expect((await app.api('POST', '/api/opt-outs', { phone: 'abc' })).status).toBe(400);
+    expect((await app.api('GET', '/api/opt-outs')).body.opt_outs.map((o: { phone_number: string }) => o.phone_number)).toEqual(['+60123456789']);
+    const blast = await app.api('POST', '/api/blasts', { message: 'x', recipients: ['+60123456789', '+60123456780'] });
+    expect(blast.body).toMatchObject({ total_recipients: 1, opted_out: 1 });
+    expect((await app.api('DELETE', `/api/opt-outs/${encodeURIComponent('+60123456789')}`)).status).toBe(200);
+    expect((await app.api('DELETE', `/api/opt-outs/${encodeURIComponent('+60123456789')}`)).status).toBe(404);
+  });
+});

@@ -25,8 +25,12 @@ export async function parseRecipientsCsv(input: Readable | Buffer | string, maxR
     },
   });
   const source = typeof input === 'string' || Buffer.isBuffer(input) ? null : input;
-  if (source) source.pipe(parser);
-  else parser.end(input);
+  if (source) {
+    // pipe() does not forward errors: a source that fails (an upload cut short) would leave the
+    // parser waiting for an end that never comes, and the request hanging.
+    source.once('error', (err) => parser.destroy(err));
+    source.pipe(parser);
+  } else parser.end(input);
 
   let header: string[] | null = null;
   let phoneCol = -1;

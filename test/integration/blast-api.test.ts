@@ -418,6 +418,22 @@ describe('blast API', () => {
       expect(expectError(unknown, 400, 'validation_failed').message).toContain('colour');
     });
 
+    it.each([
+      ['without a boundary', 'multipart/form-data', 'whatever'],
+      ['with garbage for a body', 'multipart/form-data; boundary=XyZ', 'garbage'],
+      [
+        'cut short inside the file',
+        'multipart/form-data; boundary=XyZ',
+        '--XyZ\r\nContent-Disposition: form-data; name="message"\r\n\r\nHi\r\n--XyZ\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\n\r\nphone\n0123456789\n',
+      ],
+    ])('a malformed multipart body (%s) → 400 at once, nothing persisted', async (_label, type, body) => {
+      const res = await unchanged(app, async () => {
+        const r = await fetch(`${app.url}/api/blasts/upload`, { method: 'POST', headers: { 'content-type': type }, body, signal: AbortSignal.timeout(10_000) });
+        return { status: r.status, body: await r.json() };
+      });
+      expectError(res, 400);
+    });
+
     it('opted-out numbers in a CSV are kept out and counted', async () => {
       await app.db.db.execute(sql`INSERT INTO opt_outs (phone_number) VALUES ('+60177000201')`);
       const res = await postForm(app, '/api/blasts/upload', 'phone,name\n0177000201,Out\n0177000202,In\n');

@@ -82,13 +82,20 @@ function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
 async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<CreateBlastInput> {
   const fields: Record<string, string> = {};
   let recipients: RawRecipient[] | null = null;
-  for await (const part of req.parts({ limits: { fileSize: CSV_MAX_BYTES, files: 1, fields: 20 } })) {
-    if (part.type === 'file') {
-      recipients = await parseRecipientsCsv(part.file, ctx.config.maxRecipients * 2);
-      if (part.file.truncated) throw new AppError('payload_too_large', `The CSV is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB`);
-    } else {
-      fields[part.fieldname] = String(part.value ?? '');
+  try {
+    for await (const part of req.parts({ limits: { fileSize: CSV_MAX_BYTES, files: 1, fields: 20 } })) {
+      if (part.type === 'file') {
+        recipients = await parseRecipientsCsv(part.file, ctx.config.maxRecipients * 2);
+        if (part.file.truncated) throw new AppError('payload_too_large', `The CSV is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB`);
+      } else {
+        fields[part.fieldname] = String(part.value ?? '');
+      }
     }
+  } catch (err) {
+    // Our errors and Fastify's coded ones (limits) keep their status; anything else busboy throws
+    // ("Boundary not found", "Unexpected end of multipart data") is a malformed request, not a 500.
+    if (err instanceof AppError || (err as { code?: unknown }).code !== undefined) throw err;
+    throw new AppError('bad_request', `The upload is not valid multipart/form-data: ${(err as Error).message ?? 'malformed'}`);
   }
   if (!recipients) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
   const f = parse(uploadFields, fields);

@@ -51,6 +51,8 @@ const schema = z.object({
   POLL_RATE: positiveNumber(5),
   REPLY_WINDOW_HOURS: positiveNumber(24 * 7),
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
+  /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */
+  LEASE_SECONDS: z.coerce.number().min(1).default(30),
 });
 
 export type Config = Readonly<{
@@ -79,6 +81,7 @@ export type Config = Readonly<{
   pollRate: number;
   replyWindowHours: number;
   role: 'all' | 'api' | 'engine';
+  leaseSeconds: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollRate: e.POLL_RATE,
     replyWindowHours: e.REPLY_WINDOW_HOURS,
     role: e.ROLE,
+    leaseSeconds: e.LEASE_SECONDS,
   });
 }
 

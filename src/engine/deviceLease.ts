@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { affected, rows } from '../db/client.ts';
 
+/** The default lease (config LEASE_SECONDS). The holder renews at a third of it and yields a waiting engine at half. */
 export const LEASE_SECONDS = 30;
 
 export interface DeviceSettings {
@@ -13,15 +14,15 @@ export interface DeviceSettings {
 
 /**
  * Takes or renews the lease on a device: one process paces one device, so its rate limit holds
- * however many engines run. Free, expired or already ours → ours for LEASE_SECONDS more.
+ * however many engines run. Free, expired or already ours → ours for `leaseSeconds` more.
  * Expiry is judged by the database clock, so processes with skewed clocks still agree.
  * Returns the device's pacing overrides, or null when another live process holds it.
  */
-export async function acquireLease(db: Db, device: string, owner: string): Promise<DeviceSettings | null> {
+export async function acquireLease(db: Db, device: string, owner: string, leaseSeconds = LEASE_SECONDS): Promise<DeviceSettings | null> {
   await db.execute(sql`INSERT INTO devices (id) VALUES (${device}) ON CONFLICT (id) DO NOTHING`);
   const [row] = await rows<DeviceSettings>(
     db,
-    sql`UPDATE devices SET lease_owner = ${owner}, lease_expires_at = now() + ${LEASE_SECONDS} * interval '1 second'
+    sql`UPDATE devices SET lease_owner = ${owner}, lease_expires_at = now() + ${leaseSeconds} * interval '1 second'
         WHERE id = ${device} AND enabled
           AND (lease_owner = ${owner} OR lease_owner IS NULL OR lease_expires_at < now())
         RETURNING rate, burst, jitter_ms, daily_cap`,

@@ -15,9 +15,6 @@ import { pauseBlastForAuth } from './pauseBlastForAuth.ts';
 import type { Metrics } from '../metrics.ts';
 
 const SLICE_MS = 20;
-const RENEW_MS = 10_000;
-/** How long one engine keeps a device when another engine is waiting for it. */
-const TURN_MS = 15_000;
 const IDLE_MS = 500;
 
 export interface DeviceSenderDeps {
@@ -51,6 +48,10 @@ export class DeviceSender {
   private dailyRemaining = Number.POSITIVE_INFINITY;
   private readonly buffer: OutcomeBuffer;
   private readonly random: () => number;
+  /** Renew the lease at a third of its length (10 s of 30 s), so two missed renewals still keep it. */
+  private readonly renewMs: number;
+  /** How long one engine keeps a device when another engine is waiting for it: half a lease (15 s of 30 s). */
+  private readonly turnMs: number;
   readonly done: Promise<void>;
 
   constructor(
@@ -61,6 +62,9 @@ export class DeviceSender {
     this.bucket = new TokenBucket(deps.config.pacing.rate, 1, now);
     this.aimd = new Aimd(now);
     this.random = deps.random ?? Math.random;
+    const leaseMs = deps.config.leaseSeconds * 1000;
+    this.renewMs = leaseMs / 3;
+    this.turnMs = leaseMs / 2;
     this.buffer = new OutcomeBuffer(deps.db, deps.owner, device, deps.log, deps.onChange);
     this.done = this.run();
   }
@@ -136,12 +140,12 @@ export class DeviceSender {
   private async holdLease(): Promise<boolean> {
     const { db, owner, clock } = this.deps;
     const now = clock.now();
-    if (this.settings && now - this.leaseRenewedAt < RENEW_MS) return true;
-    if (this.settings && now - this.turnStartedAt > TURN_MS && (await isWanted(db, this.device))) {
+    if (this.settings && now - this.leaseRenewedAt < this.renewMs) return true;
+    if (this.settings && now - this.turnStartedAt > this.turnMs && (await isWanted(db, this.device))) {
       await this.handOver();
       return false;
     }
-    const settings = await acquireLease(db, this.device, owner);
+    const settings = await acquireLease(db, this.device, owner, this.deps.config.leaseSeconds);
     if (!settings) {
       this.settings = null;
       await requestLease(db, this.device);

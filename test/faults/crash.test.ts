@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/client.ts';
+import { checkPromise, printFigures } from './support/promise.ts';
+import { type WablastProcess, phones, sleep } from './support/processes.ts';
+import { Rig } from './support/rig.ts';
+
+/**
+ * An engine process dies without warning (SIGKILL) at random moments of a blast and is started
+ * again on the same database. Whatever was on the wire at the kill may or may not have reached
+ * the gateway: wablast must call exactly those UNCERTAIN, send everything else once, and never
+ * send anything twice by itself.
+ */
+const SEND_CONCURRENCY = 16;
+
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+/** Waits until the simulator has accepted `n` more messages than `from` (or the blast ended). */
+async function acceptedBeyond(r: Rig, from: number, n: number, blast: number, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (r.sim.stats().accepted < from + n) {
+    if ((await r.state(blast)) === 'completed') return;
+    if (Date.now() > deadline) throw new Error(`no progress: ${r.sim.stats().accepted - from} of ${n} within ${ms} ms\n${r.tail()}`);
+    await sleep(5 + Math.random() * 20);
+  }
+}
+
+describe('crash: SIGKILL of the engine mid-blast', () => {
+  it('five kills and restarts: no number twice, all settled, only what was in flight UNCERTAIN', async () => {
+    const started = Date.now();
+    rig = await Rig.start({
+      env: { SEND_RATE: '50', SEND_BURST: '5', SEND_CONCURRENCY: String(SEND_CONCURRENCY), LEASE_SECONDS: '3' },
+    });
+    const apiProc = await rig.spawn('api');
+    let engine: WablastProcess = await rig.spawn('engine');
+    const list = phones(500);
+    const id = await rig.blast(apiProc, list);
+
+    const killed: string[] = [];
+    let inFlightAtKills = 0;
+    for (let k = 0; k < 5; k++) {
+      // A random moment while it is really sending: after 15–70 more messages went out.
+      await acceptedBeyond(rig, rig.sim.stats().accepted, 15 + Math.floor(Math.random() * 55), id);
+      await sleep(Math.random() * 60);
+      engine.kill('SIGKILL');
+      await engine.exited;
+      killed.push(engine.owner!);
+      // What the dead process left claimed: the most this kill may cost.
+      const [left] = await rows<{ n: number }>(
+        rig.db.db,
+        sql`SELECT count(*)::int AS n FROM blast_recipients WHERE status = 'SENDING' AND claimed_by = ${engine.owner}`,
+      );
+      inFlightAtKills += left!.n;
+      engine = await rig.spawn('engine');
+    }
+    expect(await rig.state(id)).not.toBe('completed'); // the kills really happened mid-blast
+    await rig.waitCompleted([id], 120_000);
+
+    // Let the gateway's last webhooks land, then check everything.
+    let figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
+    for (const deadline = Date.now() + 20_000; figures.lost > 0 && Date.now() < deadline; ) {
+      await sleep(250);
+      figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
+    }
+    const stats = rig.sim.stats();
+    printFigures('crash', {
+      kills: killed.length,
+      recipients: figures.recipients,
+      duplicates: figures.duplicates,
+      uncertain: figures.uncertain,
+      everUncertain: figures.everUncertain,
+      inFlightAtKills,
+      lost: figures.lost,
+      phantom: figures.phantom,
+      regressions: figures.regressions,
+      sent: figures.sent,
+      failed: figures.failed,
+      peakPerDevice: stats.peakPerDevicePerSecond,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
+    expect(figures.problems).toEqual([]);
+    expect(figures.duplicates).toBe(0);
+    expect(figures.unsettled).toBe(0);
+    expect(figures.lost).toBe(0);
+    expect(figures.phantom).toBe(0);
+    expect(figures.regressions).toBe(0);
+    expect(figures.recipients).toBe(500);
+    // Only the killed processes left anything uncertain, each at most what it had in flight.
+    for (const [owner, n] of Object.entries(figures.uncertainByOwner)) {
+      expect(killed).toContain(owner);
+      expect(n).toBeLessThanOrEqual(SEND_CONCURRENCY);
+    }
+    // Exactly what was in flight became UNCERTAIN (a reply may since have proved some arrived).
+    expect(figures.everUncertain).toBe(inFlightAtKills);
+    expect(Object.values(rig.sim.tally()).every((n) => n === 1)).toBe(true);
+  });
+
+  it('SIGTERM mid-blast twice: in-flight sends finish, nothing UNCERTAIN, the lease is handed back at once', async () => {
+    // The default 30 s lease: if SIGTERM did not release it, the next engine would wait it out.
+    rig = await Rig.start({ env: { SEND_RATE: '50', SEND_BURST: '5', LEASE_SECONDS: '30' }, sim: { latencyMs: 150 } });
+    const apiProc = await rig.spawn('api');
+    let engine = await rig.spawn('engine');
+    const id = await rig.blast(apiProc, phones(300, 1000));
+    const gaps: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      await acceptedBeyond(rig, rig.sim.stats().accepted, 40 + Math.floor(Math.random() * 40), id);
+      const exit = await engine.stop();
+      expect(exit.code).toBe(0);
+      const before = rig.sim.stats().accepted;
+      const restartedAt = Date.now();
+      engine = await rig.spawn('engine');
+      await acceptedBeyond(rig, before, 1, id);
+      gaps.push(Date.now() - restartedAt);
+    }
+    await rig.waitCompleted([id], 60_000);
+    let figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
+    for (const deadline = Date.now() + 20_000; figures.lost > 0 && Date.now() < deadline; ) {
+      await sleep(250);
+      figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
+    }
+    printFigures('graceful-restart', {
+      restarts: 2,
+      recipients: figures.recipients,
+      duplicates: figures.duplicates,
+      uncertain: figures.uncertain,
+      lost: figures.lost,
+      regressions: figures.regressions,
+      resumeMs: gaps,
+    });
+    expect(figures.problems).toEqual([]);
+    expect(figures.uncertain).toBe(0);
+    expect(figures.duplicates + figures.unsettled + figures.lost + figures.phantom + figures.regressions).toBe(0);
+    // Sending resumed long before a 30 s lease could have expired.
+    for (const g of gaps) expect(g).toBeLessThan(10_000);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { closeByPhoneBody, createBlastBody, pageQuery, recipientsQuery, resendBody } from './schemas.ts';
+import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody } from './schemas.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
@@ -42,6 +42,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/resume': { post: { summary: 'Resume a paused blast', parameters: idParam, responses: ok('{success, state}') } },
       '/api/blasts/{id}/cancel': { post: { summary: 'Cancel; recipients not yet sent become SKIPPED', parameters: idParam, responses: ok('{success, state}') } },
       '/api/blasts/{id}/resend': { post: { summary: 'Requeue UNCERTAIN and/or FAILED recipients on purpose', parameters: idParam, requestBody: body(resendBody), responses: ok('{success, requeued}') } },
+      '/api/blasts/{id}/follow-up': { post: { summary: 'Create the next blast from a funnel segment of this one', parameters: idParam, requestBody: body(followUpBody), responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 404: error } } },
+      '/api/devices': { get: { summary: 'Devices with their pacing (overrides and effective) and messages sent today', responses: ok('{devices}') } },
+      '/api/devices/{id}': { put: { summary: 'Set pacing overrides of a device (null: the env default)', responses: ok('Device') } },
       '/api/blasts/{id}/check-status': { post: { summary: 'Poll the gateway for every unsettled recipient now', parameters: idParam, responses: ok('{checked, updated}') } },
       '/api/blasts/{id}/recipients': {
         get: { summary: 'Recipients; filter by status and phone digits; format=csv exports', parameters: [...idParam, ...queryParams(recipientsQuery)], responses: ok('{recipients, total, limit, offset}') },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { STATUSES } from '../domain/status.ts';
+import { SEGMENTS } from '../blasts/followUp.ts';
 
 /** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
 const variableValue = z.union([z.string().max(1000), z.number(), z.boolean()]).transform(String);
@@ -60,3 +61,12 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
   }));
   throw new AppError('validation_failed', `${details[0]!.field}: ${details[0]!.message}`, details);
 }
+
+export const followUpBody = z.strictObject({
+  segment: z.enum(Object.keys(SEGMENTS) as [keyof typeof SEGMENTS, ...Array<keyof typeof SEGMENTS>]),
+  message: createBlastBody.shape.message,
+  blast_tag: createBlastBody.shape.blast_tag,
+  follow_up_stage: createBlastBody.shape.follow_up_stage,
+  scheduled_at: createBlastBody.shape.scheduled_at,
+  dry_run: z.boolean().optional(),
+});

@@ -45,3 +45,33 @@ describe('opt-outs', () => {
     expect((await app.api('DELETE', `/api/opt-outs/${encodeURIComponent('+60123456789')}`)).status).toBe(404);
   });
 });
+
+describe('follow-up from a funnel segment', () => {
+  it('creates the next blast from "read but not replied", keeping variables and the parent link', async () => {
+    app = await startTestApp({ POLL_MODE: 'off' }, { deliverProbability: 0 });
+    app.simulator!.configure({ webhookUrl: null });
+    const recipients = [
+      { phone: '+60138000001', name: 'Ali' },
+      { phone: '+60138000002', name: 'Bo' },
+      { phone: '+60138000003', name: 'Cy' },
+    ];
+    const created = await app.api('POST', '/api/blasts', { message: 'Hi {{name}}', blast_tag: 'Launch', recipients });
+    const parent = created.body.blast_id;
+    await app.api('POST', `/api/blasts/${parent}/send?wait=true`);
+    const list = (await app.api('GET', `/api/blasts/${parent}/recipients`)).body.recipients;
+    const hook = (body: unknown) => app!.api('POST', `/webhooks/wsapme?token=${app!.config.webhookSecret}`, body);
+    await hook({ messageId: list[0].message_id, status: 'READ_ACK' });
+    await hook({ messageId: list[1].message_id, status: 'READ_ACK' });
+    await hook({ event: 'message', from: '+60138000002', message: 'yes please' });
+
+    const dry = await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'read_not_replied', message: 'Still keen, {{name}}?', dry_run: true });
+    expect(dry.body).toMatchObject({ blast_id: null, total_recipients: 1, preview: [{ phone: '+60138000001', variables: { name: 'Ali' } }] });
+    const follow = await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'read_not_replied', message: 'Still keen, {{name}}?', follow_up_stage: 'Follow-up 1' });
+    expect(follow.status).toBe(201);
+    const blast = (await app.api('GET', `/api/blasts/${follow.body.blast_id}`)).body;
+    expect(blast).toMatchObject({ parent_blast_id: parent, segment: 'read_not_replied', tag: 'Launch', follow_up_stage: 'Follow-up 1', total_recipients: 1 });
+    expect((await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'replied_not_closed', message: 'x' })).body.total_recipients).toBe(1);
+    expect((await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'failed', message: 'x' })).status).toBe(400);
+    expect((await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'everyone', message: 'x' })).status).toBe(400);
+  });
+});

@@ -7,8 +7,9 @@ import { parseRecipientsCsv } from '../../blasts/parseCsv.ts';
 import type { RawRecipient } from '../../blasts/prepareRecipients.ts';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../context.ts';
-import { createBlastBody, idParam, pageQuery, parse, resendBody, uploadFields } from '../schemas.ts';
+import { createBlastBody, followUpBody, idParam, pageQuery, parse, resendBody, uploadFields } from '../schemas.ts';
 import { waitForBlast } from '../../blasts/waitForBlast.ts';
+import { createFollowUp } from '../../blasts/followUp.ts';
 
 const CSV_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -47,6 +48,25 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const report = wait ? await waitForBlast(db, id, 15 * 60_000) : await getReport(db, id);
     const blast = await getBlast(db, id);
     return { success: true, sent: report.sent, failed: report.failed, queued: report.queued, uncertain: report.uncertain, state: wait ? blast.state : state };
+  });
+  app.post('/api/blasts/:id/follow-up', async (req, reply) => {
+    const { id } = parse(idParam, req.params);
+    const b = parse(followUpBody, req.body);
+    const result = await createFollowUp(
+      db,
+      id,
+      {
+        segment: b.segment,
+        message: b.message,
+        tag: b.blast_tag || null,
+        followUpStage: b.follow_up_stage || null,
+        scheduledAt: b.scheduled_at ? new Date(b.scheduled_at) : null,
+        dryRun: b.dry_run ?? false,
+      },
+      limits,
+    );
+    if (!b.dry_run) reply.status(201);
+    return result;
   });
   app.post('/api/blasts/:id/pause', async (req) => ({ success: true, state: await pauseBlast(db, parse(idParam, req.params).id) }));
   app.post('/api/blasts/:id/resume', async (req) => {

@@ -7,23 +7,8 @@ import { type Report, reportsFor } from './report.ts';
 
 export type BlastState = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 
-export interface BlastView {
-  id: number;
-  tag: string | null;
-  message: string;
-  follow_up_stage: string | null;
-  device: string;
-  state: BlastState;
-  scheduled_at: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-  created_at: string;
-  parent_blast_id: number | null;
-  segment: string | null;
-  total_recipients: number;
-  last_error: string | null;
-  report: Report;
-}
+/** A blast as the API shows it: its row plus the live funnel. */
+export type BlastView = BlastRow & { report: Report };
 
 interface BlastRow {
   id: number;

@@ -1,0 +1,88 @@
+/**
+ * send_rate: messages per second achieved sending one blast through the simulator, limited to
+ * LIMIT accepted messages per second per device with 50 ms latency, against the limit itself.
+ *
+ * The clock starts just before POST /api/blasts/:id/send and stops when the simulator accepted the
+ * last message (its own acceptance time). The blast must then complete with every recipient sent
+ * exactly once, which the simulator's per-number tally checks.
+ */
+import type { WsapmeSimulator } from '../sim/simulator.ts';
+import type { AppProcess } from './lib/appProcess.ts';
+import { api, until } from './lib/http.ts';
+import { phoneNumbers } from './lib/phones.ts';
+import { type BenchOutcome, round } from './lib/result.ts';
+
+export const LIMIT = 500;
+export const SIM_OPTIONS = {
+  ratePerSecond: LIMIT,
+  statusRatePerSecond: LIMIT,
+  latencyMs: 50,
+  latencyJitterMs: 0,
+  notOnWhatsAppSuffix: null,
+  seed: 20240601,
+};
+/** What an operator would set for a device the gateway allows 500/s on. */
+export const ENGINE_ENV = { SEND_RATE: String(LIMIT), SEND_BURST: '10', SEND_CONCURRENCY: '64' };
+
+export async function sendRate(app: AppProcess, sim: WsapmeSimulator, recipients: number): Promise<BenchOutcome & { rate: number }> {
+  sim.reset();
+  const phones = phoneNumbers(recipients);
+  const created = await api<{ blast_id: number; total_recipients: number }>(app.url, 'POST', '/api/blasts', {
+    blast_tag: 'bench send_rate',
+    message: 'Hello {{phone}}, this is a benchmark',
+    recipients: phones,
+  });
+  if (created.total_recipients !== recipients) throw new Error(`created ${created.total_recipients} of ${recipients}`);
+
+  const t0 = Date.now();
+  await api(app.url, 'POST', `/api/blasts/${created.blast_id}/send`);
+  await until(() => sim.stats().accepted >= recipients, 600_000, 10);
+  const lastAccepted = Math.max(...sim.messages().map((m) => m.acceptedAt));
+  const seconds = (lastAccepted - t0) / 1000;
+  const rate = recipients / seconds;
+
+  const blast = await until(async () => {
+    const b = await api<{ state: string; report: { sent: number; failed: number; uncertain: number; queued: number; sending: number } }>(
+      app.url,
+      'GET',
+      `/api/blasts/${created.blast_id}`,
+    );
+    return b.state === 'completed' ? b : null;
+  }, 120_000, 100);
+  const storedAfter = (Date.now() - t0) / 1000;
+
+  const tally = Object.values(sim.tally());
+  const twice = tally.filter((n) => n > 1).length;
+  const stats = sim.stats();
+  // Every number accepted by the gateway exactly once, nothing left behind. (Some accepted messages
+  // later come back as ERROR webhooks and count as failed: the simulator's delivery failures.)
+  const { queued, sending, uncertain } = blast.report;
+  const correct = tally.length === recipients && twice === 0 && queued + sending + uncertain === 0;
+  const ratio = rate / LIMIT;
+  return {
+    rate,
+    result: {
+      name: 'send_rate',
+      value: round(rate),
+      unit: 'msg/s',
+      baseline: LIMIT,
+      ratio: round(ratio),
+      goal: '≥ 0.95 of the limit',
+      met: correct && ratio >= 0.95,
+    },
+    details: {
+      recipients,
+      seconds_to_last_accept: round(seconds),
+      seconds_until_blast_completed: round(storedAfter),
+      sent: blast.report.sent,
+      failed_after_sending: blast.report.failed,
+      uncertain,
+      sent_twice: twice,
+      rejected_429: stats.rejected429,
+      busiest_sliding_second: Object.values(stats.peakPerDevicePerSlidingSecond)[0] ?? 0,
+      webhooks_sent_meanwhile: stats.webhooksSent,
+      engine: ENGINE_ENV,
+      ...(correct ? {} : { error: 'not every recipient was sent exactly once' }),
+    },
+  };
+}

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
-import { startWablast } from './app.ts';
 import { createLogger } from './log.ts';
+import { registerCli } from './cli/index.ts';
 
 /**
  * The `wablast` entry. `serve` runs the service (role all|api|engine); it shuts down gracefully on
  * SIGTERM/SIGINT: stop claiming, finish in-flight sends, flush webhook commits, close the pool.
+ * `blasts …` is the command-line client of a running server's HTTP API (src/cli/).
  */
 const program = new Command('wablast').description('Self-hosted WhatsApp blast engine for the WSAPME gateway');
 
@@ -26,6 +27,8 @@ program
       throw err;
     }
     const log = createLogger(config.logLevel);
+    // Loaded here so the client commands start without the server's modules.
+    const { startWablast } = await import('./app.ts');
     const handle = await startWablast(config, { logger: log });
     log.info({ url: handle.url, role: config.role, database: handle.database.kind }, 'wablast is running');
     if (config.publicUrl && config.gateway.baseUrl) {
@@ -44,5 +47,7 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
   });
+
+registerCli(program);
 
 await program.parseAsync(process.argv);

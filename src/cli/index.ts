@@ -1,0 +1,14 @@
+import { type Command, Option } from 'commander';
+import { registerBlasts } from './blasts.ts';
+
+/**
+ * The client commands of `wablast` (DESIGN §2: a client of the HTTP API, nothing else): global
+ * options on the root command, then one register function per command group.
+ */
+export function registerCli(program: Command): void {
+  program
+    .addOption(new Option('--url <url>', 'wablast server').env('WABLAST_URL').default('http://localhost:3000'))
+    .addOption(new Option('--token <token>', 'API token when the server sets API_TOKEN').env('API_TOKEN'))
+    .addOption(new Option('--json', 'print the API\'s JSON instead of text'));
+  registerBlasts(program);
+}

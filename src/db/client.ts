@@ -38,6 +38,13 @@ function openPostgres(url: string, max: number, logger?: Logger): Database {
   // A terminated backend or a restarting server emits 'error' on idle clients; without a
   // listener node-postgres would crash the process. The next query gets a fresh connection.
   pool.on('error', (err) => logger?.warn({ err: err.message }, 'postgres connection lost'));
+  // The pool listens only while a client is idle. A client checked out for a transaction whose
+  // connection is terminated (pg_terminate_backend, a server restart) emits 'error' with nobody
+  // listening, which kills the process. Its query fails on its own and the pool drops the client
+  // on release, so logging is all that is left to do.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger?.warn({ err: err.message }, 'postgres connection lost during use'));
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -14,23 +14,29 @@ export interface Inbound {
  * A reply marks the latest recipient sent to that number within the window REPLIED (a reply
  * proves delivery and reading, so it counts as both even without READ_ACK; from UNCERTAIN too,
  * since it proves the message arrived). The text is kept; STOP and friends add an opt-out.
- * Returns the blast that changed, if any.
+ *
+ * When that latest recipient is still SENDING — the gateway delivered and the person answered
+ * before the send's result was stored (a slow store, a database outage, a sender that died) —
+ * the reply is kept linked to it and applied the moment the send settles as sent or UNCERTAIN
+ * (applyWaitingReplies); if the send turns out not to have gone out, storeSettled drops the link.
+ * The FOR UPDATE on the row orders this against the send-store: whichever commits second sees
+ * the other. Returns the blast that changed, if any.
  */
 export async function applyInbound(tx: Db, m: Inbound, region: string, windowHours: number): Promise<number | null> {
   const parsed = normalisePhone(m.from, region);
   const phone = parsed.ok ? parsed.e164 : m.from;
-  const [hit] = await rows<{ id: number; blast_id: number }>(
+  const [hit] = await rows<{ id: number; blast_id: number; status: string }>(
     tx,
-    sql`SELECT id, blast_id FROM blast_recipients
+    sql`SELECT id, blast_id, status FROM blast_recipients
         WHERE phone_number = ${phone}
-          AND status IN ('PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED', 'UNCERTAIN')
+          AND status IN ('PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED', 'UNCERTAIN', 'SENDING')
           AND coalesce(sent_at, claimed_at) > now() - ${windowHours} * interval '1 hour'
         ORDER BY coalesce(sent_at, claimed_at) DESC, id DESC
         LIMIT 1
         FOR UPDATE`,
   );
   let changed: number | null = null;
-  if (hit) {
+  if (hit && hit.status !== 'SENDING') {
     const moved = await rows<{ blast_id: number }>(
       tx,
       sql`UPDATE blast_recipients SET status = 'REPLIED',
@@ -53,3 +59,24 @@ export async function applyInbound(tx: Db, m: Inbound, region: string, windowHou
   }
   return changed;
 }
+
+/**
+ * Replies that arrived while these recipients were SENDING (see applyInbound), now that their
+ * send is stored as accepted or declared UNCERTAIN: the reply proves the message arrived.
+ * Call inside the transaction that settled them. Returns the blasts that changed.
+ */
+export async function applyWaitingReplies(tx: Db, recipientIds: readonly number[]): Promise<Set<number>> {
+  if (recipientIds.length === 0) return new Set();
+  const moved = await rows<{ blast_id: number }>(
+    tx,
+    sql`UPDATE blast_recipients r SET status = 'REPLIED',
+          sent_at = coalesce(r.sent_at, now()), delivered_at = coalesce(r.delivered_at, now()),
+          read_at = coalesce(r.read_at, now()), replied_at = coalesce(r.replied_at, now()), next_poll_at = NULL
+        WHERE r.id IN (SELECT json_array_elements_text(${JSON.stringify(recipientIds)}::json)::bigint)
+          AND r.status IN ('PENDING', 'DELIVERY_ACK', 'READ_ACK', 'UNCERTAIN')
+          AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.recipient_id = r.id)
+        RETURNING r.blast_id`,
+  );
+  return new Set(moved.map((m) => m.blast_id));
+}
+

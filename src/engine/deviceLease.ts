@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { affected, rows } from '../db/client.ts';
+import { rows } from '../db/client.ts';
+import { applyWaitingReplies } from './applyInbound.ts';
 
 /** The default lease (config LEASE_SECONDS). The holder renews at a third of it and yields a waiting engine at half. */
 export const LEASE_SECONDS = 30;
@@ -53,16 +54,22 @@ export async function releaseLease(db: Db, device: string, owner: string): Promi
 /**
  * SENDING rows whose owner holds no live lease belonged to a process that died (or stalled past
  * its lease) with the request possibly on the wire. They become UNCERTAIN — never QUEUED, because
- * resending could contact the person twice. A person may resend them explicitly.
+ * resending could contact the person twice. A person may resend them explicitly. A reply that
+ * came in meanwhile proves the message arrived and is applied in the same transaction.
  */
 export async function recoverOrphans(db: Db): Promise<number> {
-  return affected(
-    db,
-    sql`UPDATE blast_recipients r
-        SET status = 'UNCERTAIN', last_error = 'the sending process stopped while this message was in flight'
-        WHERE r.status = 'SENDING'
-          AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.lease_owner = r.claimed_by AND d.lease_expires_at > now())`,
-  );
+  return db.transaction(async (tx) => {
+    const orphans = await rows<{ id: number }>(
+      tx,
+      sql`UPDATE blast_recipients r
+          SET status = 'UNCERTAIN', last_error = 'the sending process stopped while this message was in flight'
+          WHERE r.status = 'SENDING'
+            AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.lease_owner = r.claimed_by AND d.lease_expires_at > now())
+          RETURNING r.id`,
+    );
+    await applyWaitingReplies(tx, orphans.map((o) => o.id));
+    return orphans.length;
+  });
 }
 
 /** Messages this device had accepted today (UTC), for the daily cap. */

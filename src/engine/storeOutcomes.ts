@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { applyWaitingReplies } from './applyInbound.ts';
 import { applyInboxFor as applyInbox } from './applyInbox.ts';
 import { lockMessageIds } from './applyStatusEvents.ts';
 
@@ -12,8 +13,8 @@ export interface Accepted {
 
 /**
  * Records messages the gateway accepted: message_id, PENDING, sent_at and the whole response in
- * one UPDATE, then applies any webhook that raced ahead of it — all in one transaction under the
- * message-id locks. `status IN ('SENDING','UNCERTAIN')`: if our lease lapsed mid-request and the
+ * one UPDATE, then applies any webhook or reply that raced ahead of it — all in one transaction
+ * under the message-id locks. `status IN ('SENDING','UNCERTAIN')`: if our lease lapsed mid-request and the
  * recovery sweep already called the row UNCERTAIN, the answer we now hold settles it as sent.
  * The first poll is due 10 s after sending (the poller's schedule widens from there).
  */
@@ -22,20 +23,21 @@ export async function storeAccepted(db: Db, owner: string, device: string, items
   return db.transaction(async (tx) => {
     await lockMessageIds(tx, items.map((i) => i.messageId));
     const payload = JSON.stringify(items.map((i) => ({ id: i.id, mid: i.messageId, data: i.data ?? null })));
-    const stored = await rows<{ blast_id: number; message_id: string }>(
+    const stored = await rows<{ id: number; blast_id: number; message_id: string }>(
       tx,
       sql`UPDATE blast_recipients r SET
             status = 'PENDING', message_id = a.mid, wsapme_message_data = a.data, sent_at = now(),
             claimed_by = NULL, last_error = NULL, failed_at = NULL, next_poll_at = now() + interval '10 seconds', poll_count = 0
           FROM json_to_recordset(${payload}::json) AS a(id bigint, mid text, data jsonb)
           WHERE r.id = a.id AND r.claimed_by = ${owner} AND r.status IN ('SENDING', 'UNCERTAIN')
-          RETURNING r.blast_id, r.message_id`,
+          RETURNING r.id, r.blast_id, r.message_id`,
     );
     await tx.execute(
       sql`INSERT INTO device_daily_counts (device, day, sent) VALUES (${device}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ${stored.length})
           ON CONFLICT (device, day) DO UPDATE SET sent = device_daily_counts.sent + EXCLUDED.sent`,
     );
     const changed = await applyInbox(tx, stored.map((s) => s.message_id));
+    for (const b of await applyWaitingReplies(tx, stored.map((s) => s.id))) changed.add(b);
     for (const s of stored) changed.add(s.blast_id);
     return changed;
   });
@@ -50,7 +52,8 @@ export type Settled =
 
 /**
  * Settles claimed rows that were not accepted, one set-based UPDATE for the whole batch.
- * Only rows this owner still holds in SENDING are touched.
+ * Only rows this owner still holds in SENDING are touched. A reply that came in while a row
+ * was in flight is applied if the row is now UNCERTAIN, and unlinked if it was not sent.
  */
 export async function storeSettled(db: Db, owner: string, items: readonly Settled[]): Promise<Set<number>> {
   if (items.length === 0) return new Set();
@@ -63,19 +66,31 @@ export async function storeSettled(db: Db, owner: string, items: readonly Settle
       spend: i.kind === 'retry' ? i.spendAttempt : false,
     })),
   );
-  const changed = await rows<{ blast_id: number }>(
-    db,
-    sql`UPDATE blast_recipients r SET
-          status = CASE s.kind WHEN 'failed' THEN 'FAILED' WHEN 'uncertain' THEN 'UNCERTAIN'
-                               WHEN 'skipped' THEN 'SKIPPED' ELSE 'QUEUED' END,
-          last_error = s.reason,
-          failed_at = CASE WHEN s.kind = 'failed' THEN now() ELSE r.failed_at END,
-          attempts = r.attempts + CASE WHEN s.spend OR s.kind IN ('failed', 'uncertain') THEN 1 ELSE 0 END,
-          next_attempt_at = CASE WHEN s.kind = 'retry' THEN now() + s.delay_ms * interval '1 millisecond' END,
-          claimed_by = CASE WHEN s.kind = 'uncertain' THEN r.claimed_by END
-        FROM json_to_recordset(${payload}::json) AS s(id bigint, kind text, reason text, delay_ms int, spend boolean)
-        WHERE r.id = s.id AND r.claimed_by = ${owner} AND r.status = 'SENDING'
-        RETURNING r.blast_id`,
-  );
-  return new Set(changed.map((c) => c.blast_id));
+  return db.transaction(async (tx) => {
+    const changed = await rows<{ id: number; blast_id: number; status: string }>(
+      tx,
+      sql`UPDATE blast_recipients r SET
+            status = CASE s.kind WHEN 'failed' THEN 'FAILED' WHEN 'uncertain' THEN 'UNCERTAIN'
+                                 WHEN 'skipped' THEN 'SKIPPED' ELSE 'QUEUED' END,
+            last_error = s.reason,
+            failed_at = CASE WHEN s.kind = 'failed' THEN now() ELSE r.failed_at END,
+            attempts = r.attempts + CASE WHEN s.spend OR s.kind IN ('failed', 'uncertain') THEN 1 ELSE 0 END,
+            next_attempt_at = CASE WHEN s.kind = 'retry' THEN now() + s.delay_ms * interval '1 millisecond' END,
+            claimed_by = CASE WHEN s.kind = 'uncertain' THEN r.claimed_by END
+          FROM json_to_recordset(${payload}::json) AS s(id bigint, kind text, reason text, delay_ms int, spend boolean)
+          WHERE r.id = s.id AND r.claimed_by = ${owner} AND r.status = 'SENDING'
+          RETURNING r.id, r.blast_id, r.status`,
+    );
+    // Separate statements, not CTEs: they must see a reply committed while the UPDATE waited for its row lock.
+    const notSent = changed.filter((c) => c.status !== 'UNCERTAIN').map((c) => c.id);
+    if (notSent.length > 0) {
+      await tx.execute(
+        sql`UPDATE inbound_messages SET recipient_id = NULL
+            WHERE recipient_id IN (SELECT json_array_elements_text(${JSON.stringify(notSent)}::json)::bigint)`,
+      );
+    }
+    const blasts = await applyWaitingReplies(tx, changed.filter((c) => c.status === 'UNCERTAIN').map((c) => c.id));
+    for (const c of changed) blasts.add(c.blast_id);
+    return blasts;
+  });
 }

@@ -19,16 +19,6 @@ afterEach(async () => {
   rig = null;
 });
 
-/** Waits until the simulator has accepted `n` more messages than `from` (or the blast ended). */
-async function acceptedBeyond(r: Rig, from: number, n: number, blast: number, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (r.sim.stats().accepted < from + n) {
-    if ((await r.state(blast)) === 'completed') return;
-    if (Date.now() > deadline) throw new Error(`no progress: ${r.sim.stats().accepted - from} of ${n} within ${ms} ms\n${r.tail()}`);
-    await sleep(5 + Math.random() * 20);
-  }
-}
-
 describe('crash: SIGKILL of the engine mid-blast', () => {
   it('five kills and restarts: no number twice, all settled, only what was in flight UNCERTAIN', async () => {
     const started = Date.now();
@@ -44,7 +34,7 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
     let inFlightAtKills = 0;
     for (let k = 0; k < 5; k++) {
       // A random moment while it is really sending: after 15–70 more messages went out.
-      await acceptedBeyond(rig, rig.sim.stats().accepted, 15 + Math.floor(Math.random() * 55), id);
+      await rig.acceptedBeyond(rig.sim.stats().accepted, 15 + Math.floor(Math.random() * 55), id);
       await sleep(Math.random() * 60);
       engine.kill('SIGKILL');
       await engine.exited;
@@ -107,13 +97,13 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
     const id = await rig.blast(apiProc, phones(300, 1000));
     const gaps: number[] = [];
     for (let k = 0; k < 2; k++) {
-      await acceptedBeyond(rig, rig.sim.stats().accepted, 40 + Math.floor(Math.random() * 40), id);
+      await rig.acceptedBeyond(rig.sim.stats().accepted, 40 + Math.floor(Math.random() * 40), id);
       const exit = await engine.stop();
       expect(exit.code).toBe(0);
       const before = rig.sim.stats().accepted;
       const restartedAt = Date.now();
       engine = await rig.spawn('engine');
-      await acceptedBeyond(rig, before, 1, id);
+      await rig.acceptedBeyond(before, 1, id);
       gaps.push(Date.now() - restartedAt);
     }
     await rig.waitCompleted([id], 60_000);

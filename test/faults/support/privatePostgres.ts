@@ -14,8 +14,11 @@ import { ADMIN_URL, adminQuery } from '../../helpers/testDatabase.ts';
 export interface RestartablePostgres {
   url: string;
   kind: 'private' | 'main';
-  /** A full server restart (fast shutdown: every session is terminated), back when it answers. */
-  restart(): Promise<number>;
+  /**
+   * A full server restart (fast shutdown: every session is terminated), staying down for
+   * `downMs` so that clients really meet a dead server; resolves with the outage in ms.
+   */
+  restart(downMs?: number): Promise<number>;
   /** pg_terminate_backend for every session of the test database but the caller's. */
   terminateBackends(): Promise<number>;
   close(): Promise<void>;
@@ -92,10 +95,12 @@ async function privateCluster(bin: string): Promise<RestartablePostgres> {
   return {
     url: dbUrl,
     kind: 'private',
-    restart: async () => {
+    restart: async (downMs = 0) => {
       const started = Date.now();
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      await new Promise((r) => setTimeout(r, downMs));
       // -l again: without it the new postmaster would hold our stdout pipe open and spawnSync would wait on it.
-      run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', '-t', '60', 'restart']);
+      run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
       return Date.now() - started;
     },
     terminateBackends: async () => {
@@ -122,6 +127,7 @@ async function mainCluster(): Promise<RestartablePostgres> {
   return {
     url,
     kind: 'main',
+    // The shared cluster: restart at once whatever downMs says, other test files depend on it.
     restart: async () => {
       const started = Date.now();
       const r = spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '--', '-m', 'fast'], {

@@ -146,8 +146,21 @@ export async function checkPromise(
       lost++;
       note(`${r.phone_number} was accepted as ${m.messageId} but ended ${r.status}`);
     }
-    if (opts.webhooks && m && m.messageId === r.message_id) {
-      const want = m.replied ? 'REPLIED' : m.read ? 'READ_ACK' : m.delivered ? 'DELIVERY_ACK' : m.status === 'ERROR' ? 'FAILED' : null;
+    if (opts.webhooks && m) {
+      // A reply proves arrival whatever wablast knew about the send (an UNCERTAIN row too);
+      // the other events can only be applied to a message id wablast stored.
+      const known = m.messageId === r.message_id;
+      const want = m.replied
+        ? 'REPLIED'
+        : !known
+          ? null
+          : m.read
+            ? 'READ_ACK'
+            : m.delivered
+              ? 'DELIVERY_ACK'
+              : m.status === 'ERROR'
+                ? 'FAILED'
+                : null;
       const ok =
         want === null ||
         (want === 'FAILED' ? r.status === 'FAILED' : isProgress(r.status) && RANK[r.status]! >= RANK[want]!);

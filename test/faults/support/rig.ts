@@ -34,22 +34,19 @@ export class Rig {
     readonly databaseUrl: string,
     readonly sim: WsapmeSimulator,
     readonly env: Record<string, string>,
-    private readonly dropDb: () => Promise<void>,
   ) {}
 
   static async start(opts: { sim?: Partial<SimOptions>; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<Rig> {
     let db: Database;
     let url: string;
-    let dropDb = async () => undefined as void;
     if (opts.databaseUrl) {
       url = opts.databaseUrl;
       db = await openDatabase({ url, poolMax: 4 });
       await migrate(db.db);
     } else {
-      const t = await createTestDatabase('postgres');
+      const t = await createTestDatabase('postgres'); // its close() drops it
       db = t;
       url = t.url!;
-      dropDb = async () => undefined; // t.close() drops it
     }
     await installHistory(db.db);
     const sim = await WsapmeSimulator.start({ ...FAULT_SIM, ...opts.sim });
@@ -61,7 +58,7 @@ export class Rig {
       POLL_MODE: 'off',
       ...opts.env,
     };
-    return new Rig(db, url, sim, env, dropDb);
+    return new Rig(db, url, sim, env);
   }
 
   /** Starts a child; the first api (or all) process becomes the simulator's webhook target. */
@@ -84,6 +81,20 @@ export class Rig {
     const sent = await api(via.url, 'POST', `/api/blasts/${id}/send`);
     if (sent.status !== 200) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.body)}`);
     return id;
+  }
+
+  /**
+   * Waits until the simulator has accepted `n` more messages than `from`, or the blast is over:
+   * a random moment while sending is really going on.
+   */
+  async acceptedBeyond(from: number, n: number, blast: number, ms = 60_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.sim.stats().accepted < from + n) {
+      const state = await this.state(blast).catch(() => 'unknown');
+      if (state === 'completed') return;
+      if (Date.now() > deadline) throw new Error(`no progress: ${this.sim.stats().accepted - from} of ${n} within ${ms} ms\n${this.tail()}`);
+      await sleep(5 + Math.random() * 20);
+    }
   }
 
   /** Blast state straight from the database (independent of any process being up). */
@@ -121,6 +132,5 @@ export class Rig {
     await Promise.all(this.procs.map((p) => (p.alive ? p.stop(15_000) : undefined)));
     await this.sim.close();
     await this.db.close();
-    await this.dropDb();
   }
 }

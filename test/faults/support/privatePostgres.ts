@@ -130,7 +130,8 @@ async function mainCluster(): Promise<RestartablePostgres> {
     // The shared cluster: restart at once whatever downMs says, other test files depend on it.
     restart: async () => {
       const started = Date.now();
-      const r = spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '--', '-m', 'fast'], {
+      // pg_ctlcluster's default mode is fast: every session is terminated.
+      const r = spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
         encoding: 'utf8',
         timeout: 60_000,
       });

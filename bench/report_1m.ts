@@ -121,7 +121,7 @@ WITH g AS (
       WHEN h < 80 THEN 'PENDING' WHEN h < 400 THEN 'DELIVERY_ACK' WHEN h < 850 THEN 'READ_ACK'
       WHEN h < 970 THEN 'REPLIED' ELSE 'CLOSED' END AS st,
     now() - interval '1 day' + g * interval '50 milliseconds' AS t
-  FROM generate_series(1, $2::int) AS g, LATERAL (SELECT (g * 7919) % 1000 AS h) x
+  FROM generate_series(1, $2::int) AS g, LATERAL (SELECT (g::bigint * 7919) % 1000 AS h) x
 ), s AS (
   SELECT g, st, t,
     CASE WHEN st IN ('PENDING','DELIVERY_ACK','READ_ACK','REPLIED','CLOSED') THEN 1 ELSE 0 END AS sent,

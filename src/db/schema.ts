@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   smallint,
   text,
@@ -81,6 +82,38 @@ export const blastRecipients = pgTable(
     index('blast_recipients_sending_idx').on(t.claimedBy).where(sql`status = 'SENDING'`),
     index('blast_recipients_phone_idx').on(t.phoneNumber, t.sentAt),
     index('blast_recipients_poll_idx').on(t.nextPollAt).where(sql`next_poll_at IS NOT NULL`),
+  ],
+);
+
+/**
+ * The report's counters, so GET /report reads a handful of rows instead of aggregating every
+ * recipient of the blast. Rows are DELTAS: a statement-level trigger on blast_recipients (migration
+ * 0002) appends, for each statement, one row per (blast, status) it changed — +1/-1 per recipient
+ * and the stage-time sums behind the report's averages. The count of a status is the sum of its
+ * rows. Append-only because a single hot counter row per blast would make every webhook batch wait
+ * for every send batch's commit (and deadlock them when they touch two statuses in opposite orders);
+ * the engine folds a blast's deltas back into one row per status every tick (blasts/statusCounts.ts).
+ */
+export const blastStatusCounts = pgTable(
+  'blast_status_counts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    blastId: bigint('blast_id', { mode: 'number' }).notNull(),
+    status: text('status').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+    /** Σ (delivered_at − sent_at) in seconds over recipients with both set, and how many they are. */
+    deliverSeconds: numeric('deliver_seconds').notNull().default('0'),
+    deliverN: bigint('deliver_n', { mode: 'number' }).notNull().default(0),
+    /** Σ (read_at − sent_at) in seconds, and how many. */
+    readSeconds: numeric('read_seconds').notNull().default('0'),
+    readN: bigint('read_n', { mode: 'number' }).notNull().default(0),
+    /** false for a trigger's delta, true for a row the fold wrote. */
+    folded: boolean('folded').notNull().default(false),
+  },
+  (t) => [
+    index('blast_status_counts_blast_idx').on(t.blastId),
+    // The fold looks only for blasts with fresh deltas.
+    index('blast_status_counts_unfolded_idx').on(t.blastId).where(sql`NOT folded`),
   ],
 );
 

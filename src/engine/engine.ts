@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
+import { foldStatusCounts } from '../blasts/statusCounts.ts';
 import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { recoverOrphans } from './deviceLease.ts';
@@ -108,6 +109,8 @@ export class Engine {
     }
     for (const id of await completeFinishedBlasts(db)) changed.add(id);
     if (changed.size) this.changed(changed);
+    // Keeps the report's counters at one row per (blast, status) while blasts are live.
+    await foldStatusCounts(db);
   }
 
   private changed(ids: Set<number>): void {

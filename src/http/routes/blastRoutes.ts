@@ -36,8 +36,8 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.get('/api/blasts/:id', async (req) => getBlast(db, parse(idParam, req.params).id));
   app.get('/api/blasts/:id/report', async (req) => {
     const { id } = parse(idParam, req.params);
-    await getBlast(db, id); // 404 for an unknown blast rather than an empty report
-    return getReport(db, id);
+    // getBlast answers 404 for an unknown blast and carries the report: one read, not two.
+    return (await getBlast(db, id)).report;
   });
 
   app.post('/api/blasts/:id/send', async (req) => {

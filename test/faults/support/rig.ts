@@ -28,6 +28,7 @@ export const FAULT_SIM: Partial<SimOptions> = {
  */
 export class Rig {
   readonly procs: WablastProcess[] = [];
+  private simWebhooks = true;
 
   private constructor(
     readonly db: Database,
@@ -36,7 +37,10 @@ export class Rig {
     readonly env: Record<string, string>,
   ) {}
 
-  static async start(opts: { sim?: Partial<SimOptions>; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<Rig> {
+  /** `simWebhooks: false` keeps the simulator from calling any webhook (the test sends its own). */
+  static async start(
+    opts: { sim?: Partial<SimOptions>; env?: Record<string, string>; databaseUrl?: string; simWebhooks?: boolean } = {},
+  ): Promise<Rig> {
     let db: Database;
     let url: string;
     if (opts.databaseUrl) {
@@ -58,14 +62,16 @@ export class Rig {
       POLL_MODE: 'off',
       ...opts.env,
     };
-    return new Rig(db, url, sim, env);
+    const rig = new Rig(db, url, sim, env);
+    rig.simWebhooks = opts.simWebhooks ?? true;
+    return rig;
   }
 
   /** Starts a child; the first api (or all) process becomes the simulator's webhook target. */
   async spawn(role: Role, env: Record<string, string> = {}): Promise<WablastProcess> {
     const p = await spawnWablast(role, { ...this.env, ...env });
     this.procs.push(p);
-    if (role !== 'engine' && this.sim.options.webhookUrl === null) this.webhookTo(p);
+    if (role !== 'engine' && this.simWebhooks && this.sim.options.webhookUrl === null) this.webhookTo(p);
     return p;
   }
 

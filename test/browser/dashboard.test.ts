@@ -355,6 +355,42 @@ describe('dashboard', () => {
     expect(titles).toEqual(['VIP customers', 'June promo']);
     await screenshots(page, 'blasts');
   });
+
+  it('follows up on "Read, not replied" from the detail page, and the child names its parent', async () => {
+    await page.goto(`${app.url}/#/blasts/${blastId}`);
+    await page.getByTestId('blast-detail').waitFor();
+    await page.getByRole('button', { name: 'Follow up' }).click();
+    const panel = page.getByTestId('follow-up');
+    await panel.waitFor();
+
+    // The count is the server's dry run for the segment: everyone who read and has not replied.
+    const res = await fetch(`${app.url}/api/blasts/${blastId}/recipients?status=READ_ACK&limit=1`);
+    const readNotReplied = ((await res.json()) as { total: number }).total;
+    expect(readNotReplied).toBeGreaterThan(0);
+    await panel.getByLabel('Segment').selectOption('read_not_replied');
+    expect(await panel.getByLabel('Segment').locator('option:checked').textContent()).toBe(`Read, not replied (${readNotReplied})`);
+    await expect.poll(() => panel.getByTestId('follow-up-count').textContent()).toBe(String(readNotReplied));
+
+    await panel.getByLabel('Follow-up message').fill('Hi {{name|there}}, did the June promo catch your eye?');
+    await expect.poll(() => panel.getByTestId('message-preview').textContent()).toBe('Hi there, did the June promo catch your eye?');
+    expect(await panel.getByTestId('preview-phone').textContent()).toMatch(/^\+6012\d{7}$/);
+    expect(await panel.getByLabel('Follow-up stage').inputValue()).toBe('Follow-up 2');
+    await panel.getByRole('textbox', { name: /^Tag/ }).fill('June promo nudge');
+
+    await panel.getByRole('button', { name: 'Create & send now' }).click();
+    await expect.poll(async () => Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'))).not.toBe(blastId);
+    const childId = Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('June promo nudge');
+    expect(await page.getByTestId('follow-up-of').textContent()).toBe(`Follow-up of blast #${blastId} (Read, not replied)`);
+    await expect.poll(() => stateOf(page).textContent(), { timeout: 30_000 }).toBe('Completed');
+    expect((await funnel(page)).total).toBe(readNotReplied);
+    const child = (await (await fetch(`${app.url}/api/blasts/${childId}`)).json()) as { parent_blast_id: number; segment: string };
+    expect(child).toMatchObject({ parent_blast_id: blastId, segment: 'read_not_replied' });
+
+    // The parent link leads back.
+    await page.getByTestId('follow-up-of').getByRole('link').click();
+    await expect.poll(async () => Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'))).toBe(blastId);
+  }, 60_000);
 });
 
 describe('dashboard with API_TOKEN', () => {

@@ -3,10 +3,12 @@ import { renderTemplate } from '../lib/template.ts';
 interface Props {
   message: string;
   recipient: { phone: string; variables: Record<string, string> } | null;
+  /** Shown instead of the recipient line while there is none. */
+  noRecipientText?: string;
 }
 
 /** The message as the first valid recipient will receive it. */
-export function MessagePreview({ message, recipient }: Props) {
+export function MessagePreview({ message, recipient, noRecipientText }: Props) {
   const parts = renderTemplate(message, recipient?.variables ?? {});
   const missing = [...new Set(parts.filter((p) => p.kind === 'missing').map((p) => p.variable ?? ''))];
   return (
@@ -20,7 +22,7 @@ export function MessagePreview({ message, recipient }: Props) {
             To <span className="mono" data-testid="preview-phone">{recipient.phone}</span>
           </>
         ) : (
-          'Add recipients to see the message as the first one will get it.'
+          (noRecipientText ?? 'Add recipients to see the message as the first one will get it.')
         )}
       </p>
       <div className="bubble" data-testid="message-preview" aria-live="polite">

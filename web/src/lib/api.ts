@@ -3,6 +3,7 @@ import type {
   BlastList,
   CreateBlastRequest,
   CreateBlastResult,
+  FollowUpRequest,
   Meta,
   Recipient,
   RecipientList,
@@ -115,6 +116,7 @@ export const api = {
   getReport: (id: number) => request<Report>('GET', `/api/blasts/${id}/report`),
   createBlast: (body: CreateBlastRequest) => request<CreateBlastResult>('POST', '/api/blasts', body),
   uploadBlast: (form: FormData) => request<CreateBlastResult>('POST', '/api/blasts/upload', form),
+  followUp: (id: number, body: FollowUpRequest) => request<CreateBlastResult>('POST', `/api/blasts/${id}/follow-up`, body),
 
   send: (id: number) =>
     request<{ success: boolean; sent: number; failed: number; queued: number; state: string }>('POST', `/api/blasts/${id}/send`),
@@ -141,6 +143,7 @@ const FIELD_LABELS: Record<string, string> = {
   file: 'The file',
   phone: 'The phone number',
   token: 'The token',
+  segment: 'The segment',
 };
 
 /** One field's issue as a sentence: "must not be empty" on `message` reads "The message must not be empty." */

@@ -28,6 +28,9 @@ export interface Blast {
   started_at: string | null;
   completed_at: string | null;
   created_at: string;
+  /** Set on a follow-up: the blast it was made from, and the funnel segment it targets. */
+  parent_blast_id?: number | null;
+  segment?: Segment | string | null;
   report: Report;
 }
 
@@ -54,6 +57,27 @@ export interface CreateBlastRequest {
   follow_up_stage?: string;
   scheduled_at?: string;
   device?: string;
+  dry_run?: boolean;
+}
+
+/** Funnel segments a follow-up can target (POST /api/blasts/:id/follow-up), in the order offered. */
+export const SEGMENTS = [
+  'not_received',
+  'received_not_read',
+  'read_not_replied',
+  'replied_not_closed',
+  'not_replied',
+  'failed',
+] as const;
+
+export type Segment = (typeof SEGMENTS)[number];
+
+export interface FollowUpRequest {
+  segment: Segment;
+  message: string;
+  blast_tag?: string;
+  follow_up_stage?: string;
+  scheduled_at?: string;
   dry_run?: boolean;
 }
 

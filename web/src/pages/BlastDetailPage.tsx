@@ -2,11 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText } from '../lib/api.ts';
 import { formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
+import { segmentLabel } from '../lib/segments.ts';
 import type { Blast, BlastEvent } from '../lib/types.ts';
 import { useBlastEvents } from '../lib/useBlastEvents.ts';
 import { BlastActions } from '../components/BlastActions.tsx';
 import { blastTitle } from '../components/BlastListItem.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { FollowUpPanel } from '../components/FollowUpPanel.tsx';
 import { FunnelChart } from '../components/FunnelChart.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { RecipientsTable } from '../components/RecipientsTable.tsx';
@@ -92,6 +94,12 @@ export function BlastDetailPage({ id }: { id: number }) {
         <h1 id="blast-title">{blastTitle(blast)}</h1>
         <StateBadge state={blast.state} />
       </div>
+      {blast.parent_blast_id ? (
+        <p className="follow-up-of" data-testid="follow-up-of">
+          Follow-up of <a href={href.blast(blast.parent_blast_id)}>blast #{blast.parent_blast_id}</a>
+          {blast.segment ? ` (${segmentLabel(blast.segment)})` : ''}
+        </p>
+      ) : null}
       <dl className="meta-grid">
         <div>
           <dt>Stage</dt>
@@ -133,10 +141,13 @@ export function BlastDetailPage({ id }: { id: number }) {
           <FunnelChart report={r} />
           <BlastActions blast={blast} onChanged={() => void load()} />
         </section>
-        <section className="card" aria-labelledby="message-title">
-          <h2 id="message-title">Message</h2>
-          <p className="message-text">{blast.message}</p>
-        </section>
+        <div className="detail-side">
+          <section className="card" aria-labelledby="message-title">
+            <h2 id="message-title">Message</h2>
+            <p className="message-text">{blast.message}</p>
+          </section>
+          {(r.sent > 0 || r.failed > 0) && <FollowUpPanel blast={blast} />}
+        </div>
       </div>
 
       <RecipientsTable blastId={blast.id} refreshKey={tableKey} onRecipientClosed={() => void load()} />

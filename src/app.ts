@@ -30,9 +30,12 @@ export interface StartOptions {
   database?: Database;
   /** Options for the in-process simulator (tests tune rates, faults, delays). */
   simulator?: Partial<SimOptions>;
-  /** Whether to listen for HTTP; an engine-only process does not need to when no webhooks reach it. */
+  /** Whether to listen for HTTP (default: config.listen — an engine-only process without PORT does not). */
   listen?: boolean;
 }
+
+/** How long shutdown waits for open requests before cutting them: SSE streams and ?wait=true never end by themselves. */
+const CLOSE_GRACE_MS = 3_000;
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -85,7 +88,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     metrics,
   });
   let url = '';
-  if (opts.listen !== false) {
+  if (opts.listen ?? effective.listen) {
     url = await app.listen({ port: config.port, host: config.host });
     url = url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   }
@@ -104,9 +107,12 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     close: async () => {
       await engine?.stop();
       await poller.stop();
-      await app.close();
-      await webhooks?.flush();
       hub.close();
+      // Webhook requests finish within the grace (a cut one was not acknowledged, so the gateway retries it).
+      const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      await app.close();
+      clearTimeout(cut);
+      await webhooks?.flush();
       await gateway.close();
       await sim?.close();
       if (!opts.database) await database.close();

@@ -23,7 +23,8 @@ const schema = z.object({
   ),
   DATA_DIR: z.string().default('./data'),
   DB_POOL_MAX: positiveInt(10),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // No default here: an engine-only process listens only when PORT is set (see `listen`).
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WSAPME_BASE_URL: optionalString.pipe(httpUrl.optional()),
@@ -60,6 +61,8 @@ export type Config = Readonly<{
   dataDir: string;
   dbPoolMax: number;
   port: number;
+  /** Serve HTTP: always for role all|api; for role engine only when PORT is set (/healthz, /metrics, webhooks). */
+  listen: boolean;
   host: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   gateway: Readonly<{
@@ -102,7 +105,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
-    port: e.PORT,
+    port: e.PORT ?? 3000,
+    listen: e.ROLE !== 'engine' || e.PORT !== undefined,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     gateway: {

@@ -30,18 +30,32 @@ program
     // Loaded here so the client commands start without the server's modules.
     const { startWablast } = await import('./app.ts');
     const handle = await startWablast(config, { logger: log });
-    log.info({ url: handle.url, role: config.role, database: handle.database.kind }, 'wablast is running');
+    log.info({ url: handle.url || null, role: config.role, database: handle.database.kind }, 'wablast is running');
     if (config.publicUrl && config.gateway.baseUrl) {
       log.info(`set the WSAPME webhook URL to ${config.publicUrl.replace(/\/$/, '')}/webhooks/wsapme?token=<WEBHOOK_SECRET>`);
     }
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
       stopping = true;
-      log.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 30_000);
+      const started = Date.now();
+      log.info({ signal }, 'shutting down: no new claims; finishing in-flight sends and webhook commits');
+      // Bounded: a send in flight ends within the gateway timeout; a database that stays down would hold us forever.
+      const force = setTimeout(() => {
+        log.error('shutdown took longer than 30 s; exiting (messages still in flight become UNCERTAIN)');
+        process.exit(1);
+      }, 30_000);
       force.unref();
-      await handle.close();
+      try {
+        await handle.close();
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'shutdown failed');
+        process.exit(1);
+      }
+      log.info({ ms: Date.now() - started }, 'stopped cleanly');
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

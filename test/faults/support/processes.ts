@@ -9,7 +9,7 @@ export type Role = 'all' | 'api' | 'engine';
 export interface WablastProcess {
   readonly role: Role;
   readonly pid: number;
-  /** Base URL of its HTTP server (engine processes listen too, on PORT=0, for /healthz). */
+  /** Base URL of its HTTP server ('' for an engine started without PORT). */
   readonly url: string;
   /** The engine's lease owner id (host:pid:random), null for api processes. */
   readonly owner: string | null;
@@ -66,8 +66,8 @@ export async function spawnWablast(role: Role, env: Record<string, string>, star
         try {
           const o = JSON.parse(line) as { msg?: string; url?: string; owner?: string };
           if (o.msg === 'engine started' && o.owner) owner = o.owner;
-          if (o.msg === 'wablast is running' && o.url) {
-            url = o.url;
+          if (o.msg === 'wablast is running') {
+            url = o.url ?? '';
             onReady?.();
           }
         } catch {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { checkPromise, printFigures } from './support/promise.ts';
-import { type WablastProcess, phones, sleep } from './support/processes.ts';
+import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
 import { Rig } from './support/rig.ts';
 
 /**
@@ -126,5 +126,33 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
     expect(figures.duplicates + figures.unsettled + figures.lost + figures.phantom + figures.regressions).toBe(0);
     // Sending resumed long before a 30 s lease could have expired.
     for (const g of gaps) expect(g).toBeLessThan(10_000);
+  });
+
+  it('SIGTERM of an all-in-one process with a live dashboard stream and a ?wait=true request open: clean exit in seconds', async () => {
+    rig = await Rig.start({ env: { SEND_RATE: '20', SEND_BURST: '2' } });
+    const all = await rig.spawn('all');
+    const id = await rig.blast(all, phones(200, 3000));
+    // Long-lived requests: the funnel's event stream, and a send that waits for the blast to finish.
+    const stream = await fetch(`${all.url}/api/blasts/${id}/events`);
+    const reader = stream.body!.getReader();
+    await reader.read();
+    const waiting = api(all.url, 'POST', `/api/blasts/${id}/send?wait=true`).catch((err: Error) => err);
+    await rig.acceptedBeyond(0, 20, id);
+    const t0 = Date.now();
+    const exit = await all.stop();
+    const ms = Date.now() - t0;
+    await waiting;
+    await reader.cancel().catch(() => undefined);
+    const figures = await checkPromise(rig.db.db, [id], rig.sim.messages());
+    printFigures('shutdown', { exitCode: exit.code, ms, uncertain: figures.uncertain, sending: figures.byStatus.SENDING ?? 0 });
+    expect(exit.code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+    expect(logLines(all, 'stopped cleanly')).toHaveLength(1);
+    // Nothing left in flight, nothing in doubt, the device is free.
+    expect(figures.uncertain).toBe(0);
+    expect(figures.byStatus.SENDING ?? 0).toBe(0);
+    expect(figures.duplicates + figures.lost + figures.phantom + figures.regressions).toBe(0);
+    const [lease] = await rows<{ lease_owner: string | null }>(rig.db.db, sql`SELECT lease_owner FROM devices`);
+    expect(lease?.lease_owner ?? null).toBeNull();
   });
 });

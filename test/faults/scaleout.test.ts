@@ -25,6 +25,8 @@ describe('scale-out', () => {
     const started = Date.now();
     rig = await Rig.start({
       env: { SEND_RATE: String(SEND_RATE), SEND_BURST: String(SEND_BURST), LEASE_SECONDS: '4' },
+      // A steady gateway latency, so that what the simulator counts per second is what the engines dispatched.
+      sim: { latencyMs: 30, latencyJitterMs: 0 },
     });
     const [api1, api2] = await Promise.all([rig.spawn('api'), rig.spawn('api')]);
     const engines: WablastProcess[] = await Promise.all([rig.spawn('engine'), rig.spawn('engine'), rig.spawn('engine')]);

@@ -82,7 +82,9 @@ async function recipientsOf(app: TestApp, blastId: number) {
 describe('blast API', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    // API only: these tests set statuses by hand (SENDING without an owner, say), which a running
+    // engine would rightly settle as UNCERTAIN under their feet.
+    app = await startTestApp({ ROLE: 'api' });
   });
   afterAll(async () => {
     await app?.close();

@@ -2,14 +2,15 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { checkPromise, printFigures } from './support/promise.ts';
-import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
+import { type WablastProcess, api, freePort, logLines, phones, sleep } from './support/processes.ts';
 import { Rig } from './support/rig.ts';
 
 /**
  * An engine process dies without warning (SIGKILL) at random moments of a blast and is started
  * again on the same database. Whatever was on the wire at the kill may or may not have reached
  * the gateway: wablast must call exactly those UNCERTAIN, send everything else once, and never
- * send anything twice by itself.
+ * send anything twice by itself. The webhook receiver (an API process) is killed too, twice, and
+ * comes back on the same address: webhooks it never answered are retried by the gateway.
  */
 const SEND_CONCURRENCY = 16;
 
@@ -25,13 +26,15 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
     rig = await Rig.start({
       env: { SEND_RATE: '50', SEND_BURST: '5', SEND_CONCURRENCY: String(SEND_CONCURRENCY), LEASE_SECONDS: '3' },
     });
-    const apiProc = await rig.spawn('api');
+    const apiPort = String(await freePort());
+    let apiProc = await rig.spawn('api', { PORT: apiPort });
     let engine: WablastProcess = await rig.spawn('engine');
     const list = phones(500);
     const id = await rig.blast(apiProc, list);
 
     const killed: string[] = [];
     let inFlightAtKills = 0;
+    let apiKills = 0;
     for (let k = 0; k < 5; k++) {
       // A random moment while it is really sending: after 15–70 more messages went out.
       await rig.acceptedBeyond(rig.sim.stats().accepted, 15 + Math.floor(Math.random() * 55), id);
@@ -39,13 +42,23 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
       engine.kill('SIGKILL');
       await engine.exited;
       killed.push(engine.owner!);
-      // What the dead process left claimed: the most this kill may cost.
+      // What the dead process left claimed: the most this kill may cost. A claim statement the
+      // server was running at the kill still commits, so look once the server has finished it.
+      await sleep(500);
       const [left] = await rows<{ n: number }>(
         rig.db.db,
         sql`SELECT count(*)::int AS n FROM blast_recipients WHERE status = 'SENDING' AND claimed_by = ${engine.owner}`,
       );
       inFlightAtKills += left!.n;
       engine = await rig.spawn('engine');
+      if (k === 1 || k === 3) {
+        // The receiver too, while the new engine is sending and webhooks are flowing.
+        await rig.acceptedBeyond(rig.sim.stats().accepted, 10 + Math.floor(Math.random() * 20), id);
+        apiProc.kill('SIGKILL');
+        await apiProc.exited;
+        apiKills++;
+        apiProc = await rig.spawn('api', { PORT: apiPort });
+      }
     }
     expect(await rig.state(id)).not.toBe('completed'); // the kills really happened mid-blast
     await rig.waitCompleted([id], 120_000);
@@ -59,6 +72,7 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
     const stats = rig.sim.stats();
     printFigures('crash', {
       kills: killed.length,
+      apiKills,
       recipients: figures.recipients,
       duplicates: figures.duplicates,
       uncertain: figures.uncertain,
@@ -69,10 +83,13 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
       regressions: figures.regressions,
       sent: figures.sent,
       failed: figures.failed,
+      webhookRetries: stats.webhookAttempts - stats.webhooksSent - stats.webhooksFailed,
+      webhooksGivenUp: stats.webhooksFailed,
       peakPerDevice: stats.peakPerDevicePerSecond,
       seconds: Math.round((Date.now() - started) / 1000),
     });
     expect(figures.problems).toEqual([]);
+    expect(stats.webhooksFailed).toBe(0);
     expect(figures.duplicates).toBe(0);
     expect(figures.unsettled).toBe(0);
     expect(figures.lost).toBe(0);

@@ -22,7 +22,7 @@ export const SIM_OPTIONS = {
   seed: 20240601,
 };
 /** What an operator would set for a device the gateway allows 500/s on. */
-export const ENGINE_ENV = { SEND_RATE: String(LIMIT), SEND_BURST: '10', SEND_CONCURRENCY: '64' };
+export const ENGINE_ENV = { SEND_RATE: String(LIMIT), SEND_BURST: '50', SEND_CONCURRENCY: '64' };
 
 export async function sendRate(app: AppProcess, sim: WsapmeSimulator, recipients: number): Promise<BenchOutcome & { rate: number }> {
   sim.reset();
@@ -37,7 +37,12 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, recipients
   const t0 = Date.now();
   await api(app.url, 'POST', `/api/blasts/${created.blast_id}/send`);
   await until(() => sim.stats().accepted >= recipients, 600_000, 10);
-  const lastAccepted = Math.max(...sim.messages().map((m) => m.acceptedAt));
+  const accepted = sim.messages().map((m) => m.acceptedAt).sort((a, b) => a - b);
+  const lastAccepted = accepted[accepted.length - 1]!;
+  // The middle 80 %: the pace once sending is under way, without start-up and tail.
+  const p10 = accepted[Math.floor(accepted.length * 0.1)]!;
+  const p90 = accepted[Math.floor(accepted.length * 0.9)]!;
+  const steadyRate = (Math.floor(accepted.length * 0.9) - Math.floor(accepted.length * 0.1)) / ((p90 - p10) / 1000);
   const seconds = (lastAccepted - t0) / 1000;
   const rate = recipients / seconds;
 
@@ -73,6 +78,8 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, recipients
     details: {
       recipients,
       seconds_to_last_accept: round(seconds),
+      ms_to_first_accept: accepted[0]! - t0,
+      steady_rate: round(steadyRate),
       seconds_until_blast_completed: round(storedAfter),
       sent: blast.report.sent,
       failed_after_sending: blast.report.failed,

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { Aimd } from '../domain/aimd.ts';
 import { backoffMs } from '../domain/backoff.ts';
 import { renderTemplate } from '../domain/template.ts';
+import { SlidingWindow } from '../domain/slidingWindow.ts';
 import { TokenBucket, bucketCapacity } from '../domain/tokenBucket.ts';
 import type { SendOutcome } from '../gateway/classify.ts';
 import type { Logger } from '../log.ts';
@@ -40,6 +41,8 @@ export class DeviceSender {
   private wake = new AbortController();
   private inFlight = 0;
   private bucket: TokenBucket;
+  /** Caps the bucket's bursts: never more than max(rate, burst) in any one-second span (domain/slidingWindow). */
+  private readonly lastSecond = new SlidingWindow(1000);
   private aimd: Aimd;
   private settings: DeviceSettings | null = null;
   private leaseRenewedAt = Number.NEGATIVE_INFINITY;
@@ -98,10 +101,15 @@ export class DeviceSender {
           continue;
         }
         const rate = this.currentRate(now);
+        // A burst the operator asked for may still leave at once; beyond it, no more than the rate in any second.
+        const perSecond = Math.max(1, Math.ceil(rate), this.settings?.burst ?? this.deps.config.pacing.burst);
         const slots = this.deps.config.sendConcurrency - this.inFlight;
-        const tokens = this.bucket.available(now);
+        const tokens = Math.min(this.bucket.available(now), this.lastSecond.room(perSecond, now));
         if (slots <= 0 || tokens < 1 || this.dailyRemaining <= 0) {
-          const wait = this.dailyRemaining <= 0 ? 30_000 : tokens < 1 ? this.bucket.msUntilNext(now) : IDLE_MS;
+          const wait =
+            this.dailyRemaining <= 0 ? 30_000
+            : tokens < 1 ? Math.max(this.bucket.msUntilNext(now), this.lastSecond.msUntilRoom(perSecond, now))
+            : IDLE_MS;
           await this.idle(wait);
           continue;
         }
@@ -114,6 +122,7 @@ export class DeviceSender {
           continue;
         }
         this.bucket.take(claimed.length, clock.now());
+        this.lastSecond.record(claimed.length, clock.now());
         this.dailyRemaining -= claimed.length;
         for (const c of claimed) this.dispatch(c);
         if (jitter > 0) await this.idle(Math.round(this.random() * jitter), false);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { checkPromise, printFigures } from './support/promise.ts';
+import { checkPromise, claimsByOwner, printFigures } from './support/promise.ts';
 import { type WablastProcess, api, freePort, logLines, phones, sleep } from './support/processes.ts';
 import { Rig } from './support/rig.ts';
 
@@ -171,5 +171,53 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
     expect(figures.duplicates + figures.lost + figures.phantom + figures.regressions).toBe(0);
     const [lease] = await rows<{ lease_owner: string | null }>(rig.db.db, sql`SELECT lease_owner FROM devices`);
     expect(lease?.lease_owner ?? null).toBeNull();
+  });
+
+  it('an engine frozen past its lease (SIGSTOP) and thawed: the other engine took over, the thawed one sends nothing more', async () => {
+    const SEND_RATE = 40;
+    const SEND_BURST = 4;
+    rig = await Rig.start({
+      env: { SEND_RATE: String(SEND_RATE), SEND_BURST: String(SEND_BURST), LEASE_SECONDS: '3' },
+      sim: { latencyMs: 30, latencyJitterMs: 0 },
+    });
+    const apiProc = await rig.spawn('api');
+    const frozen = await rig.spawn('engine');
+    const id = await rig.blast(apiProc, phones(400, 8000));
+    await rig.acceptedBeyond(0, 40, id);
+    const other = await rig.spawn('engine'); // waits for the device
+    await rig.acceptedBeyond(rig.sim.stats().accepted, 10 + Math.floor(Math.random() * 20), id);
+    frozen.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    // Frozen well past its 3 s lease: the other engine takes the device and settles the orphans.
+    await sleep(7000);
+    frozen.kill('SIGCONT');
+    await rig.waitCompleted([id], 120_000);
+    let figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
+    for (const deadline = Date.now() + 20_000; figures.lost > 0 && Date.now() < deadline; ) {
+      await sleep(250);
+      figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
+    }
+    const claims = await claimsByOwner(rig.db.db, [id]);
+    const stats = rig.sim.stats();
+    printFigures('stall', {
+      frozenMs: Date.now() - stoppedAt,
+      recipients: figures.recipients,
+      duplicates: figures.duplicates,
+      uncertain: figures.uncertain,
+      lost: figures.lost,
+      regressions: figures.regressions,
+      claimsFrozen: claims[frozen.owner!] ?? 0,
+      claimsOther: claims[other.owner!] ?? 0,
+      unleasedClaims: figures.unleasedClaims,
+      peakPerDevice: stats.peakPerDevicePerSecond,
+      limit: `${SEND_RATE}+${SEND_BURST}`,
+    });
+    expect(figures.problems).toEqual([]);
+    expect(figures.duplicates + figures.unsettled + figures.lost + figures.phantom + figures.regressions).toBe(0);
+    expect(claims[other.owner!]).toBeGreaterThan(0);
+    // A thawed engine must not claim for a device it no longer holds: two senders would break its pace.
+    expect(figures.unleasedClaims).toBe(0);
+    expect(stats.peakPerDevicePerSecond['5850']).toBeLessThanOrEqual(SEND_RATE + SEND_BURST);
+    expect(frozen.alive && other.alive).toBe(true);
   });
 });

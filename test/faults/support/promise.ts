@@ -13,7 +13,8 @@ const RANK: Record<string, number> = { PENDING: 2, DELIVERY_ACK: 3, READ_ACK: 4,
 const isProgress = (s: string) => (PROGRESS as readonly string[]).includes(s);
 
 /**
- * Records every status change of blast_recipients (and who claimed the row) in _fault_history.
+ * Records every status change of blast_recipients (and who claimed the row) in _fault_history,
+ * and every change of a device's lease holder in _lease_history.
  * Run once on a migrated database before any wablast process touches it.
  */
 export async function installHistory(db: Db): Promise<void> {
@@ -32,6 +33,23 @@ export async function installHistory(db: Db): Promise<void> {
       RETURN NEW;
     END $$ LANGUAGE plpgsql`));
   await db.execute(sql.raw(`DROP TRIGGER IF EXISTS _fault_history_trg ON blast_recipients`));
+  // Who held each device's lease from when: every change of owner (renewals keep the owner).
+  await db.execute(sql`CREATE TABLE IF NOT EXISTS _lease_history (
+    id bigserial PRIMARY KEY,
+    device text NOT NULL,
+    owner text,
+    at timestamptz NOT NULL DEFAULT clock_timestamp()
+  )`);
+  await db.execute(sql.raw(`CREATE OR REPLACE FUNCTION _lease_history_fn() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO _lease_history (device, owner) VALUES (NEW.id, NEW.lease_owner);
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql`));
+  await db.execute(sql.raw(`DROP TRIGGER IF EXISTS _lease_history_trg ON devices`));
+  await db.execute(
+    sql.raw(`CREATE TRIGGER _lease_history_trg AFTER UPDATE ON devices
+             FOR EACH ROW WHEN (OLD.lease_owner IS DISTINCT FROM NEW.lease_owner) EXECUTE FUNCTION _lease_history_fn()`),
+  );
   await db.execute(
     sql.raw(`CREATE TRIGGER _fault_history_trg AFTER UPDATE ON blast_recipients
              FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION _fault_history_fn()`),
@@ -76,6 +94,8 @@ export interface Figures {
   /** Still QUEUED or SENDING. */
   unsettled: number;
   regressions: number;
+  /** Claims made by an engine that did not hold the device's lease at that moment. */
+  unleasedClaims: number;
   failed: number;
   skipped: number;
   sent: number;
@@ -187,6 +207,20 @@ export async function checkPromise(
     }
   }
 
+  const unleased = await rows<{ recipient_id: number; claimed_by: string | null; holder: string | null }>(
+    db,
+    sql`SELECT h.recipient_id, h.claimed_by, l.owner AS holder
+        FROM _fault_history h
+        JOIN blast_recipients r ON r.id = h.recipient_id
+        JOIN blasts b ON b.id = r.blast_id
+        LEFT JOIN LATERAL (
+          SELECT owner FROM _lease_history l WHERE l.device = b.device AND l.at <= h.at ORDER BY l.at DESC, l.id DESC LIMIT 1
+        ) l ON true
+        WHERE h.new_status = 'SENDING' AND r.blast_id = ANY(${ids}::bigint[])
+          AND h.claimed_by IS DISTINCT FROM l.owner`,
+  );
+  for (const u of unleased.slice(0, 3)) note(`recipient ${u.recipient_id} claimed by ${u.claimed_by} while ${u.holder ?? 'nobody'} held the device`);
+
   return {
     recipients: recipients.length,
     duplicates,
@@ -196,6 +230,7 @@ export async function checkPromise(
     phantom,
     unsettled,
     regressions,
+    unleasedClaims: unleased.length,
     failed: byStatus.FAILED ?? 0,
     skipped: byStatus.SKIPPED ?? 0,
     sent: PROGRESS.reduce((n, s) => n + (byStatus[s] ?? 0), 0),

@@ -252,6 +252,17 @@ export async function claimsByOwner(db: Db, blastIds: number[]): Promise<Record<
   return Object.fromEntries(found.map((f) => [f.owner, f.n]));
 }
 
+/**
+ * The most a device may show in one wall-clock second at the gateway: the engine dispatches at
+ * most `rate` per second plus `burst` at once, and the gateway's clock sees each request a
+ * variable moment later (network, event loops: several processes share two CPUs in CI), which
+ * can slide a little of the next second into the window. 50 ms of that variance is allowed; two
+ * engines pacing one device at once, or a burst out of bounds, shows far above it.
+ */
+export function paceLimit(rate: number, burst: number): number {
+  return rate + burst + Math.ceil(rate * 0.05);
+}
+
 /** One line of figures per scenario, greppable: `[faults] <scenario> key=value ...`. */
 export function printFigures(scenario: string, figures: Record<string, unknown>): void {
   const parts = Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);

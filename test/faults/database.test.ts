@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('database faults', () => {
-  it('connections terminated and the server restarted mid-blast: everything recovers, nothing lost', async () => {
+  it('connections terminated five times and the server down for 3 s mid-blast: everything recovers, nothing lost', async () => {
     const started = Date.now();
     pg = await restartablePostgres();
     rig = await Rig.start({ databaseUrl: pg.url, env: { SEND_RATE: '40', SEND_BURST: '5' } });
@@ -29,13 +29,19 @@ describe('database faults', () => {
     const engine = await rig.spawn('engine');
     const id = await rig.blast(apiProc, phones(600, 20_000));
 
-    await rig.acceptedBeyond(0, 120, id);
-    const terminated = await pg.terminateBackends();
-    await rig.acceptedBeyond(rig.sim.stats().accepted, 120, id);
-    const terminated2 = await pg.terminateBackends();
-    await rig.acceptedBeyond(rig.sim.stats().accepted, 100, id);
+    // Connections killed four times at random moments, a 3 s server outage, then once more.
+    let terminated = 0;
+    let terminations = 0;
+    const terminate = async () => {
+      await rig!.acceptedBeyond(rig!.sim.stats().accepted, 30 + Math.floor(Math.random() * 50), id);
+      terminated += await pg!.terminateBackends();
+      terminations++;
+    };
+    for (let i = 0; i < 4; i++) await terminate();
+    await rig.acceptedBeyond(rig.sim.stats().accepted, 40, id);
     const webhookAttemptsBefore = rig.sim.stats().webhookAttempts - rig.sim.stats().webhooksSent;
     const restartMs = await pg.restart(3000);
+    await terminate();
     expect(await rig.state(id).catch(() => 'unknown')).not.toBe('completed');
 
     await rig.waitCompleted([id], 120_000);
@@ -50,7 +56,8 @@ describe('database faults', () => {
     const webhook503 = logLines(apiProc, /webhook batch failed/).length;
     printFigures('database', {
       postgres: pg.kind,
-      terminatedConnections: terminated + terminated2,
+      terminations,
+      terminatedConnections: terminated,
       outageMs: restartMs,
       recipients: figures.recipients,
       duplicates: figures.duplicates,

@@ -39,7 +39,8 @@ export class AppProcess {
     const logFile = join(tmpdir(), `wablast-bench-${label}.log`);
     const fd = openSync(logFile, 'w');
     const child = fork(CHILD, [], {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each wablast process there (open in Chrome DevTools).
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', fd, fd, 'ipc'],
     });

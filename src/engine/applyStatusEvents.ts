@@ -25,28 +25,39 @@ const STATUS_OF_RANK = sql.raw(
  * so "reached READ" implies "reached DELIVERED" in the data, as in the funnel.
  *
  * ERROR (WhatsApp refused the message) fails a recipient only while nothing better is known.
- * Returns the message ids that exist, whether or not they moved, and the blasts that changed.
+ * `deferPollMinutes` (POLL_MODE=fallback, webhooks only) pushes a moved recipient's next poll at
+ * least that far out in the same UPDATE: webhooks are reporting on it.
+ *
+ * Returns the message ids that exist, whether or not they moved, those that moved, and the blasts
+ * that changed. Without ERROR events that is one statement: the UPDATE and the look-up of which ids
+ * exist share it (fewer round trips and row versions per webhook batch; bench webhook_ingest).
  */
 export async function applyStatusEvents(
   tx: Db,
   events: readonly StatusEvent[],
-): Promise<{ matched: Set<string>; changedBlasts: Set<number>; updated: number }> {
+  opts: { deferPollMinutes?: number } = {},
+): Promise<{ matched: Set<string>; moved: Set<string>; changedBlasts: Set<number>; updated: number }> {
   const progress = events.filter((e) => e.status !== 'ERROR');
   const errors = events.filter((e) => e.status === 'ERROR');
   const changedBlasts = new Set<number>();
+  const matched = new Set<string>();
+  const moved = new Set<string>();
+  const defer = opts.deferPollMinutes ?? 0;
   let updated = 0;
 
   if (progress.length > 0) {
     const payload = JSON.stringify(
       progress.map((e) => ({ mid: e.messageId, rank: RANK[e.status as ProgressStatus], c2s: e.c2sTimestamp ?? null })),
     );
-    const moved = await rows<{ blast_id: number }>(
+    // k = 'moved' rows carry the blast of a recipient that moved; k = 'found' rows every message id
+    // of the batch that exists (read in the same snapshot, before the UPDATE — existence is all it asks).
+    const result = await rows<{ k: 'moved' | 'found'; mid: string; blast_id: number | null }>(
       tx,
       sql`WITH e AS (
             SELECT mid, max(rank) AS rank, min(c2s) AS c2s
             FROM json_to_recordset(${payload}::json) AS x(mid text, rank int, c2s text)
             GROUP BY mid
-          )
+          ), moved AS (
           UPDATE blast_recipients r SET
             status = ${STATUS_OF_RANK},
             sent_at = coalesce(r.sent_at, now()),
@@ -57,37 +68,54 @@ export async function applyStatusEvents(
             message_c2s_timestamp = coalesce(r.message_c2s_timestamp, e.c2s),
             failed_at = NULL,
             -- Read is as far as polling can see; past it only webhooks and people move a recipient.
-            next_poll_at = CASE WHEN e.rank >= ${RANK.READ_ACK} THEN NULL ELSE r.next_poll_at END
+            next_poll_at = CASE WHEN e.rank >= ${RANK.READ_ACK} THEN NULL
+                                -- Only a scheduled poll is deferred (greatest() would turn NULL, "no more polls", into one).
+                                WHEN ${defer} > 0 AND r.next_poll_at IS NOT NULL
+                                  THEN greatest(r.next_poll_at, now() + ${defer} * interval '1 minute')
+                                ELSE r.next_poll_at END
           FROM e
           WHERE r.message_id = e.mid AND r.status_rank < e.rank AND r.status <> 'SKIPPED'
-          RETURNING r.blast_id`,
+          RETURNING r.blast_id, r.message_id
+          )
+          SELECT 'moved' AS k, message_id AS mid, blast_id FROM moved
+          UNION ALL
+          SELECT 'found', r.message_id, NULL FROM blast_recipients r JOIN e ON r.message_id = e.mid`,
     );
-    updated += moved.length;
-    for (const m of moved) changedBlasts.add(m.blast_id);
+    for (const r of result) {
+      if (r.k === 'found') {
+        matched.add(r.mid);
+      } else {
+        updated++;
+        moved.add(r.mid);
+        changedBlasts.add(r.blast_id!);
+      }
+    }
   }
 
   if (errors.length > 0) {
     const payload = JSON.stringify(errors.map((e) => ({ mid: e.messageId, reason: e.reason ?? 'WhatsApp refused the message' })));
-    const failed = await rows<{ blast_id: number }>(
+    const failed = await rows<{ blast_id: number; message_id: string }>(
       tx,
       sql`UPDATE blast_recipients r SET status = 'FAILED', failed_at = coalesce(r.failed_at, now()),
                  last_error = e.reason, next_poll_at = NULL
           FROM json_to_recordset(${payload}::json) AS e(mid text, reason text)
           WHERE r.message_id = e.mid AND r.status IN ('SENDING', 'PENDING', 'UNCERTAIN')
-          RETURNING r.blast_id`,
+          RETURNING r.blast_id, r.message_id`,
     );
     updated += failed.length;
-    for (const m of failed) changedBlasts.add(m.blast_id);
+    for (const m of failed) {
+      changedBlasts.add(m.blast_id);
+      moved.add(m.message_id);
+    }
+    const found = await rows<{ message_id: string }>(
+      tx,
+      sql`SELECT message_id FROM blast_recipients
+          WHERE message_id IN (SELECT json_array_elements_text(${JSON.stringify([...new Set(errors.map((e) => e.messageId))])}::json))`,
+    );
+    for (const f of found) matched.add(f.message_id);
   }
 
-  const ids = [...new Set(events.map((e) => e.messageId))];
-  const found = ids.length
-    ? await rows<{ message_id: string }>(
-        tx,
-        sql`SELECT message_id FROM blast_recipients WHERE message_id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::json))`,
-      )
-    : [];
-  return { matched: new Set(found.map((f) => f.message_id)), changedBlasts, updated };
+  return { matched, moved, changedBlasts, updated };
 }
 
 /**

@@ -15,6 +15,9 @@ const APPLICABLE: Record<string, ProgressStatus | 'ERROR'> = {
   ERROR: 'ERROR',
 };
 
+/** POLL_MODE=fallback: a message a webhook spoke about is not polled for at least this long. */
+const DEFER_POLL_MINUTES = 10;
+
 interface Waiting {
   events: WebhookEvent[];
   resolve: () => void;
@@ -28,19 +31,27 @@ export interface IngestOptions {
   pollMode?: 'off' | 'fallback' | 'always';
   windowMs?: number;
   maxBatch?: number;
+  /** Batches in flight at once (default 2). */
+  concurrency?: number;
 }
 
 /**
  * Group commit for webhooks. Requests arriving within a short window share one transaction:
  * the raw events are appended to webhook_events and applied in a set; every request is answered
  * only after that transaction commits, so an acknowledged event is never lost, and a failed
- * commit answers all of them 503 so the gateway retries. Batches commit one at a time, in order.
+ * commit answers all of them 503 so the gateway retries.
+ *
+ * Up to `concurrency` batches (default 2) are in flight at once, each on its own connection: while
+ * one waits for its commit to reach the disk, the next is already being applied, instead of the
+ * requests that arrived meanwhile waiting for it (bench webhook_ingest). Order between batches does
+ * not matter: updates are monotonic, batches sharing a message id serialise on its advisory lock
+ * (taken in sorted order, so they cannot deadlock), and the report's counters are append-only.
  */
 export class WebhookIngest {
   private queue: Waiting[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -61,14 +72,18 @@ export class WebhookIngest {
 
   /** Waits for everything submitted so far to be committed (graceful shutdown). */
   async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.running) {
-      if (this.running) await this.running;
-      else await this.runBatch();
+    while (this.queue.length > 0 || this.running.size > 0) {
+      if (this.queue.length > 0 && !this.busy) await this.runBatch();
+      else await Promise.race(this.running);
     }
   }
 
+  private get busy(): boolean {
+    return this.running.size >= (this.opts.concurrency ?? 2);
+  }
+
   private kick(ms: number): void {
-    if (this.running) return; // the batch in progress schedules the next when it ends
+    if (this.busy) return; // the next batch to end schedules the next one
     if (this.timer && ms > 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -78,11 +93,11 @@ export class WebhookIngest {
   }
 
   private runBatch(): Promise<void> {
-    if (this.running) return this.running;
+    if (this.busy) return Promise.race(this.running);
     const batch = this.queue.splice(0, this.queue.length);
     this.queued = 0;
     if (batch.length === 0) return Promise.resolve();
-    this.running = this.commit(batch.flatMap((w) => w.events))
+    const running: Promise<void> = this.commit(batch.flatMap((w) => w.events))
       .then(
         (changed) => {
           this.metrics?.webhookBatches.inc({ result: 'committed' });
@@ -97,10 +112,11 @@ export class WebhookIngest {
         },
       )
       .finally(() => {
-        this.running = null;
+        this.running.delete(running);
         if (this.queue.length > 0) this.kick(0);
       });
-    return this.running;
+    this.running.add(running);
+    return running;
   }
 
   private async commit(events: WebhookEvent[]): Promise<Set<number>> {
@@ -125,12 +141,15 @@ export class WebhookIngest {
       if (s) applicable.push({ messageId: e.messageId, status: s, c2sTimestamp: e.c2sTimestamp });
       else this.log.warn({ status: e.status }, 'unknown webhook status kept, not applied');
     }
-    const { matched, changedBlasts } = await applyStatusEvents(tx, applicable);
-    if (this.opts.pollMode === 'fallback' && matched.size > 0) {
+    const fallback = this.opts.pollMode === 'fallback';
+    const { matched, moved, changedBlasts } = await applyStatusEvents(tx, applicable, fallback ? { deferPollMinutes: DEFER_POLL_MINUTES } : {});
+    // Recipients that moved were deferred by that UPDATE; only the rest (duplicates, late events) need this one.
+    const stillToDefer = fallback ? [...matched].filter((m) => !moved.has(m)) : [];
+    if (stillToDefer.length > 0) {
       await tx.execute(
-        sql`UPDATE blast_recipients SET next_poll_at = greatest(next_poll_at, now() + interval '10 minutes')
+        sql`UPDATE blast_recipients SET next_poll_at = greatest(next_poll_at, now() + ${DEFER_POLL_MINUTES} * interval '1 minute')
             WHERE next_poll_at IS NOT NULL
-              AND message_id IN (SELECT json_array_elements_text(${JSON.stringify([...matched])}::json))`,
+              AND message_id IN (SELECT json_array_elements_text(${JSON.stringify(stillToDefer)}::json))`,
       );
     }
 

@@ -162,4 +162,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/x' }).databaseUrl).toBe('postgres://localhost/x');
     expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl).toBe('postgresql://localhost/x');
   });
+
+  it('LEASE_SECONDS: 30 by default, at least 1', () => {
+    expect(loadConfig({}).leaseSeconds).toBe(30);
+    expect(loadConfig({ LEASE_SECONDS: '4' }).leaseSeconds).toBe(4);
+    expect(configError({ LEASE_SECONDS: '0.5' }).message).toContain('LEASE_SECONDS');
+  });
+
+  it('an engine-only process opens an HTTP port only when PORT is set', () => {
+    expect(loadConfig({}).listen).toBe(true);
+    expect(loadConfig({ ROLE: 'api' }).listen).toBe(true);
+    expect(loadConfig({ ROLE: 'engine' }).listen).toBe(false);
+    expect(loadConfig({ ROLE: 'engine', PORT: '0' })).toMatchObject({ listen: true, port: 0 });
+    expect(loadConfig({ ROLE: 'engine' }).port).toBe(3000);
+  });
 });

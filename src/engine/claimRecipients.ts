@@ -21,8 +21,21 @@ export interface Claimed {
  * asks for as many as its token bucket allows right now), so a crash leaves at most the in-flight
  * requests in SENDING. Rows waiting out a retry backoff are not yet due.
  */
-export async function claimRecipients(db: Db, device: string, owner: string, limit: number): Promise<Claimed[]> {
+export async function claimRecipients(
+  db: Db,
+  device: string,
+  owner: string,
+  limit: number,
+  opts: { leased?: boolean } = {},
+): Promise<Claimed[]> {
   if (limit <= 0) return [];
+  // The lease is re-checked inside the claim itself: an engine frozen between its last renewal
+  // and this statement (GC pause, SIGSTOP) claims nothing once another engine has the device.
+  // An uncorrelated EXISTS, so Postgres evaluates it once per statement, not per row.
+  const leaseHeld =
+    opts.leased === false
+      ? sql`true`
+      : sql`EXISTS (SELECT 1 FROM devices d WHERE d.id = ${device} AND d.lease_owner = ${owner} AND d.lease_expires_at > now())`;
   return rows<Claimed>(
     db,
     sql`WITH next AS (
@@ -32,6 +45,7 @@ export async function claimRecipients(db: Db, device: string, owner: string, lim
           WHERE b.state = 'sending' AND b.device = ${device}
             AND r.status = 'QUEUED'
             AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= now())
+            AND ${leaseHeld}
           ORDER BY r.blast_id, r.id
           LIMIT ${limit}
           FOR UPDATE OF r SKIP LOCKED

@@ -49,7 +49,7 @@ describe('claims under contention', () => {
       pools.map(async (p, i) => {
         const owner = `claimer-${i}`;
         for (;;) {
-          const got = await claimRecipients(p.db, 'contended', owner, LIMIT);
+          const got = await claimRecipients(p.db, 'contended', owner, LIMIT, { leased: false });
           claimsMade++;
           if (got.length === 0) return;
           // Far from the tail (more than one round of every sender left), a claim must be full.
@@ -75,12 +75,12 @@ describe('claims under contention', () => {
     const held = new Promise<void>((r) => (release = r));
     let first: number[] = [];
     const slow = pools[0]!.db.transaction(async (tx) => {
-      first = (await claimRecipients(tx, 'held', 'slow', 10)).map((r) => r.id);
+      first = (await claimRecipients(tx, 'held', 'slow', 10, { leased: false })).map((r) => r.id);
       await held; // locks kept until this transaction ends
     });
     while (first.length === 0) await sleep(5);
     const t0 = Date.now();
-    const claiming = claimRecipients(pools[1]!.db, 'held', 'fast', 10);
+    const claiming = claimRecipients(pools[1]!.db, 'held', 'fast', 10, { leased: false });
     // Had it to wait for the held locks, it would wait forever: give up after 2 s and release them.
     const outcome = await Promise.race([claiming.then(() => 'claimed'), sleep(2000).then(() => 'blocked')]);
     const waited = Date.now() - t0;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { type InvalidRecipient, type RawRecipient, prepareRecipients } from './prepareRecipients.ts';
+import { type InvalidRecipient, type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
 
 export interface CreateBlastInput {
   tag: string | null;
@@ -10,7 +10,8 @@ export interface CreateBlastInput {
   followUpStage: string | null;
   scheduledAt: Date | null;
   device: string;
-  recipients: RawRecipient[];
+  /** Raw rows, or rows already prepared one by one as they arrived (a CSV upload). */
+  recipients: RawRecipient[] | RecipientPreparer;
   dryRun: boolean;
   parentBlastId?: number | null;
   segment?: string | null;
@@ -32,15 +33,18 @@ export interface CreateLimits {
 }
 
 const MAX_INVALID_REPORTED = 1000;
+const INSERT_SLICE = 10_000;
 
 /**
  * Creates a blast and all its recipients in one transaction, or nothing at all.
- * Recipients go in as one INSERT … SELECT over a single JSON parameter: one round trip for
- * 100,000 rows instead of 100,000, and no statement-size limit on the parameter count.
+ * Recipients go in as INSERT … SELECT over a JSON parameter, 10,000 rows a statement: ten round
+ * trips for 100,000 rows instead of 100,000, and no statement-size limit on the parameter count.
  */
 export async function createBlast(db: Db, input: CreateBlastInput, limits: CreateLimits): Promise<CreateBlastResult> {
-  if (input.recipients.length > limits.maxRecipients * 2) throw tooMany(input.recipients.length, limits.maxRecipients);
-  const prepared = prepareRecipients(input.recipients, limits.region);
+  const given = input.recipients instanceof RecipientPreparer ? input.recipients.count : input.recipients.length;
+  if (given > limits.maxRecipients * 2) throw tooMany(given, limits.maxRecipients);
+  const prepared =
+    input.recipients instanceof RecipientPreparer ? input.recipients.result() : prepareRecipients(input.recipients, limits.region);
   const optedOut = await optedOutAmong(db, prepared.valid.map((r) => r.phone));
   const valid = prepared.valid.filter((r) => !optedOut.has(r.phone));
   const invalid = prepared.invalid.slice(0, MAX_INVALID_REPORTED);
@@ -70,12 +74,17 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
                   ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length})
           RETURNING id`,
     );
-    const payload = JSON.stringify(valid.map((r) => ({ p: r.phone, v: r.vars })));
-    await tx.execute(
-      sql`INSERT INTO blast_recipients (blast_id, phone_number, variables)
-          SELECT ${blast!.id}, r.p, coalesce(r.v, '{}'::jsonb)
-          FROM json_to_recordset(${payload}::json) AS r(p text, v jsonb)`,
-    );
+    // In slices: one JSON text of all 100,000 rows (7 MB, then again as the driver's buffer) was the
+    // biggest thing the process held while creating a blast (bench rss_peak); 10,000 rows a
+    // statement cost no measurable time, and the transaction still makes it all or nothing.
+    for (let i = 0; i < valid.length; i += INSERT_SLICE) {
+      const payload = JSON.stringify(valid.slice(i, i + INSERT_SLICE).map((r) => ({ p: r.phone, v: r.vars })));
+      await tx.execute(
+        sql`INSERT INTO blast_recipients (blast_id, phone_number, variables)
+            SELECT ${blast!.id}, r.p, coalesce(r.v, '{}'::jsonb)
+            FROM json_to_recordset(${payload}::json) AS r(p text, v jsonb)`,
+      );
+    }
     return blast!.id;
   });
   return { success: true, blast_id: blastId, ...summary };

@@ -10,7 +10,16 @@ const PHONE_HEADERS = ['phone', 'phone_number', 'phonenumber', 'number', 'mobile
  * PHONE_HEADERS, case-insensitive), every other column a template variable. Streams, so a large
  * upload is parsed as it arrives; stops with a clear error naming the line at the first broken row.
  */
-export async function parseRecipientsCsv(input: Readable | Buffer | string, maxRows: number): Promise<RawRecipient[]> {
+export async function parseRecipientsCsv(
+  input: Readable | Buffer | string,
+  maxRows: number,
+  /**
+   * Takes each row as it is read instead of collecting them (the result is then empty): an upload
+   * of 100,000 rows is prepared as it arrives, and its raw rows die young instead of all being
+   * held at once (bench rss_peak).
+   */
+  onRow?: (row: RawRecipient) => void,
+): Promise<RawRecipient[]> {
   // The line the last complete record ended on: an unclosed quote is only noticed at the end of
   // the file, and the error should name the line where the quote was opened, not the last one.
   let lastGoodLine = 0;
@@ -35,6 +44,7 @@ export async function parseRecipientsCsv(input: Readable | Buffer | string, maxR
   let header: string[] | null = null;
   let phoneCol = -1;
   const out: RawRecipient[] = [];
+  let rowCount = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!header) {
@@ -47,7 +57,7 @@ export async function parseRecipientsCsv(input: Readable | Buffer | string, maxR
         }
         continue;
       }
-      if (out.length >= maxRows) {
+      if (rowCount >= maxRows) {
         throw new AppError('too_many_recipients', `The CSV has more than ${maxRows.toLocaleString('en')} rows`, [
           { field: 'file', message: `at most ${maxRows} rows` },
         ]);
@@ -56,7 +66,10 @@ export async function parseRecipientsCsv(input: Readable | Buffer | string, maxR
       header.forEach((h, i) => {
         if (i !== phoneCol && h !== '' && record[i] !== undefined) vars[h] = record[i]!;
       });
-      out.push({ phone: record[phoneCol] ?? '', vars });
+      rowCount++;
+      const row = { phone: record[phoneCol] ?? '', vars };
+      if (onRow) onRow(row);
+      else out.push(row);
     }
   } catch (err) {
     source?.unpipe(parser);

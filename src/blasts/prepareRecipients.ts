@@ -29,22 +29,45 @@ export interface Prepared {
  * Pure: no I/O, so the dashboard's dry run and the real create agree exactly.
  */
 export function prepareRecipients(raw: readonly RawRecipient[], region: string): Prepared {
-  const seen = new Set<string>();
-  const valid: PreparedRecipient[] = [];
-  const invalid: InvalidRecipient[] = [];
-  let duplicates = 0;
-  raw.forEach((r, i) => {
-    const parsed = normalisePhone(r.phone, region);
+  const preparer = new RecipientPreparer(region);
+  for (const r of raw) preparer.add(r);
+  return preparer.result();
+}
+
+/**
+ * prepareRecipients one row at a time, for rows that arrive as a stream (a CSV upload): only the
+ * prepared recipients are kept, never the whole raw list (bench rss_peak).
+ */
+export class RecipientPreparer {
+  private readonly seen = new Set<string>();
+  private readonly valid: PreparedRecipient[] = [];
+  private readonly invalid: InvalidRecipient[] = [];
+  private duplicates = 0;
+  private line = 0;
+
+  constructor(private readonly region: string) {}
+
+  /** Rows added so far, valid or not. */
+  get count(): number {
+    return this.line;
+  }
+
+  add(r: RawRecipient): void {
+    this.line++;
+    const parsed = normalisePhone(r.phone, this.region);
     if (!parsed.ok) {
-      invalid.push({ input: r.phone.slice(0, 64), line: i + 1, reason: parsed.reason });
+      this.invalid.push({ input: r.phone.slice(0, 64), line: this.line, reason: parsed.reason });
       return;
     }
-    if (seen.has(parsed.e164)) {
-      duplicates++;
+    if (this.seen.has(parsed.e164)) {
+      this.duplicates++;
       return;
     }
-    seen.add(parsed.e164);
-    valid.push({ phone: parsed.e164, vars: r.vars });
-  });
-  return { valid, invalid, duplicates };
+    this.seen.add(parsed.e164);
+    this.valid.push({ phone: parsed.e164, vars: r.vars });
+  }
+
+  result(): Prepared {
+    return { valid: this.valid, invalid: this.invalid, duplicates: this.duplicates };
+  }
 }

@@ -5,9 +5,9 @@
  * ORM creates does. The one-at-a-time baseline runs on a sample and is extrapolated linearly (its
  * cost per row is constant: one statement, one commit).
  */
-import pg from 'pg';
 import { FormData, request } from 'undici';
 import type { AppProcess } from './lib/appProcess.ts';
+import { pgClient } from './lib/db.ts';
 import { phoneNumbers } from './lib/phones.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
 
@@ -25,7 +25,7 @@ export async function create100k(app: AppProcess, databaseUrl: string, rows: num
   const seconds = (performance.now() - t0) / 1000;
   if (res.statusCode !== 201 || body.total_recipients !== rows) throw new Error(`upload answered ${res.statusCode}: ${JSON.stringify(body).slice(0, 300)}`);
 
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = pgClient(databaseUrl);
   await client.connect();
   let baseline: number;
   let sampleSeconds: number;

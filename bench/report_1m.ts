@@ -9,15 +9,14 @@
  * READ_ACK 450, REPLIED 120, CLOSED 30 — a blast a day after sending.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { request } from 'undici';
 import { AppProcess } from './lib/appProcess.ts';
-import { createBenchDatabase } from './lib/db.ts';
+import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
 
 export async function report1m(size: number, samples: number): Promise<BenchOutcome> {
   const bdb = await createBenchDatabase('report');
-  const client = new pg.Client({ connectionString: bdb.url });
+  const client = pgClient(bdb.url);
   let app: AppProcess | null = null;
   try {
     app = await AppProcess.start('report_1m', {

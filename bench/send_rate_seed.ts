@@ -7,13 +7,12 @@
  * recipients would take a quarter of an hour. It sends a sample instead (250, the seed's daily
  * blast) and its rate, which is constant batch after batch, is compared with send_rate's.
  */
-import pg from 'pg';
 import { createBlast } from '../src/blasts/createBlast.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { WsapmeClient } from '../src/gateway/wsapmeClient.ts';
 import type { WsapmeSimulator } from '../sim/simulator.ts';
-import { createBenchDatabase } from './lib/db.ts';
+import { createBenchDatabase, pgPool } from './lib/db.ts';
 import { sleep } from './lib/http.ts';
 import { phoneNumbers } from './lib/phones.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
@@ -24,7 +23,7 @@ export async function sendRateSeed(sim: WsapmeSimulator, sample: number, ours: n
   sim.configure({ webhookUrl: null }); // nobody listens for the seed's messages
   const bdb = await createBenchDatabase('seed_send');
   const database = await openDatabase({ url: bdb.url, poolMax: 10 });
-  const client = new pg.Pool({ connectionString: bdb.url, max: 10 });
+  const client = pgPool(bdb.url, 10);
   const gateway = new WsapmeClient({ baseUrl: sim.url, apiKeyHeader: 'x-api-key', timeoutMs: 15_000, connections: 10 });
   try {
     await migrate(database.db);

@@ -11,10 +11,10 @@
  * the status its event carried, for both handlers.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { Pool } from 'undici';
 import { AppProcess } from './lib/appProcess.ts';
-import { createBenchDatabase } from './lib/db.ts';
+import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
 
 const CONNECTIONS = 64;
@@ -33,7 +33,7 @@ interface Run {
 export async function webhookIngest(events: number, warmup: number): Promise<BenchOutcome> {
   const bdb = await createBenchDatabase('webhooks');
   const secret = randomBytes(12).toString('hex');
-  const client = new pg.Client({ connectionString: bdb.url });
+  const client = pgClient(bdb.url);
   let app: AppProcess | null = null;
   try {
     app = await AppProcess.start('webhook_ingest', {

@@ -36,8 +36,25 @@ export async function dropAllBenchDatabases(): Promise<void> {
   }
 }
 
+/**
+ * A client / pool that survives its connection being terminated (a server restart, another
+ * session's pg_terminate_backend): without an 'error' listener node-postgres would crash the whole
+ * run; with one, only the query in progress fails, and with it that one benchmark.
+ */
+export function pgClient(url: string): pg.Client {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', (err) => process.stderr.write(`benchmark database connection lost: ${err.message}\n`));
+  return client;
+}
+
+export function pgPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  pool.on('error', (err) => process.stderr.write(`benchmark database connection lost: ${err.message}\n`));
+  return pool;
+}
+
 export async function adminQuery(text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
+  const client = pgClient(ADMIN_URL);
   await client.connect();
   try {
     return await client.query(text);

@@ -35,6 +35,7 @@ export async function webhookIngest(events: number, warmup: number): Promise<Ben
   const secret = randomBytes(12).toString('hex');
   const client = pgClient(bdb.url);
   let app: AppProcess | null = null;
+  const pools: Pool[] = [];
   try {
     app = await AppProcess.start('webhook_ingest', {
       DATABASE_URL: bdb.url,
@@ -44,10 +45,13 @@ export async function webhookIngest(events: number, warmup: number): Promise<Ben
       BENCH_BASELINES: '1',
     });
     await client.connect();
+    // One keep-alive pool per handler for the whole run: every round measures steady state, not connection set-up.
+    const target = (url: URL) => ({ url, pool: new Pool(url.origin, { connections: CONNECTIONS, pipelining: 1 }) });
     const handlers = {
-      ours: new URL(`/webhooks/wsapme?token=${secret}`, app.url),
-      naive: new URL('/naive/webhook', app.baselinesUrl!),
+      ours: target(new URL(`/webhooks/wsapme?token=${secret}`, app.url)),
+      naive: target(new URL('/naive/webhook', app.baselinesUrl!)),
     };
+    pools.push(handlers.ours.pool, handlers.naive.pool);
     const cpu = async () => {
       const u = (await app!.usage()).resourceUsage;
       return (u.userCPUTime + u.systemCPUTime) / 1e6;
@@ -97,6 +101,7 @@ export async function webhookIngest(events: number, warmup: number): Promise<Ben
       },
     };
   } finally {
+    await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     await client.end().catch(() => undefined);
     await app?.stop();
     await bdb.drop();
@@ -114,7 +119,13 @@ function add(to: Run, r: Run): void {
 }
 
 /** Seeds `count` sent recipients with message ids `<prefix><i>`, posts one event for each, checks the end state. */
-async function runOnce(client: pg.Client, target: URL, prefix: string, count: number, cpu: () => Promise<number>): Promise<Run> {
+async function runOnce(
+  client: pg.Client,
+  { url: target, pool }: { url: URL; pool: Pool },
+  prefix: string,
+  count: number,
+  cpu: () => Promise<number>,
+): Promise<Run> {
   const blast = await client.query<{ id: string }>(`INSERT INTO blasts (message, device, state, started_at) VALUES ('bench', '5850', 'completed', now()) RETURNING id`);
   const blastId = blast.rows[0]!.id;
   await client.query(
@@ -128,7 +139,6 @@ async function runOnce(client: pg.Client, target: URL, prefix: string, count: nu
     JSON.stringify({ messageId: `${prefix}${k + 1}`, status: statusOf(k + 1), messageC2STimestamp: Math.floor(Date.now() / 1000) }),
   );
 
-  const pool = new Pool(target.origin, { connections: CONNECTIONS, pipelining: 1 });
   const path = target.pathname + target.search;
   let next = 0;
   let ok = 0;
@@ -148,7 +158,6 @@ async function runOnce(client: pg.Client, target: URL, prefix: string, count: nu
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = (await cpu()) - cpu0;
-  await pool.close();
 
   const check = await client.query<{ wrong: number }>(
     `SELECT count(*) FILTER (WHERE status <> CASE WHEN substr(message_id, $2::int + 1)::int % 4 = 0 THEN 'READ_ACK' ELSE 'DELIVERY_ACK' END)::int AS wrong

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       let ourRate: number | null = null;
       if (app && (wanted('send_rate') || wanted('rss_peak'))) {
         await step('send_rate', async () => {
-          const o = await sendRate(app!, sim, SIZE.send);
+          const o = await sendRate(app!, sim, db!.url, SIZE.send);
           ourRate = o.rate;
           return o;
         });

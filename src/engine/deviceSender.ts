@@ -63,7 +63,8 @@ export class DeviceSender {
   ) {
     const now = deps.clock.now();
     this.bucket = new TokenBucket(deps.config.pacing.rate, 1, now);
-    this.aimd = new Aimd(now);
+    // An isolated 429 storm only pauses; a second within 10 s halves the rate (domain/aimd).
+    this.aimd = new Aimd(now, { step: 0.05, min: 0.02, cooldownMs: 1000, forgiveMs: 10_000 });
     this.random = deps.random ?? Math.random;
     const leaseMs = deps.config.leaseSeconds * 1000;
     this.renewMs = leaseMs / 3;

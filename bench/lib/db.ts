@@ -43,15 +43,17 @@ export async function dropAllBenchDatabases(): Promise<void> {
  */
 export function pgClient(url: string): pg.Client {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', (err) => process.stderr.write(`benchmark database connection lost: ${err.message}\n`));
+  client.on('error', (err) => process.stderr.write(`benchmark connection to ${dbName(url)} lost: ${err.message}\n`));
   return client;
 }
 
 export function pgPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
-  pool.on('error', (err) => process.stderr.write(`benchmark database connection lost: ${err.message}\n`));
+  pool.on('error', (err) => process.stderr.write(`benchmark connection to ${dbName(url)} lost: ${err.message}\n`));
   return pool;
 }
+
+const dbName = (url: string) => new URL(url).pathname.slice(1);
 
 export async function adminQuery(text: string): Promise<pg.QueryResult> {
   const client = pgClient(ADMIN_URL);

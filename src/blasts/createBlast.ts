@@ -74,9 +74,9 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
                   ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length})
           RETURNING id`,
     );
-    // In slices: one JSON text of all 100,000 rows (7 MB, then again as the driver's buffer) was the
-    // biggest thing the process held while creating a blast (bench rss_peak); 10,000 rows a
-    // statement cost no measurable time, and the transaction still makes it all or nothing.
+    // In slices: one JSON text of all 100,000 rows is 7 MB held at once (and again as the driver's
+    // buffer) for nothing (bench rss_peak); 10,000 rows a statement cost no measurable time, and
+    // the transaction still makes it all or nothing.
     for (let i = 0; i < valid.length; i += INSERT_SLICE) {
       const payload = JSON.stringify(valid.slice(i, i + INSERT_SLICE).map((r) => ({ p: r.phone, v: r.vars })));
       await tx.execute(

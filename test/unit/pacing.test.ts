@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Aimd } from '../../src/domain/aimd.ts';
 import { backoffMs } from '../../src/domain/backoff.ts';
+import { SlidingWindow } from '../../src/domain/slidingWindow.ts';
 import { TokenBucket, bucketCapacity } from '../../src/domain/tokenBucket.ts';
 
 describe('token bucket (injected clock)', () => {
@@ -70,5 +71,48 @@ describe('backoff', () => {
     expect(backoffMs(3, () => 1)).toBe(4000);
     expect(backoffMs(3, () => 0)).toBe(2000);
     expect(backoffMs(20, () => 1)).toBe(60_000);
+  });
+});
+
+describe('AIMD forgiveness', () => {
+  it('forgives an isolated 429 storm and cuts on a second one within forgiveMs', () => {
+    const a = new Aimd(0, { step: 0.1, min: 0.05, cooldownMs: 1000, forgiveMs: 10_000 });
+    a.onRateLimited(0);
+    a.onRateLimited(500); // the same storm
+    expect(a.current(500)).toBe(1);
+    a.onRateLimited(5_000); // a second storm 5 s later: the gateway really is slower
+    expect(a.current(5_000)).toBe(0.5);
+    a.onRateLimited(30_000); // isolated again after climbing back
+    expect(a.current(30_000)).toBe(1);
+  });
+});
+
+describe('sliding one-second window', () => {
+  it('allows at most `limit` in any window and says when the next one fits', () => {
+    const w = new SlidingWindow(1000);
+    expect(w.room(3, 0)).toBe(3);
+    w.record(2, 0);
+    w.record(1, 400);
+    expect(w.room(3, 400)).toBe(0);
+    expect(w.msUntilRoom(3, 400)).toBe(601); // the two at t=0 leave the window after 1000 ms
+    expect(w.room(3, 1000)).toBe(2);
+    expect(w.room(3, 1400)).toBe(3);
+  });
+
+  it('never lets more than the limit into any one-second span over a long run', () => {
+    const w = new SlidingWindow(1000);
+    const sent: number[] = [];
+    for (let t = 0; t < 10_000; t += 7) {
+      const k = w.room(50, t);
+      w.record(k, t);
+      for (let i = 0; i < k; i++) sent.push(t);
+    }
+    let worst = 0;
+    for (let i = 0, j = 0; i < sent.length; i++) {
+      while (sent[i]! - sent[j]! >= 1000) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    expect(worst).toBe(50);
+    expect(sent.length).toBeGreaterThanOrEqual(490); // and it still sends at the limit
   });
 });

@@ -1,21 +1,12 @@
 // Shapes of the wablast HTTP API, as the dashboard sees them.
 
+import type { Funnel } from '../../../src/domain/funnel.ts';
+import { STATUSES, type Status } from '../../../src/domain/status.ts';
+
 export type BlastState = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 
-export interface Report {
-  total: number;
-  queued: number;
-  sending: number;
-  sent: number;
-  received: number;
-  read: number;
-  replied: number;
-  closed: number;
-  failed: number;
-  uncertain: number;
-  skipped: number;
-  rates: { received: number; read: number; replied: number; closed: number };
-}
+/** The funnel the API reports: the server's own pure type (src/domain/funnel.ts), not a copy. */
+export type Report = Funnel & { avg_seconds_to_deliver?: number | null; avg_seconds_to_read?: number | null };
 
 export interface Blast {
   id: number;
@@ -97,20 +88,10 @@ export interface CreateBlastResult {
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
 }
 
-export const RECIPIENT_STATUSES = [
-  'QUEUED',
-  'SENDING',
-  'PENDING',
-  'DELIVERY_ACK',
-  'READ_ACK',
-  'REPLIED',
-  'CLOSED',
-  'FAILED',
-  'UNCERTAIN',
-  'SKIPPED',
-] as const;
+/** The status lattice's statuses, from the server's pure module (src/domain/status.ts). */
+export const RECIPIENT_STATUSES = STATUSES;
 
-export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+export type RecipientStatus = Status;
 
 export interface Recipient {
   id: number;

@@ -9,6 +9,12 @@ const range = z.tuple([z.number().min(0), z.number().min(0)]);
  * many read, some answered, and nothing breaks unless asked to.
  */
 export const simOptionsSchema = z.object({
+  /**
+   * Which gateway it plays. `wsapme`: the real gateway as ../shared/wsapme-dialect.md records it
+   * (id under data.key.id, refusals as 200 + success:false, JID senders, acks in several shapes).
+   * `seed`: the flat dialect of the seed author's wrapper (top-level messageId, plain phones).
+   */
+  dialect: z.enum(['wsapme', 'seed']),
   /** When set, /v1 calls without this key in `apiKeyHeader` get 401. */
   apiKey: z.string().nullable(),
   apiKeyHeader: z.string().min(1),
@@ -63,6 +69,7 @@ export const simConfigPatchSchema = simOptionsSchema.partial().strict();
 
 export function defaultSimOptions(): SimOptions {
   return {
+    dialect: 'seed',
     apiKey: null,
     apiKeyHeader: 'x-api-key',
     webhookUrl: null,

@@ -26,11 +26,19 @@ export type SendOutcome =
   | { kind: 'retryable'; reason: string }
   | { kind: 'permanent'; reason: string }
   | { kind: 'ambiguous'; reason: string }
-  | { kind: 'auth'; reason: string };
+  /** The gateway refused our token: nothing was sent, and nothing will be until the token works. */
+  | { kind: 'auth'; reason: string }
+  /** The gateway's WhatsApp device is offline, logged out or has no session: nothing was sent. */
+  | { kind: 'device_unavailable'; reason: string };
+
+/** Outcomes that say the DEVICE, not the number, cannot send now: the engine holds the device. */
+export type DeviceTrouble = Extract<SendOutcome, { kind: 'auth' | 'device_unavailable' }>;
 
 export type StatusOutcome =
   | { kind: 'status'; status: string; c2sTimestamp: string | null; data: unknown }
   | { kind: 'not_found' }
+  /** The gateway answered but gave no status: `success:false`, or an answer with nothing to read. */
+  | { kind: 'refused'; reason: string }
   | { kind: 'rate_limited'; retryAfterMs: number }
   | { kind: 'error'; reason: string };
 
@@ -49,6 +57,10 @@ const NEVER_WRITTEN = new Set([
 ]);
 
 const RATE_LIMIT_TEXT = /rate[\s_-]?limit|too many requests|throttl/i;
+// WSAPME answers a bad token with 200 {"success":false,"message":"Unauthorised Token"}.
+const AUTH_TEXT = /unauthori[sz]ed|unauthenticated|invalid[\s_-]*(api[\s_-]*)?(token|key)|(token|api[\s_-]*key)[\s_-]*(is[\s_-]*)?(invalid|expired|missing|required|not valid)|forbidden|access denied|authori[sz]ation/i;
+// The WhatsApp session behind the device, not the number: waiting is the cure.
+const DEVICE_TEXT = /device|offline|disconnect|not[\s_-]*connected|connection (closed|lost)|session|\bqr\b|scan|logged[\s_-]*out|log[\s_-]*in again|not[\s_-]*ready|socket/i;
 
 /**
  * Decides what a gateway call meant. Pure: `nowMs` is only used to turn an HTTP-date Retry-After
@@ -75,25 +87,35 @@ function classifySend(result: GatewayResult, nowMs: number): SendOutcome {
   }
   const { statusCode, body } = result;
   const text = bodyReason(body);
-  if (statusCode >= 200 && statusCode < 300) {
-    const messageId = findMessageId(body);
-    if (messageId !== null) return { kind: 'accepted', messageId, data: body };
-    if (text !== null && RATE_LIMIT_TEXT.test(text)) {
-      return { kind: 'rate_limited', retryAfterMs: retryAfterMs(result, nowMs), reason: text };
-    }
-    return { kind: 'permanent', reason: text ?? `HTTP ${statusCode} without a message id` };
-  }
-  if (statusCode === 429 || (statusCode < 500 && text !== null && RATE_LIMIT_TEXT.test(text))) {
+  const ok = statusCode >= 200 && statusCode < 300;
+  // A refusal proves nothing was sent. WSAPME refuses with 200 + success:false; others with a 4xx.
+  const isRefusal = refused(body) || (statusCode >= 400 && statusCode < 500);
+  const messageId = ok && !isRefusal ? findMessageId(body) : null;
+  if (messageId !== null) return { kind: 'accepted', messageId, data: body };
+  if (statusCode === 429 || ((isRefusal || ok) && text !== null && RATE_LIMIT_TEXT.test(text))) {
     return {
       kind: 'rate_limited',
       retryAfterMs: retryAfterMs(result, nowMs),
       reason: text ?? `HTTP ${statusCode} rate limited`,
     };
   }
-  const reason = text === null ? `HTTP ${statusCode}` : `HTTP ${statusCode}: ${text}`;
+  const reason = ok ? (text ?? `HTTP ${statusCode}`) : text === null ? `HTTP ${statusCode}` : `HTTP ${statusCode}: ${text}`;
+  if (isRefusal) {
+    if (statusCode === 401 || statusCode === 403 || (text !== null && AUTH_TEXT.test(text))) return { kind: 'auth', reason };
+    if (text !== null && DEVICE_TEXT.test(text)) return { kind: 'device_unavailable', reason };
+    return { kind: 'permanent', reason };
+  }
   if (statusCode >= 500) return { kind: 'retryable', reason };
-  if (statusCode === 401 || statusCode === 403) return { kind: 'auth', reason };
-  return { kind: 'permanent', reason };
+  // A yes without an id (or an answer we cannot read): the person may have the message, and it
+  // could never be tracked. Never resent by itself.
+  return { kind: 'ambiguous', reason: `${reason} without a message id (the message may have been sent)` };
+}
+
+/** `success:false` (WSAPME) or a boolean `status:false` (other wrappers): the gateway said no. */
+function refused(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const b = body as Record<string, unknown>;
+  return b.success === false || b.status === false;
 }
 
 function classifyStatus(result: GatewayResult, nowMs: number): StatusOutcome {
@@ -105,8 +127,8 @@ function classifyStatus(result: GatewayResult, nowMs: number): StatusOutcome {
   }
   if (statusCode === 404) return { kind: 'not_found' };
   if (statusCode >= 200 && statusCode < 300) {
-    const raw = pick(body, ['status'], ['data', 'status'], ['message_status'], ['data', 'ack']);
-    if (typeof raw === 'string' || typeof raw === 'number') {
+    const raw = refused(body) ? undefined : findStatus(body);
+    if (raw !== undefined) {
       const ts = pick(
         body,
         ['messageC2STimestamp'],
@@ -122,9 +144,39 @@ function classifyStatus(result: GatewayResult, nowMs: number): StatusOutcome {
       };
     }
     if (text !== null && /not\s*found|unknown message/i.test(text)) return { kind: 'not_found' };
-    return { kind: 'error', reason: text ?? `HTTP ${statusCode} without a status` };
+    // WSAPME's messageInfo answers 200 {"success":false,"message":"messageInfo ","data":{}} to every
+    // lookup, and /v1/messageInfo answers the account with a boolean status: neither is a status.
+    const why = refused(body) ? (text ?? 'success:false') : `answer without a status${text === null ? '' : ` (${text})`}`;
+    return { kind: 'refused', reason: why };
   }
   return { kind: 'error', reason: text === null ? `HTTP ${statusCode}` : `HTTP ${statusCode}: ${text}` };
+}
+
+// Where gateways put a message's status: flat (the seed), under data (WSAPME's envelope), nested
+// once more, Baileys' `update.status`, or the first item of a list.
+const STATUS_PATHS: string[][] = [
+  ['status'],
+  ['data', 'status'],
+  ['data', 'status', 'status'],
+  ['status', 'status'],
+  ['update', 'status'],
+  ['data', 'update', 'status'],
+  ['data', '0', 'status'],
+  ['data', '0', 'update', 'status'],
+  ['message_status'],
+  ['data', 'message_status'],
+  ['ack'],
+  ['data', 'ack'],
+];
+
+/** The first status that is a name or a number; a boolean `status` is a success flag, not a status. */
+function findStatus(body: unknown): string | number | undefined {
+  for (const path of STATUS_PATHS) {
+    const v = pick(body, path);
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (typeof v === 'string' && v.trim() !== '') return v;
+  }
+  return undefined;
 }
 
 /** Retry-After in ms: explicit ms in the body, then the header (seconds or HTTP-date), then body seconds. */
@@ -147,20 +199,26 @@ export function retryAfterMs(
   return DEFAULT_RETRY_AFTER_MS;
 }
 
-function findMessageId(body: unknown): string | null {
-  const id = pick(
-    body,
-    ['messageId'],
-    ['message_id'],
-    ['data', 'messageId'],
-    ['data', 'message_id'],
-    ['data', 'id'],
-    ['key', 'id'],
-    ['data', 'key', 'id'],
-  );
-  if (typeof id === 'number') return String(id);
-  return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
+/** Where the gateway put the message id; WSAPME's is `data.key.id` (there is no top-level one). */
+export function findMessageId(body: unknown): string | null {
+  for (const path of ID_PATHS) {
+    const id = pick(body, path);
+    if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+    if (typeof id === 'string' && id.trim() !== '') return id.trim();
+  }
+  return null;
 }
+
+const ID_PATHS: string[][] = [
+  ['data', 'key', 'id'],
+  ['key', 'id'],
+  ['messageId'],
+  ['message_id'],
+  ['data', 'messageId'],
+  ['data', 'message_id'],
+  ['data', 'id'],
+  ['data', '0', 'key', 'id'],
+];
 
 /** A short human sentence from whatever error shape the gateway used, or null if it gave none. */
 function bodyReason(body: unknown): string | null {
@@ -169,18 +227,14 @@ function bodyReason(body: unknown): string | null {
     // HTML error pages say nothing useful in their first 120 characters.
     return trimmed === '' || trimmed.startsWith('<') ? null : truncate(trimmed);
   }
-  const found = pick(
-    body,
-    ['error', 'message'],
-    ['message'],
-    ['error'],
-    ['msg'],
-    ['reason'],
-    ['detail'],
-    ['data', 'message'],
-  );
-  return typeof found === 'string' && found.trim() !== '' ? truncate(found.trim()) : null;
+  for (const path of REASON_PATHS) {
+    const found = pick(body, path);
+    if (typeof found === 'string' && found.trim() !== '') return truncate(found.trim());
+  }
+  return null;
 }
+
+const REASON_PATHS: string[][] = [['error', 'message'], ['message'], ['error'], ['msg'], ['reason'], ['detail'], ['data', 'message']];
 
 function describeError(err: Extract<GatewayResult, { type: 'error' }>): string {
   const label = err.code ?? err.name ?? 'network error';

@@ -29,12 +29,12 @@ describe('classify send', () => {
     }
   });
 
-  it('treats 2xx without a message id as permanent, with the body message', () => {
+  it('treats a boolean status:false as a refusal and 2xx without a message id as ambiguous', () => {
     expect(classify('send', res(200, { status: false, message: 'device not connected' }), NOW)).toEqual({
-      kind: 'permanent',
+      kind: 'device_unavailable',
       reason: 'device not connected',
     });
-    expect(classify('send', res(200, ''), NOW).kind).toBe('permanent');
+    expect(classify('send', res(200, ''), NOW).kind).toBe('ambiguous');
   });
 
   it('reads Retry-After from body ms, header seconds, header HTTP-date, body seconds, else default', () => {
@@ -116,7 +116,7 @@ describe('classify status', () => {
     expect(classify('status', res(500, ''), NOW)).toEqual({ kind: 'error', reason: 'HTTP 500' });
     expect(classify('status', res(401, ''), NOW).kind).toBe('error');
     expect(classify('status', err('ECONNREFUSED'), NOW).kind).toBe('error');
-    expect(classify('status', res(200, { foo: 1 }), NOW).kind).toBe('error');
+    expect(classify('status', res(200, { foo: 1 }), NOW).kind).toBe('refused');
   });
 });
 

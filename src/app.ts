@@ -62,6 +62,8 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     apiKey: (sim ? sim.options.apiKey : config.gateway.apiKey) ?? undefined,
     apiKeyHeader: sim ? sim.options.apiKeyHeader : config.gateway.apiKeyHeader,
     timeoutMs: config.gateway.timeoutMs,
+    statusPath: config.gateway.statusPath,
+    statusBody: config.gateway.statusBody,
     connections: Math.max(10, config.sendConcurrency),
   });
 

@@ -29,7 +29,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WSAPME_BASE_URL: optionalString.pipe(httpUrl.optional()),
   WSAPME_API_KEY: optionalString,
-  WSAPME_API_KEY_HEADER: z.string().default('x-api-key'),
+  WSAPME_API_KEY_HEADER: z.string().regex(/^[\w-]+$/, 'must be an HTTP header name').default('x-wsapme-token'),
+  // No status lookup has been seen working on the real gateway: path and body are settings.
+  WSAPME_STATUS_PATH: z.string().regex(/^\/[\w./-]*$/, 'must be a path such as /v1/getMessageStatus').default('/v1/getMessageStatus'),
+  WSAPME_STATUS_BODY: z
+    .string()
+    .default('{"device":"{device}","messageId":"{messageId}"}')
+    .refine(isJsonObject, 'must be a JSON object, e.g. {"device":"{device}","messageId":"{messageId}"}'),
   WSAPME_DEVICE: z.string().min(1).default('5850'),
   WSAPME_TIMEOUT_MS: positiveInt(15000),
   WEBHOOK_SECRET: optionalString,
@@ -71,6 +77,9 @@ export type Config = Readonly<{
     apiKeyHeader: string;
     device: string;
     timeoutMs: number;
+    statusPath: string;
+    /** JSON object whose string values may hold {device}, {messageId}, {phone} (digits) and {jid}. */
+    statusBody: string;
   }>;
   webhookSecret: string | undefined;
   publicUrl: string | undefined;
@@ -115,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiKeyHeader: e.WSAPME_API_KEY_HEADER,
       device: e.WSAPME_DEVICE,
       timeoutMs: e.WSAPME_TIMEOUT_MS,
+      statusPath: e.WSAPME_STATUS_PATH,
+      statusBody: e.WSAPME_STATUS_BODY,
     },
     webhookSecret: e.WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
@@ -130,6 +141,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
   });
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }
 
 function deepFreeze<T extends object>(o: T): T {

@@ -4,8 +4,11 @@ import { classify, type GatewayResult, type SendOutcome, type StatusOutcome } fr
 export interface WsapmeClientOptions {
   baseUrl: string;
   apiKey?: string | undefined;
-  /** Header carrying the API key, e.g. 'x-api-key'. */
+  /** Header carrying the token; WSAPME reads 'x-wsapme-token'. */
   apiKeyHeader: string;
+  /** Status lookup path (default /v1/getMessageStatus) and JSON body template (see statusLookupBody). */
+  statusPath?: string | undefined;
+  statusBody?: string | undefined;
   /** Longest wait for the gateway's answer once the request is on the wire. */
   timeoutMs: number;
   /** Keep-alive connections to the gateway (default 10). */
@@ -25,6 +28,26 @@ export interface SendMessageRequest {
 export interface MessageStatusRequest {
   device: string;
   messageId: string;
+  /** E.164 of the recipient, for templates that want {phone} or {jid}. */
+  phone?: string | undefined;
+}
+
+export const DEFAULT_STATUS_BODY = '{"device":"{device}","messageId":"{messageId}"}';
+
+/**
+ * The lookup body from its template: every string value of the JSON template has {device},
+ * {messageId}, {phone} (digits only) and {jid} (<digits>@s.whatsapp.net) filled in.
+ */
+export function statusLookupBody(template: string, req: MessageStatusRequest): unknown {
+  const digits = (req.phone ?? '').replace(/\D/g, '');
+  const values: Record<string, string> = { device: req.device, messageId: req.messageId, phone: digits, jid: `${digits}@s.whatsapp.net` };
+  const fill = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(/\{(device|messageId|phone|jid)\}/g, (_, k: string) => values[k]!);
+    if (Array.isArray(v)) return v.map(fill);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(JSON.parse(template));
 }
 
 /**
@@ -38,6 +61,8 @@ export class WsapmeClient {
   readonly #apiKey: string | undefined;
   readonly #overallTimeoutMs: number;
   readonly #now: () => number;
+  readonly #statusPath: string;
+  readonly #statusBody: string;
 
   constructor(options: WsapmeClientOptions) {
     const url = new URL(options.baseUrl);
@@ -58,6 +83,8 @@ export class WsapmeClient {
     // whether the request was written, so what it cuts short is reported as ambiguous.
     this.#overallTimeoutMs = connectTimeout + 2 * options.timeoutMs + 1000;
     this.#now = options.now ?? Date.now;
+    this.#statusPath = options.statusPath ?? '/v1/getMessageStatus';
+    this.#statusBody = options.statusBody ?? DEFAULT_STATUS_BODY;
   }
 
   async sendMessage(req: SendMessageRequest): Promise<SendOutcome> {
@@ -70,10 +97,7 @@ export class WsapmeClient {
   }
 
   async getMessageStatus(req: MessageStatusRequest): Promise<StatusOutcome> {
-    const result = await this.#post('/v1/getMessageStatus', {
-      device: req.device,
-      messageId: req.messageId,
-    });
+    const result = await this.#post(this.#statusPath, statusLookupBody(this.#statusBody, req));
     return this.#scrub(classify('status', result, this.#now()));
   }
 

@@ -25,7 +25,14 @@ describe('loadConfig', () => {
       maxRecipients: 100_000,
       pollMode: 'fallback',
       role: 'all',
-      gateway: { baseUrl: undefined, apiKey: undefined, apiKeyHeader: 'x-api-key', device: '5850' },
+      gateway: {
+        baseUrl: undefined,
+        apiKey: undefined,
+        apiKeyHeader: 'x-wsapme-token',
+        device: '5850',
+        statusPath: '/v1/getMessageStatus',
+        statusBody: '{"device":"{device}","messageId":"{messageId}"}',
+      },
       pacing: { rate: 1, burst: 1, jitterMs: 0, dailyCap: null },
     });
   });
@@ -46,6 +53,9 @@ describe('loadConfig', () => {
       DAILY_CAP: '900',
       PHONE_DEFAULT_REGION: 'SG',
       MAX_RECIPIENTS: '50',
+      WSAPME_API_KEY_HEADER: 'x-api-key',
+      WSAPME_STATUS_PATH: '/api/messageInfo',
+      WSAPME_STATUS_BODY: '{"id_device":"{device}","jid":"{jid}","messages":{"key":{"id":"{messageId}"}}}',
     });
     expect(c).toMatchObject({
       databaseUrl: 'postgresql://u:p@db.example:5432/wablast?sslmode=require',
@@ -55,7 +65,14 @@ describe('loadConfig', () => {
       apiToken: 'api-token',
       phoneRegion: 'SG',
       maxRecipients: 50,
-      gateway: { baseUrl: 'https://gateway.example/api', apiKey: 'key-123', device: '7777' },
+      gateway: {
+        baseUrl: 'https://gateway.example/api',
+        apiKey: 'key-123',
+        device: '7777',
+        apiKeyHeader: 'x-api-key',
+        statusPath: '/api/messageInfo',
+        statusBody: '{"id_device":"{device}","jid":"{jid}","messages":{"key":{"id":"{messageId}"}}}',
+      },
       pacing: { rate: 2.5, burst: 4, jitterMs: 250, dailyCap: 900 },
     });
   });
@@ -120,6 +137,10 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'example.com'],
     ['DATABASE_URL', 'mysql://root@localhost/wablast'],
     ['REPLY_WINDOW_HOURS', '-1'],
+    ['WSAPME_API_KEY_HEADER', 'x token'],
+    ['WSAPME_STATUS_PATH', 'v1/status'],
+    ['WSAPME_STATUS_BODY', '{device}'],
+    ['WSAPME_STATUS_BODY', '[1,2]'],
   ])('%s=%j stops start-up with one line naming the variable', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toMatch(new RegExp(`^Invalid configuration: ${name}\\b`));

@@ -117,3 +117,18 @@ describe('status lookups in the WSAPME dialect', () => {
     expect(classify('status', res(200, { success: false, message: 'Message not found' }), NOW)).toEqual({ kind: 'not_found' });
   });
 });
+
+describe('the status lookup body template', () => {
+  it('fills {device}, {messageId}, {phone} and {jid} in every string value', async () => {
+    const { statusLookupBody, DEFAULT_STATUS_BODY } = await import('../../src/gateway/wsapmeClient.ts');
+    const req = { device: '5850', messageId: '3EB0AB', phone: '+60189026292' };
+    expect(statusLookupBody(DEFAULT_STATUS_BODY, req)).toEqual({ device: '5850', messageId: '3EB0AB' });
+    const info = '{"id_device":"{device}","jid":"{jid}","messages":{"key":{"remoteJid":"{jid}","fromMe":true,"id":"{messageId}"}},"n":[ "{phone}" ]}';
+    expect(statusLookupBody(info, req)).toEqual({
+      id_device: '5850',
+      jid: '60189026292@s.whatsapp.net',
+      messages: { key: { remoteJid: '60189026292@s.whatsapp.net', fromMe: true, id: '3EB0AB' } },
+      n: ['60189026292'],
+    });
+  });
+});

@@ -15,9 +15,18 @@ export const simOptionsSchema = z.object({
    * `seed`: the flat dialect of the seed author's wrapper (top-level messageId, plain phones).
    */
   dialect: z.enum(['wsapme', 'seed']),
-  /** When set, /v1 calls without this key in `apiKeyHeader` get 401. */
+  /** When set, /v1 calls without this key in `apiKeyHeader` are refused (wsapme: 200 "Unauthorised Token"; seed: 401). */
   apiKey: z.string().nullable(),
   apiKeyHeader: z.string().min(1),
+  /** Refuse every call's token, whatever it is: a revoked or expired token. */
+  refuseToken: z.boolean(),
+  /** The WhatsApp session behind every device is down: sends are refused, nothing is sent. */
+  deviceOffline: z.boolean(),
+  /**
+   * Whether status lookups work: `available`, `refused` (200 success:false, as WSAPME's
+   * messageInfo answered every caller) or `missing` (404, no such endpoint).
+   */
+  statusLookup: z.enum(['available', 'refused', 'missing']),
   /** Where status and inbound-message events are POSTed; null sends none. */
   webhookUrl: z.url().nullable(),
   webhookSecret: z.string().nullable(),
@@ -69,9 +78,12 @@ export const simConfigPatchSchema = simOptionsSchema.partial().strict();
 
 export function defaultSimOptions(): SimOptions {
   return {
-    dialect: 'seed',
+    dialect: 'wsapme',
     apiKey: null,
-    apiKeyHeader: 'x-api-key',
+    apiKeyHeader: 'x-wsapme-token',
+    refuseToken: false,
+    deviceOffline: false,
+    statusLookup: 'available',
     webhookUrl: null,
     webhookSecret: null,
     webhookSecretIn: 'query',

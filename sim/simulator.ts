@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { silentLogger } from '../src/log.ts';
 import { handleControl } from './controlRoutes.ts';
+import { accepted, canonicalRecipient, LOOKUP_REFUSED, refusal, type Refusal, type SimAnswer, statusAnswer } from './dialectAnswers.ts';
 import { DeviceWindows } from './deviceWindows.ts';
 import { readJson, sendJson } from './httpJson.ts';
 import { drawMessageFate } from './messageFate.ts';
@@ -41,6 +42,10 @@ export interface SimStats {
   peakPerDevicePerSlidingSecond: Record<string, number>;
   statusCalls: number;
   statusRejected429: number;
+  /** Sends refused because the device was switched offline. */
+  deviceOffline: number;
+  /** Status lookups refused (200 success:false) or missing (404) by the lookup switch. */
+  statusRefused: number;
 }
 
 type Counter = Exclude<keyof SimStats, `webhooks${string}` | `webhook${string}` | `peak${string}`>;
@@ -177,10 +182,10 @@ export class WsapmeSimulator {
         sendJson(res, 404, { error: 'not found' });
         return;
       }
-      const { apiKey, apiKeyHeader } = this.#options;
-      if (apiKey !== null && req.headers[apiKeyHeader.toLowerCase()] !== apiKey) {
+      const { apiKey, apiKeyHeader, refuseToken } = this.#options;
+      if (refuseToken || (apiKey !== null && req.headers[apiKeyHeader.toLowerCase()] !== apiKey)) {
         this.#count('authFailures');
-        sendJson(res, 401, { error: 'invalid api key' });
+        this.#answer(res, this.#refusal('token'));
         return;
       }
       const body = await readJson(req);
@@ -194,10 +199,11 @@ export class WsapmeSimulator {
   async #send(body: unknown, res: ServerResponse): Promise<void> {
     const parsed = sendBody.safeParse(body);
     if (!parsed.success) {
-      sendJson(res, 400, { error: 'device, to and message are required' });
+      this.#answer(res, this.#refusal('bad_request'));
       return;
     }
-    const { device, to, message } = parsed.data;
+    const { device, message } = parsed.data;
+    const to = canonicalRecipient(parsed.data.to);
     await this.#latency();
     const o = this.#options;
     const now = Date.now();
@@ -207,10 +213,15 @@ export class WsapmeSimulator {
       sendJson(res, 500, { error: 'internal server error' });
       return;
     }
+    if (o.deviceOffline) {
+      this.#count('deviceOffline');
+      this.#answer(res, this.#refusal('device_offline'));
+      return;
+    }
     const invalid = this.#invalidReason(to);
     if (invalid !== null) {
       this.#count('invalid');
-      sendJson(res, 400, { error: invalid });
+      this.#answer(res, this.#refusal(invalid));
       return;
     }
     const msg = this.#accept(device, to, message, now);
@@ -220,17 +231,14 @@ export class WsapmeSimulator {
     this.#lifecycle.play(msg, fate);
     // The gateway acks to our webhook and only then answers the send call.
     if (fate.earlyAck) await this.#lifecycle.markDelivered(msg, true);
-    const answer = {
-      messageId: msg.messageId,
-      data: { device, to, status: 'PENDING', timestamp: Math.floor(now / 1000) },
-    };
+    const answer = accepted(o.dialect, msg);
     if (hang) {
       this.#count('timeouts');
-      this.#requestTimer(o.hangMs, () => sendJson(res, 200, answer));
+      this.#requestTimer(o.hangMs, () => this.#answer(res, answer));
       return;
     }
     if (slow) await this.#sleep(o.slowMs);
-    sendJson(res, 200, answer);
+    this.#answer(res, answer);
   }
 
   async #status(body: unknown, res: ServerResponse): Promise<void> {
@@ -248,19 +256,23 @@ export class WsapmeSimulator {
     }
     this.#statusWindows.record(device, now);
     this.#count('statusCalls');
-    const msg = this.#messages.get(messageId);
-    if (msg === undefined || msg.device !== device) {
-      sendJson(res, 404, { error: 'message not found' });
+    if (o.statusLookup !== 'available') {
+      this.#count('statusRefused');
+      this.#answer(res, o.statusLookup === 'refused' ? LOOKUP_REFUSED : { status: 404, body: { error: 'not found' } });
       return;
     }
-    msg.statusCalls++;
-    sendJson(res, 200, {
-      messageId,
-      status: msg.status,
-      messageC2STimestamp: Math.floor(msg.acceptedAt / 1000),
-      device,
-      to: msg.to,
-    });
+    const found = this.#messages.get(messageId);
+    const msg = found?.device === device ? found : undefined;
+    if (msg) msg.statusCalls++;
+    this.#answer(res, statusAnswer(o.dialect, msg, messageId));
+  }
+
+  #refusal(why: Refusal): SimAnswer {
+    return refusal(this.#options.dialect, why);
+  }
+
+  #answer(res: ServerResponse, a: SimAnswer): void {
+    sendJson(res, a.status, a.body);
   }
 
   #rateLimited(
@@ -283,13 +295,14 @@ export class WsapmeSimulator {
     return true;
   }
 
-  #invalidReason(to: string): string | null {
+  #invalidReason(to: string): Refusal | null {
     const o = this.#options;
-    if (!/^\+?\d{6,15}$/.test(to.replace(/[\s-]/g, ''))) return 'invalid number';
+    if (to.endsWith('@g.us')) return null;
+    if (!/^\+?\d{6,15}$/.test(to)) return 'invalid_number';
     if (o.invalidNumbers.includes(to) || o.invalidPrefixes.some((p) => to.startsWith(p))) {
-      return 'invalid number';
+      return 'invalid_number';
     }
-    if (o.notOnWhatsAppSuffix && to.endsWith(o.notOnWhatsAppSuffix)) return 'number not on WhatsApp';
+    if (o.notOnWhatsAppSuffix && to.endsWith(o.notOnWhatsAppSuffix)) return 'not_on_whatsapp';
     return null;
   }
 
@@ -363,6 +376,8 @@ function emptyCounters(): Record<Counter, number> {
     authFailures: 0,
     statusCalls: 0,
     statusRejected429: 0,
+    deviceOffline: 0,
+    statusRefused: 0,
   };
 }
 

@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function setup(simOpts: SimStartOptions = {}, clientOpts: Partial<WsapmeClientOptions> = {}) {
   sim = await WsapmeSimulator.start({ seed: 7, latencyMs: 0, latencyJitterMs: 0, ...simOpts });
-  client = new WsapmeClient({ baseUrl: sim.url, apiKeyHeader: 'x-api-key', timeoutMs: 2000, ...clientOpts });
+  client = new WsapmeClient({ baseUrl: sim.url, apiKeyHeader: 'x-wsapme-token', timeoutMs: 2000, ...clientOpts });
   return { sim, client };
 }
 
@@ -37,7 +37,11 @@ describe('WsapmeClient against the simulator', () => {
     expect(out.kind).toBe('accepted');
     if (out.kind !== 'accepted') return;
     expect(out.messageId).toMatch(/^3EB0/);
-    expect(out.data).toMatchObject({ messageId: out.messageId, data: { device: '5850', status: 'PENDING' } });
+    expect(out.data).toMatchObject({
+      success: true,
+      message: 'Sent Successfully',
+      data: { key: { remoteJid: '60123456789@s.whatsapp.net', fromMe: true, id: out.messageId }, status: 'PENDING' },
+    });
     expect(sim.tally()).toEqual({ '+60123456789': 1 });
   });
 
@@ -67,10 +71,7 @@ describe('WsapmeClient against the simulator', () => {
     const { client, sim } = await setup({ error5xxProbability: 1 });
     expect(await client.sendMessage(msg())).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('500') });
     sim.configure({ error5xxProbability: 0 });
-    expect(await client.sendMessage(msg('+60120000000'))).toEqual({
-      kind: 'permanent',
-      reason: 'HTTP 400: number not on WhatsApp',
-    });
+    expect(await client.sendMessage(msg('+60120000000'))).toEqual({ kind: 'permanent', reason: 'number not on WhatsApp' });
     expect(sim.tally()).toEqual({});
   });
 
@@ -123,6 +124,50 @@ describe('WsapmeClient against the simulator', () => {
       expect((await prefixed.sendMessage(msg())).kind).toBe('accepted');
     } finally {
       await prefixed.close();
+    }
+  });
+
+  it('in the WSAPME dialect: a refused token is auth, an offline device device_unavailable, and the sim counts neither', async () => {
+    const { client, sim } = await setup({ apiKey: 'tok' }, { apiKey: 'tok' });
+    sim.configure({ refuseToken: true });
+    expect(await client.sendMessage(msg())).toEqual({ kind: 'auth', reason: 'Unauthorised Token' });
+    sim.configure({ refuseToken: false, deviceOffline: true });
+    expect(await client.sendMessage(msg())).toEqual({ kind: 'device_unavailable', reason: 'Device is not connected' });
+    sim.configure({ deviceOffline: false });
+    expect((await client.sendMessage(msg())).kind).toBe('accepted');
+    expect(sim.tally()).toEqual({ '+60123456789': 1 });
+    expect(sim.stats()).toMatchObject({ authFailures: 1, deviceOffline: 1, accepted: 1 });
+  });
+
+  it('sends the lookup to the configured path with the body template, and reads the refused and missing modes', async () => {
+    const { sim } = await setup({ deliverProbability: 1, deliverDelayMs: [0, 0] });
+    const sent = await client!.sendMessage(msg());
+    if (sent.kind !== 'accepted') throw new Error(`not accepted: ${sent.kind}`);
+    const odd = new WsapmeClient({
+      baseUrl: sim.url,
+      apiKeyHeader: 'x-wsapme-token',
+      timeoutMs: 1000,
+      statusPath: '/v1/getMessageStatus',
+      statusBody: '{"device":"{device}","messageId":"{messageId}","jid":"{jid}"}',
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await odd.getMessageStatus({ device: '5850', messageId: sent.messageId, phone: '+60123456789' })).toMatchObject({
+        kind: 'status',
+        status: 'DELIVERY_ACK',
+      });
+      sim.configure({ statusLookup: 'refused' });
+      expect(await odd.getMessageStatus({ device: '5850', messageId: sent.messageId })).toEqual({ kind: 'refused', reason: 'messageInfo' });
+      sim.configure({ statusLookup: 'missing' });
+      expect(await odd.getMessageStatus({ device: '5850', messageId: sent.messageId })).toEqual({ kind: 'not_found' });
+    } finally {
+      await odd.close();
+    }
+    const wrongPath = new WsapmeClient({ baseUrl: sim.url, apiKeyHeader: 'x-wsapme-token', timeoutMs: 1000, statusPath: '/api/messageInfo' });
+    try {
+      expect(await wrongPath.getMessageStatus({ device: '5850', messageId: sent.messageId })).toEqual({ kind: 'not_found' });
+    } finally {
+      await wrongPath.close();
     }
   });
 });

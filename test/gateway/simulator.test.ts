@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WsapmeSimulator, type SimStartOptions } from '../../sim/simulator.ts';
 
-// Quiet, fast and deterministic unless a test asks otherwise.
-const BASE: SimStartOptions = { seed: 42, latencyMs: 0, latencyJitterMs: 0 };
+// Quiet, fast and deterministic unless a test asks otherwise. The seed's flat dialect: the WSAPME
+// one (the default) has its own file, simulator-wsapme.test.ts.
+const BASE: SimStartOptions = { seed: 42, latencyMs: 0, latencyJitterMs: 0, dialect: 'seed', apiKeyHeader: 'x-api-key' };
 
 let sim: WsapmeSimulator | undefined;
 let receiver: Receiver | undefined;

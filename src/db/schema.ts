@@ -130,6 +130,22 @@ export const devices = pgTable('devices', {
   // Set by an engine that found the lease taken: the holder hands the device over at its next turn.
   wantedAt: tz('wanted_at'),
   createdAt: tz('created_at').notNull().defaultNow(),
+  // A held device sends nothing until a probe is accepted or a person resumes it (engine/deviceHold).
+  holdKind: text('hold_kind'),
+  holdReason: text('hold_reason'),
+  heldSince: tz('held_since'),
+  heldUntil: tz('held_until'),
+  holdBackoffMs: integer('hold_backoff_ms'),
+  holdProbes: integer('hold_probes').notNull().default(0),
+});
+
+/** One row: whether the gateway answers status lookups (engine/statusLookupState). */
+export const statusLookup = pgTable('status_lookup', {
+  id: smallint('id').primaryKey().default(1),
+  available: boolean('available').notNull().default(true),
+  reason: text('reason'),
+  since: tz('since'),
+  nextProbeAt: tz('next_probe_at'),
 });
 
 export const webhookEvents = pgTable(

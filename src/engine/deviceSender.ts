@@ -12,7 +12,7 @@ import type { Clock } from './clock.ts';
 import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease, sentToday } from './deviceLease.ts';
 import type { GatewayPort } from './gatewayPort.ts';
 import { OutcomeBuffer } from './outcomeBuffer.ts';
-import { pauseBlastForAuth } from './pauseBlastForAuth.ts';
+import { SendingGuard } from './sendingGuard.ts';
 import type { Metrics } from '../metrics.ts';
 
 const SLICE_MS = 20;
@@ -50,6 +50,8 @@ export class DeviceSender {
   private pausedUntil = 0;
   private dailyRemaining = Number.POSITIVE_INFINITY;
   private readonly buffer: OutcomeBuffer;
+  /** Token refused, device down, or the refusal breaker tripped: the device is held (engine/sendingGuard). */
+  private readonly guard: SendingGuard;
   private readonly random: () => number;
   /** Renew the lease at a third of its length (10 s of 30 s), so two missed renewals still keep it. */
   private readonly renewMs: number;
@@ -70,6 +72,7 @@ export class DeviceSender {
     this.renewMs = leaseMs / 3;
     this.turnMs = leaseMs / 2;
     this.buffer = new OutcomeBuffer(deps.db, deps.owner, device, deps.log, deps.onChange);
+    this.guard = new SendingGuard(deps.db, device, this.buffer, deps.log, this.random);
     this.done = this.run();
   }
 
@@ -96,6 +99,7 @@ export class DeviceSender {
           await this.idle(1000);
           continue;
         }
+        if (await this.whileHeld()) continue;
         const now = clock.now();
         if (now < this.pausedUntil) {
           await this.idle(this.pausedUntil - now);
@@ -119,6 +123,8 @@ export class DeviceSender {
         const want = Math.min(jitter > 0 ? 1 : tokens, slots, this.dailyRemaining);
         const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want)).sort((a, b) => a.id - b.id);
         if (claimed.length === 0) {
+          // Nothing left to try that could prove the parked refusals wrong: they are the numbers' own.
+          if (this.inFlight === 0) this.guard.settleParked();
           await this.idle(IDLE_MS);
           continue;
         }
@@ -136,9 +142,43 @@ export class DeviceSender {
     await this.finish();
   }
 
+  /**
+   * While the device is held: wait for the probe time (re-reading the hold each second, so a
+   * person's resume takes effect at once), then send ONE message as the probe. False when the
+   * device is not held and the normal pace applies.
+   */
+  private async whileHeld(): Promise<boolean> {
+    if (!this.guard.held) return false;
+    if (this.guard.probing || this.inFlight > 0) {
+      await this.idle(IDLE_MS);
+      return true;
+    }
+    const wait = await this.guard.refresh();
+    if (wait === null) return false;
+    if (wait > 0) {
+      await this.idle(Math.min(wait, 1000));
+      return true;
+    }
+    const [c] = await claimRecipients(this.deps.db, this.device, this.deps.owner, 1);
+    if (!c) {
+      await this.idle(IDLE_MS);
+      return true;
+    }
+    const now = this.deps.clock.now();
+    this.bucket.take(1, now);
+    this.lastSecond.record(1, now);
+    this.dailyRemaining--;
+    // An opted-out recipient is settled without a call: it proves nothing, the next claim probes.
+    if (!c.opted_out) this.guard.startProbe();
+    this.dispatch(c, !c.opted_out);
+    return true;
+  }
+
   /** Lets in-flight requests end, stores their answers, and gives the device back. */
   private async finish(): Promise<void> {
     while (this.inFlight > 0) await this.deps.clock.sleep(10);
+    this.guard.settleParked();
+    await this.guard.drain();
     await this.buffer.drain();
     try {
       await releaseLease(this.deps.db, this.device, this.deps.owner);
@@ -163,6 +203,8 @@ export class DeviceSender {
     }
     if (!this.settings) {
       this.turnStartedAt = now;
+      // Another process may have held the device, or a person resumed it, since our last turn.
+      await this.guard.refresh();
       // A new turn starts with an empty bucket: the previous holder may have just spent its burst.
       this.bucket.drain(now);
     }
@@ -175,6 +217,8 @@ export class DeviceSender {
 
   private async handOver(): Promise<void> {
     while (this.inFlight > 0) await this.deps.clock.sleep(10);
+    this.guard.settleParked();
+    await this.guard.drain();
     await this.buffer.drain();
     await releaseLease(this.deps.db, this.device, this.deps.owner);
     this.settings = null;
@@ -190,7 +234,7 @@ export class DeviceSender {
     return rate;
   }
 
-  private dispatch(c: Claimed): void {
+  private dispatch(c: Claimed, probe = false): void {
     if (c.opted_out) {
       this.buffer.addSettled({ id: c.id, kind: 'skipped', reason: 'opted out' });
       return;
@@ -199,20 +243,21 @@ export class DeviceSender {
     const message = renderTemplate(c.message, { ...c.variables, phone: c.phone_number });
     this.deps.gateway
       .sendMessage({ device: this.device, to: c.phone_number, message })
-      .then((outcome) => this.record(c, outcome))
-      .catch((err: Error) => this.record(c, { kind: 'ambiguous', reason: `client error: ${err.message}` }))
+      .then((outcome) => this.record(c, outcome, probe))
+      .catch((err: Error) => this.record(c, { kind: 'ambiguous', reason: `client error: ${err.message}` }, probe))
       .finally(() => {
         this.inFlight--;
         this.poke();
       });
   }
 
-  private record(c: Claimed, o: SendOutcome): void {
+  private record(c: Claimed, o: SendOutcome, probe: boolean): void {
     const now = this.deps.clock.now();
     this.deps.metrics?.sends.inc({ device: this.device, outcome: o.kind });
     switch (o.kind) {
       case 'accepted':
         this.buffer.addAccepted({ id: c.id, messageId: o.messageId, data: o.data });
+        this.guard.accepted(probe);
         return;
       case 'rate_limited':
         this.aimd.onRateLimited(now);
@@ -220,7 +265,7 @@ export class DeviceSender {
         this.pausedUntil = Math.max(this.pausedUntil, now + o.retryAfterMs);
         this.dailyRemaining++;
         this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: o.retryAfterMs, spendAttempt: false });
-        return;
+        break;
       case 'retryable': {
         this.dailyRemaining++;
         const attempt = c.attempts + 1;
@@ -229,22 +274,23 @@ export class DeviceSender {
         } else {
           this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: backoffMs(attempt, this.random), spendAttempt: true });
         }
-        return;
+        break;
       }
       case 'permanent':
         this.dailyRemaining++;
-        this.buffer.addSettled({ id: c.id, kind: 'failed', reason: o.reason });
+        this.guard.refused(c, o.reason, probe);
         return;
       case 'ambiguous':
         this.buffer.addSettled({ id: c.id, kind: 'uncertain', reason: o.reason });
-        return;
+        break;
       case 'auth':
+      case 'device_unavailable':
+        // Refused before anything was sent: back to the queue untouched, and the device waits.
         this.dailyRemaining++;
-        this.pausedUntil = now + 5000;
-        this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: 0, spendAttempt: false });
-        void pauseBlastForAuth(this.deps.db, c.blast_id, o.reason).catch(() => undefined);
+        this.guard.trouble(c, o.kind, o.reason, probe);
         return;
     }
+    if (probe) this.guard.probeInconclusive();
   }
 
   /** Sleeps until `ms` pass, stop() is called, or (when `wakeable`) poke() is. */

@@ -43,7 +43,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/cancel': { post: { summary: 'Cancel; recipients not yet sent become SKIPPED', parameters: idParam, responses: ok('{success, state}') } },
       '/api/blasts/{id}/resend': { post: { summary: 'Requeue UNCERTAIN and/or FAILED recipients on purpose', parameters: idParam, requestBody: body(resendBody), responses: ok('{success, requeued}') } },
       '/api/blasts/{id}/follow-up': { post: { summary: 'Create the next blast from a funnel segment of this one', parameters: idParam, requestBody: body(followUpBody), responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 404: error } } },
-      '/api/devices': { get: { summary: 'Devices with their pacing (overrides and effective) and messages sent today', responses: ok('{devices}') } },
+      '/api/devices': {
+        get: {
+          summary: 'Devices with their pacing (overrides and effective), messages sent today and sending state (running, or held: kind, reason, retry_at)',
+          responses: ok('{devices}'),
+        },
+      },
+      '/api/devices/{id}/resume': { post: { summary: 'End a held device\'s hold now (token fixed, phone back online)', responses: ok('Device') } },
       '/api/devices/{id}': { put: { summary: 'Set pacing overrides of a device (null: the env default)', responses: ok('Device') } },
       '/api/blasts/{id}/check-status': { post: { summary: 'Poll the gateway for every unsettled recipient now', parameters: idParam, responses: ok('{checked, updated}') } },
       '/api/blasts/{id}/recipients': {

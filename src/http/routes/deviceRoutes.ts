@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/client.ts';
 import { normalisePhone } from '../../domain/phone.ts';
+import { clearHold } from '../../engine/deviceHold.ts';
 import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
 import type { AppContext } from '../context.ts';
@@ -29,14 +30,25 @@ interface DeviceRow {
   lease_owner: string | null;
   lease_expires_at: string | null;
   sent_today: number;
+  hold_kind: string | null;
+  hold_reason: string | null;
+  held_since: string | null;
+  held_until: string | null;
+  hold_probes: number;
 }
 
 /** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". Opt-outs. */
 export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
-  const view = (d: DeviceRow) => ({
+  const view = ({ hold_kind, hold_reason, held_since, held_until, hold_probes, ...d }: DeviceRow) => ({
     ...d,
     lease_expires_at: isoTime(d.lease_expires_at),
+    // Held: the gateway refused our token, the device's WhatsApp session is down, or too many numbers
+    // in a row were refused. Blasts wait (still `sending`); a probe send at retry_at may end it.
+    sending:
+      hold_kind === null
+        ? { state: 'running' as const }
+        : { state: 'held' as const, kind: hold_kind, reason: hold_reason, since: isoTime(held_since), retry_at: isoTime(held_until), probes_refused: hold_probes },
     effective: {
       rate: d.rate ?? ctx.config.pacing.rate,
       burst: d.burst ?? ctx.config.pacing.burst,
@@ -45,7 +57,7 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
   });
   const select = sql`SELECT d.id, d.label, d.rate, d.burst, d.jitter_ms, d.daily_cap, d.enabled, d.lease_owner, d.lease_expires_at,
-                            coalesce(c.sent, 0) AS sent_today
+                            coalesce(c.sent, 0) AS sent_today, d.hold_kind, d.hold_reason, d.held_since, d.held_until, d.hold_probes
                      FROM devices d LEFT JOIN device_daily_counts c
                        ON c.device = d.id AND c.day = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
@@ -57,6 +69,17 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     await db.execute(sql`INSERT INTO devices (id) VALUES (${id}) ON CONFLICT (id) DO NOTHING`);
     const set = Object.entries(p).map(([k, v]) => sql`${sql.identifier(k)} = ${v}`);
     if (set.length) await db.execute(sql`UPDATE devices SET ${sql.join(set, sql`, `)} WHERE id = ${id}`);
+    const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
+    return view(row!);
+  });
+
+  /** Ends a device's hold now: the next send goes at the normal pace (a person fixed the token or the phone). */
+  app.post('/api/devices/:id/resume', async (req) => {
+    const { id } = parse(deviceId, req.params);
+    const [found] = await rows<{ id: string }>(db, sql`SELECT id FROM devices WHERE id = ${id}`);
+    if (!found) throw new AppError('not_found', 'No such device');
+    if (await clearHold(db, id)) ctx.log.info({ device: id }, 'device sending resumed by hand');
+    ctx.wakeEngine();
     const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
     return view(row!);
   });

@@ -71,9 +71,10 @@ export function registerBlastReports(blasts: Command): void {
     .argument('<id>', 'blast id', blastId)
     .action(
       action(async ({ api, json }, id: number) => {
-        const r = await api.json<{ checked: number; updated: number }>('POST', `/api/blasts/${id}/check-status`);
+        const r = await api.json<{ checked: number; updated: number; lookup?: string; reason?: string }>('POST', `/api/blasts/${id}/check-status`);
         if (json) return printJson(r);
         out(`Checked ${r.checked} message${r.checked === 1 ? '' : 's'} of blast #${id}; ${r.updated} updated.`);
+        if (r.lookup === 'unavailable') out(`The gateway does not answer status lookups (${r.reason ?? 'refused'}); statuses come from webhooks.`);
       }),
     );
 }

@@ -2,16 +2,28 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { LookupStreak } from '../domain/lookupAvailability.ts';
 import { POLL_OFFSETS_S } from '../domain/pollSchedule.ts';
+import type { StatusOutcome } from '../gateway/classify.ts';
 import type { Logger } from '../log.ts';
 import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
 import type { GatewayPort } from './gatewayPort.ts';
+import { claimLookupProbe, markLookupAvailable, markLookupUnavailable, readLookupState } from './statusLookupState.ts';
 
 interface Due {
   id: number;
   blast_id: number;
   message_id: string;
   device: string;
+  phone_number: string;
+}
+
+export interface CheckResult {
+  checked: number;
+  updated: number;
+  /** Whether the gateway answers status lookups; `unavailable` with the gateway's last words. */
+  lookup: 'available' | 'unavailable';
+  reason?: string;
 }
 
 const OFFSETS = `{${POLL_OFFSETS_S.join(',')}}`;
@@ -33,6 +45,9 @@ const STATUS_TO_EVENT: Record<string, StatusEvent['status']> = {
 export class Poller {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** Refused or missing lookups in a row: the gateway may have no lookup at all (fact sheet). */
+  private readonly streak = new LookupStreak();
+  private lastRefusal = '';
 
   constructor(
     private readonly db: Db,
@@ -55,16 +70,22 @@ export class Poller {
     await this.running;
   }
 
-  /** One background pass: at most POLL_RATE calls (one second of budget). */
+  /**
+   * One background pass: at most POLL_RATE calls (one second of budget). While lookups are
+   * unavailable nothing is polled, save one re-probe an hour across all processes.
+   */
   async scheduledPass(): Promise<number> {
     try {
+      const state = await readLookupState(this.db);
+      if (!state.available && !(await claimLookupProbe(this.db))) return 0;
+      const limit = state.available ? Math.max(1, Math.floor(this.config.pollRate)) : 1;
       const due = await rows<Due>(
         this.db,
         sql`WITH due AS (
               SELECT r.id FROM blast_recipients r
               WHERE r.next_poll_at <= now() AND r.status IN ('PENDING', 'DELIVERY_ACK') AND r.message_id IS NOT NULL
               ORDER BY r.next_poll_at
-              LIMIT ${Math.max(1, Math.floor(this.config.pollRate))}
+              LIMIT ${limit}
               FOR UPDATE SKIP LOCKED
             )
             UPDATE blast_recipients r SET
@@ -72,29 +93,39 @@ export class Poller {
               next_poll_at = r.sent_at + (${OFFSETS}::int[])[r.poll_count + 2] * interval '1 second'
             FROM due, blasts b
             WHERE r.id = due.id AND b.id = r.blast_id
-            RETURNING r.id, r.blast_id, r.message_id, b.device`,
+            RETURNING r.id, r.blast_id, r.message_id, b.device, r.phone_number`,
       );
-      return (await this.check(due)).updated;
+      return (await this.check(due, state.available)).updated;
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'poll pass failed');
       return 0;
     }
   }
 
-  /** `POST /api/blasts/:id/check-status`: every unsettled recipient of one blast, now. */
-  async checkBlast(blastId: number): Promise<{ checked: number; updated: number }> {
+  /**
+   * `POST /api/blasts/:id/check-status`: every unsettled recipient of one blast, now. While lookups
+   * are unavailable, one lookup is tried as a probe; only if it answers does the rest follow.
+   */
+  async checkBlast(blastId: number): Promise<CheckResult> {
     const due = await rows<Due>(
       this.db,
-      sql`SELECT r.id, r.blast_id, r.message_id, b.device FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
+      sql`SELECT r.id, r.blast_id, r.message_id, b.device, r.phone_number FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
           WHERE r.blast_id = ${blastId} AND r.status IN ('PENDING', 'DELIVERY_ACK') AND r.message_id IS NOT NULL
           ORDER BY r.id`,
     );
-    return this.check(due);
+    const state = await readLookupState(this.db);
+    if (state.available) return this.check(due, true);
+    const probe = await this.check(due.slice(0, 1), false);
+    if (probe.lookup === 'unavailable') return probe;
+    const rest = await this.check(due.slice(1), true);
+    return { ...rest, checked: probe.checked + rest.checked, updated: probe.updated + rest.updated };
   }
 
-  private async check(due: Due[]): Promise<{ checked: number; updated: number }> {
+  private async check(due: Due[], wasAvailable: boolean): Promise<CheckResult> {
     let checked = 0;
     let updated = 0;
+    let available = wasAvailable;
+    let gaveUp = false;
     const concurrency = 8;
     for (let i = 0; i < due.length; i += 100) {
       const chunk = due.slice(i, i + 100);
@@ -103,10 +134,16 @@ export class Poller {
       let pauseMs = 0;
       await Promise.all(
         Array.from({ length: Math.min(concurrency, chunk.length) }, async () => {
-          while (next < chunk.length) {
+          while (next < chunk.length && !gaveUp) {
             const d = chunk[next++]!;
             if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
-            const o = await this.gateway.getMessageStatus({ device: d.device, messageId: d.message_id });
+            const o = await this.gateway.getMessageStatus({ device: d.device, messageId: d.message_id, phone: d.phone_number });
+            // Decided before the write, so the other workers stop asking at once.
+            const wasAvailable = available;
+            const verdict = this.streak.observe(o.kind);
+            if (verdict !== null) available = verdict === 'available';
+            if (!available) gaveUp = true;
+            await this.persist(o, verdict, wasAvailable);
             if (o.kind === 'rate_limited') {
               pauseMs = o.retryAfterMs;
               next--; // ask again for this one after the pause
@@ -120,14 +157,44 @@ export class Poller {
           }
         }),
       );
-      if (events.length === 0) continue;
+      if (events.length === 0) {
+        if (gaveUp) break;
+        continue;
+      }
       const result = await this.db.transaction(async (tx) => {
         await lockMessageIds(tx, events.map((e) => e.messageId));
         return applyStatusEvents(tx, events);
       });
       updated += result.updated;
       if (result.changedBlasts.size) this.onChange(result.changedBlasts);
+      if (gaveUp) break;
     }
-    return { checked, updated };
+    if (available) return { checked, updated, lookup: 'available' };
+    const state = await readLookupState(this.db);
+    return { checked, updated, lookup: 'unavailable', reason: state.reason ?? this.lastRefusal };
+  }
+
+  /**
+   * Stores a change of lookup availability (logged once, by the process that made it). A failed
+   * lookup never touches the recipient: its status stays what webhooks and replies say.
+   */
+  private async persist(o: StatusOutcome, verdict: 'available' | 'unavailable' | null, available: boolean): Promise<void> {
+    if (o.kind === 'refused') this.lastRefusal = o.reason;
+    if (o.kind === 'not_found') this.lastRefusal = 'HTTP 404 or not found';
+    if (verdict === 'available' && !available) {
+      if (await markLookupAvailable(this.db)) this.log.info('status lookups answer again: polling resumed');
+      return;
+    }
+    if (verdict === 'unavailable' && available) {
+      const reason = `the gateway refused ${this.streak.threshold} status lookups in a row: ${this.lastRefusal}`;
+      if (await markLookupUnavailable(this.db, reason)) {
+        this.log.warn({ path: this.config.gateway.statusPath }, 'status lookups unavailable: polling stopped (statuses come from webhooks); re-probing hourly');
+      }
+      return;
+    }
+    if (!available && verdict === null && (o.kind === 'refused' || o.kind === 'not_found')) {
+      // A re-probe that failed: the next one is an hour away.
+      await markLookupUnavailable(this.db, this.lastRefusal);
+    }
   }
 }

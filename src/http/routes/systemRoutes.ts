@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { getBlast } from '../../blasts/blastView.ts';
 import { rows } from '../../db/client.ts';
+import { readLookupState } from '../../engine/statusLookupState.ts';
 import { AppError } from '../../errors.ts';
 import { SESSION_COOKIE, safeEqual, sessionValue } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -14,7 +15,10 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.get('/healthz', async (_req, reply) => {
     const ok = await ctx.database.ping();
     reply.status(ok ? 200 : 503);
-    return { ok, database: ok ? 'up' : 'down', driver: ctx.database.kind, simulator: ctx.simulator };
+    // Lookups that do not exist are not an outage (webhooks carry the statuses), so ok stays true.
+    const lookup = ok ? await readLookupState(db).catch(() => null) : null;
+    const statusLookup = lookup && { state: lookup.available ? 'available' : 'unavailable', reason: lookup.reason, since: lookup.since };
+    return { ok, database: ok ? 'up' : 'down', driver: ctx.database.kind, simulator: ctx.simulator, status_lookup: statusLookup };
   });
 
   app.get('/metrics', async (_req, reply) => {

@@ -72,7 +72,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics }) : null;
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const webhooks = webhookSecret
-    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { region: config.phoneRegion, replyWindowHours: config.replyWindowHours, pollMode: config.pollMode }, onChange, metrics)
+    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode }, onChange, metrics)
     : null;
 
   const app = await buildApp({

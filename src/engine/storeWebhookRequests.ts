@@ -49,3 +49,24 @@ export async function storeWebhookRequests(
   const byIndex = new Map(ids.map((x) => [x.i, x.id]));
   return requests.map((_, i) => byIndex.get(i)!);
 }
+
+/**
+ * Re-processing: swaps the rows `replaced` for events read again from their raw request, keeping
+ * each one's request, place and time of arrival. One statement.
+ */
+export async function replaceWebhookEvents(
+  tx: Db,
+  replaced: readonly number[],
+  fresh: ReadonlyArray<{ requestId: number | null; ordinal: number | null; receivedAt: string; event: WebhookEvent; outcome: EventOutcome }>,
+): Promise<void> {
+  const evRows = fresh.map((f) => ({ ...eventRow(0, f.ordinal ?? 0, f.event, f.outcome), req: f.requestId, ord: f.ordinal, at: f.receivedAt }));
+  await tx.execute(
+    sql`WITH gone AS (
+          DELETE FROM webhook_events WHERE id IN (SELECT json_array_elements_text(${JSON.stringify(replaced)}::json)::bigint)
+        )
+        INSERT INTO webhook_events (received_at, kind, message_id, status, payload, applied_at, outcome, request_id, ordinal, result, c2s_timestamp)
+        SELECT e.at, e.kind, e.mid, e.status, e.payload, CASE WHEN e.result <> 'waiting' THEN now() END, e.outcome, e.req, e.ord, e.result, e.c2s
+        FROM json_to_recordset(${JSON.stringify(evRows)}::json)
+          AS e(at timestamptz, req bigint, ord int, kind text, mid text, status text, payload jsonb, result text, outcome text, c2s text)`,
+  );
+}

@@ -67,7 +67,8 @@ function parseItem(item: unknown, region: string): WebhookEvent {
   const hasStatus = rawStatus !== undefined;
   const messageId = key ? str(key.id) : (str(p.messageId) ?? str(p.message_id) ?? str(p.msgId) ?? (hasStatus ? str(p.id) : null));
   const about = key || messageId ? 'status' : 'inbound';
-  if (clean.problem) return notUnderstood(about, clean.problem, payload, messageId);
+  // Nothing read from a poisoned event goes to SQL but its sanitised payload.
+  if (clean.problem) return notUnderstood(about, clean.problem, payload);
 
   if (key) {
     const remote = str(key.remoteJid)?.toLowerCase() ?? '';

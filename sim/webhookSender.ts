@@ -134,12 +134,12 @@ export class WebhookSender {
   }
 }
 
-interface Encoded {
+export interface Encoded {
   type: string;
   body: string;
 }
 
-function formBody(payload: unknown): Encoded {
+export function formBody(payload: unknown): Encoded {
   const fields = new URLSearchParams();
   const flat = payload !== null && typeof payload === 'object' && !Array.isArray(payload) && Object.values(payload).every((v) => v === null || typeof v !== 'object');
   if (flat) for (const [k, v] of Object.entries(payload as Record<string, unknown>)) fields.set(k, String(v ?? ''));

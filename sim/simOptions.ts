@@ -30,8 +30,11 @@ export const simOptionsSchema = z.object({
   /** Where status and inbound-message events are POSTed; null sends none. */
   webhookUrl: z.url().nullable(),
   webhookSecret: z.string().nullable(),
-  /** How the secret travels: `?token=` on the URL (gateways often only take a URL) or a header. */
-  webhookSecretIn: z.enum(['query', 'header']),
+  /**
+   * How the secret travels: in the path (`<webhookUrl>/<secret>`, the form wablast tells operators
+   * to paste), `?token=` on the URL, or a header. null: by dialect — path for wsapme, query for seed.
+   */
+  webhookSecretIn: z.enum(['path', 'query', 'header']).nullable(),
   /** Retry failed webhooks with backoff for about `webhookRetryMaxMs`. */
   webhookRetry: z.boolean(),
   webhookRetryMaxMs: z.number().int().min(0),
@@ -58,6 +61,12 @@ export const simOptionsSchema = z.object({
   /** The DELIVERY webhook is sent, and answered, before the send call itself is answered. */
   earlyAckProbability: probability,
   dropWebhookProbability: probability,
+  /**
+   * wsapme dialect: per accepted message, the chance that its number also shows up in traffic that
+   * is not a reply — a group message, a Status post, our own message echoed back, each saying STOP.
+   * It must change nothing.
+   */
+  noiseProbability: probability,
   invalidNumbers: z.array(z.string()),
   invalidPrefixes: z.array(z.string()),
   /** Numbers ending with this are "not on WhatsApp"; null turns the rule off. */
@@ -86,7 +95,7 @@ export function defaultSimOptions(): SimOptions {
     statusLookup: 'available',
     webhookUrl: null,
     webhookSecret: null,
-    webhookSecretIn: 'query',
+    webhookSecretIn: null,
     webhookRetry: true,
     webhookRetryMaxMs: 60_000,
     ratePerSecond: 50,
@@ -107,6 +116,7 @@ export function defaultSimOptions(): SimOptions {
     reorderMaxMs: 2000,
     earlyAckProbability: 0,
     dropWebhookProbability: 0,
+    noiseProbability: 0,
     invalidNumbers: [],
     invalidPrefixes: [],
     notOnWhatsAppSuffix: '0000',

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 export interface WebhookTarget {
   url: string;
   secret: string | null;
-  secretIn: 'query' | 'header';
+  secretIn: 'path' | 'query' | 'header';
   retry: boolean;
   retryMaxMs: number;
 }
@@ -40,16 +40,21 @@ export class WebhookSender {
     return { ...this.#counts };
   }
 
-  /** Resolves after the first attempt with whether it succeeded; retries continue in the background. */
-  async send(target: WebhookTarget, payload: unknown): Promise<boolean> {
+  /**
+   * Resolves after the first attempt with whether it succeeded; retries continue in the background.
+   * `form`: application/x-www-form-urlencoded — flat fields as they are, anything nested as a
+   * `data` field carrying JSON (both seen from PHP gateways).
+   */
+  async send(target: WebhookTarget, payload: unknown, form = false): Promise<boolean> {
     const startedAt = Date.now();
     const generation = this.#generation;
-    const ok = await this.#attempt(target, payload);
+    const encoded = form ? formBody(payload) : { type: 'application/json', body: JSON.stringify(payload) };
+    const ok = await this.#attempt(target, encoded);
     if (generation !== this.#generation) return ok;
     if (ok) {
       this.#counts.sent++;
     } else if (target.retry) {
-      this.#scheduleRetry(target, payload, startedAt, 1, generation);
+      this.#scheduleRetry(target, encoded, startedAt, 1, generation);
     } else {
       this.#counts.failed++;
     }
@@ -74,7 +79,7 @@ export class WebhookSender {
 
   #scheduleRetry(
     target: WebhookTarget,
-    payload: unknown,
+    payload: Encoded,
     startedAt: number,
     attempt: number,
     generation: number,
@@ -98,13 +103,14 @@ export class WebhookSender {
     this.#timers.add(timer);
   }
 
-  async #attempt(target: WebhookTarget, payload: unknown): Promise<boolean> {
+  async #attempt(target: WebhookTarget, payload: Encoded): Promise<boolean> {
     if (this.#closed) return false;
     this.#counts.attempts++;
     const url = new URL(target.url);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': payload.type };
     if (target.secret !== null) {
       if (target.secretIn === 'query') url.searchParams.set('token', target.secret);
+      else if (target.secretIn === 'path') url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(target.secret)}`;
       else headers['x-webhook-secret'] = target.secret;
     }
     const controller = new AbortController();
@@ -113,7 +119,7 @@ export class WebhookSender {
       const res = await request(url, {
         method: 'POST',
         headers,
-        body: JSON.stringify(payload),
+        body: payload.body,
         dispatcher: this.#agent,
         signal: controller.signal,
       });
@@ -126,4 +132,17 @@ export class WebhookSender {
       this.#inflight.delete(controller);
     }
   }
+}
+
+export interface Encoded {
+  type: string;
+  body: string;
+}
+
+export function formBody(payload: unknown): Encoded {
+  const fields = new URLSearchParams();
+  const flat = payload !== null && typeof payload === 'object' && !Array.isArray(payload) && Object.values(payload).every((v) => v === null || typeof v !== 'object');
+  if (flat) for (const [k, v] of Object.entries(payload as Record<string, unknown>)) fields.set(k, String(v ?? ''));
+  else fields.set('data', JSON.stringify(payload));
+  return { type: 'application/x-www-form-urlencoded', body: fields.toString() };
 }

@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.ts';
 import { Engine } from './engine/engine.ts';
 import { Poller } from './engine/poller.ts';
 import { WebhookIngest } from './engine/webhookIngest.ts';
+import { WebhookPruner } from './engine/pruneWebhooks.ts';
 import { WsapmeClient } from './gateway/wsapmeClient.ts';
 import { buildApp } from './http/buildApp.ts';
 import { FunnelHub } from './http/funnelHub.ts';
@@ -73,8 +74,9 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const runsEngine = config.role !== 'api';
   const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics }) : null;
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
+  const pruner = runsEngine ? new WebhookPruner(database.db, config.webhookRetentionDays, log.child({ component: 'webhooks' })) : null;
   const webhooks = webhookSecret
-    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { region: config.phoneRegion, replyWindowHours: config.replyWindowHours, pollMode: config.pollMode }, onChange, metrics)
+    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode }, onChange, metrics)
     : null;
 
   const app = await buildApp({
@@ -99,6 +101,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     engine.start();
     poller.start();
   }
+  pruner?.start();
 
   return {
     url,
@@ -109,6 +112,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     close: async () => {
       await engine?.stop();
       await poller.stop();
+      await pruner?.stop();
       hub.close();
       // Webhook requests finish within the grace (a cut one was not acknowledged, so the gateway retries it).
       const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);

@@ -60,6 +60,8 @@ const schema = z.object({
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
   /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */
   LEASE_SECONDS: z.coerce.number().min(1).default(30),
+  /** Days raw webhook bodies and their events are kept before the engine prunes them. */
+  WEBHOOK_RETENTION_DAYS: positiveNumber(30),
 });
 
 export type Config = Readonly<{
@@ -94,6 +96,7 @@ export type Config = Readonly<{
   replyWindowHours: number;
   role: 'all' | 'api' | 'engine';
   leaseSeconds: number;
+  webhookRetentionDays: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replyWindowHours: e.REPLY_WINDOW_HOURS,
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
+    webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
   });
 }
 

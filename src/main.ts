@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { registerCli } from './cli/index.ts';
+import { ENABLE_STATUS_REMINDER, webhookUrl } from './webhooks/webhookUrl.ts';
 
 /**
  * The `wablast` entry. `serve` runs the service (role all|api|engine); it shuts down gracefully on
@@ -31,8 +32,11 @@ program
     const { startWablast } = await import('./app.ts');
     const handle = await startWablast(config, { logger: log });
     log.info({ url: handle.url || null, role: config.role, database: handle.database.kind }, 'wablast is running');
-    if (config.publicUrl && config.gateway.baseUrl) {
-      log.info(`set the WSAPME webhook URL to ${config.publicUrl.replace(/\/$/, '')}/webhooks/wsapme?token=<WEBHOOK_SECRET>`);
+    const secret = handle.config.webhookSecret;
+    if (secret && config.gateway.baseUrl) {
+      // Masked: the full URL is the secret (GET /api/webhook-url?reveal=true shows it).
+      const base = config.publicUrl ?? `http://localhost:${handle.url ? new URL(handle.url).port : config.port}`;
+      log.info({ webhook_url: webhookUrl(base, secret).masked }, `set the WSAPME webhook URL to this (full URL: GET /api/webhook-url?reveal=true). ${ENABLE_STATUS_REMINDER}`);
     }
     let stopping = false;
     const stop = async (signal: string) => {

@@ -14,7 +14,7 @@ export class Metrics {
   });
   readonly webhookEvents = new Counter({
     name: 'wablast_webhook_events_total',
-    help: 'Webhook events committed, by kind (status, inbound)',
+    help: 'Webhook events committed, by result (applied, waiting, ignored, not_understood)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

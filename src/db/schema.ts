@@ -156,15 +156,38 @@ export const webhookEvents = pgTable(
     kind: text('kind').notNull(),
     messageId: text('message_id'),
     status: text('status'),
-    payload: jsonb('payload').notNull(),
+    // null when the body was not JSON: its raw form is in webhook_requests.
+    payload: jsonb('payload'),
     // null until the event found its recipient; unmatched status events wait for their send.
     appliedAt: tz('applied_at'),
+    /** Why, or what it did, in words. */
     outcome: text('outcome'),
+    /** The raw request it came in (webhook_requests.id) and its place in it; null before 0004. */
+    requestId: bigint('request_id', { mode: 'number' }),
+    ordinal: integer('ordinal'),
+    /** applied | waiting | ignored | not_understood (null before 0004: read applied_at). */
+    result: text('result'),
+    c2sTimestamp: text('c2s_timestamp'),
   },
   (t) => [
     index('webhook_events_unmatched_idx').on(t.messageId).where(sql`applied_at IS NULL`),
     index('webhook_events_received_idx').on(t.receivedAt),
+    index('webhook_events_not_understood_idx').on(t.id).where(sql`result = 'not_understood'`),
   ],
+);
+
+/** Every webhook request that passed the secret check, as received (see 0004_webhook_raw.sql). */
+export const webhookRequests = pgTable(
+  'webhook_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    receivedAt: tz('received_at').notNull().defaultNow(),
+    contentType: text('content_type'),
+    body: text('body').notNull(),
+    /** Where the secret came: path | query | header (whether the gateway keeps query strings). */
+    secretIn: text('secret_in'),
+  },
+  (t) => [index('webhook_requests_received_idx').on(t.receivedAt)],
 );
 
 export const inboundMessages = pgTable(

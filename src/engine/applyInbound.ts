@@ -2,29 +2,34 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { isOptOut } from '../domain/optOut.ts';
-import { normalisePhone } from '../domain/phone.ts';
+import type { InboundMessage } from '../webhooks/webhookEvent.ts';
 
-export interface Inbound {
-  from: string;
-  text: string;
-  payload: Record<string, unknown>;
+export interface InboundApplied {
+  /** The blast whose funnel changed, if any. */
+  changedBlast: number | null;
+  /** What happened, in words (webhook_events.outcome). */
+  outcome: string;
 }
+
+const E164 = /^\+\d{6,16}$/;
 
 /**
  * A reply marks the latest recipient sent to that number within the window REPLIED (a reply
  * proves delivery and reading, so it counts as both even without READ_ACK; from UNCERTAIN too,
- * since it proves the message arrived). The text is kept; STOP and friends add an opt-out.
+ * since it proves the message arrived). The text is kept; STOP and friends add an opt-out — keyed
+ * to the E.164 number, never to a JID (the parser turned the sender's JID into its number).
  *
  * When that latest recipient is still SENDING — the gateway delivered and the person answered
  * before the send's result was stored (a slow store, a database outage, a sender that died) —
  * the reply is kept linked to it and applied the moment the send settles as sent or UNCERTAIN
  * (applyWaitingReplies); if the send turns out not to have gone out, storeSettled drops the link.
  * The FOR UPDATE on the row orders this against the send-store: whichever commits second sees
- * the other. Returns the blast that changed, if any.
+ * the other.
  */
-export async function applyInbound(tx: Db, m: Inbound, region: string, windowHours: number): Promise<number | null> {
-  const parsed = normalisePhone(m.from, region);
-  const phone = parsed.ok ? parsed.e164 : m.from;
+export async function applyInbound(tx: Db, m: Pick<InboundMessage, 'phone' | 'text' | 'payload'>, windowHours: number): Promise<InboundApplied> {
+  // The parser only hands over E.164 numbers; this keeps anything else out of opt_outs for good.
+  if (!E164.test(m.phone)) return { changedBlast: null, outcome: 'sender is not an E.164 number; not applied' };
+  const phone = m.phone;
   const [hit] = await rows<{ id: number; blast_id: number; status: string }>(
     tx,
     sql`SELECT id, blast_id, status FROM blast_recipients
@@ -35,7 +40,7 @@ export async function applyInbound(tx: Db, m: Inbound, region: string, windowHou
         LIMIT 1
         FOR UPDATE`,
   );
-  let changed: number | null = null;
+  let changedBlast: number | null = null;
   if (hit && hit.status !== 'SENDING') {
     const moved = await rows<{ blast_id: number }>(
       tx,
@@ -45,19 +50,25 @@ export async function applyInbound(tx: Db, m: Inbound, region: string, windowHou
           WHERE id = ${hit.id} AND status_rank < 5
           RETURNING blast_id`,
     );
-    if (moved.length) changed = hit.blast_id;
+    if (moved.length) changedBlast = hit.blast_id;
   }
   await tx.execute(
     sql`INSERT INTO inbound_messages (phone_number, text, recipient_id, payload)
-        VALUES (${phone}, ${m.text}, ${hit?.id ?? null}, ${JSON.stringify(m.payload)}::jsonb)`,
+        VALUES (${phone}, ${m.text}, ${hit?.id ?? null}, ${JSON.stringify(m.payload ?? {})}::jsonb)`,
   );
-  if (isOptOut(m.text)) {
+  const stop = isOptOut(m.text);
+  if (stop) {
     await tx.execute(
       sql`INSERT INTO opt_outs (phone_number, reason) VALUES (${phone}, ${`replied "${m.text.slice(0, 40)}"`})
           ON CONFLICT (phone_number) DO NOTHING`,
     );
   }
-  return changed;
+  const about = !hit
+    ? 'message kept; no recipient sent to this number within the reply window'
+    : hit.status === 'SENDING'
+      ? `reply to recipient ${hit.id}, applied when its send is stored`
+      : `reply to recipient ${hit.id}`;
+  return { changedBlast, outcome: stop ? `${about}; opted out` : about };
 }
 
 /**

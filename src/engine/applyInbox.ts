@@ -12,7 +12,7 @@ export async function applyInboxFor(tx: Db, messageIds: readonly string[]): Prom
   if (messageIds.length === 0) return new Set();
   const waiting = await rows<{ id: number; message_id: string; status: string; c2s: string | null }>(
     tx,
-    sql`SELECT id, message_id, status, payload->>'messageC2STimestamp' AS c2s
+    sql`SELECT id, message_id, status, coalesce(c2s_timestamp, payload->>'messageC2STimestamp') AS c2s
         FROM webhook_events
         WHERE applied_at IS NULL AND kind = 'status'
           AND message_id IN (SELECT json_array_elements_text(${JSON.stringify(messageIds)}::json))`,
@@ -25,7 +25,7 @@ export async function applyInboxFor(tx: Db, messageIds: readonly string[]): Prom
   }));
   const { changedBlasts } = await applyStatusEvents(tx, events);
   await tx.execute(
-    sql`UPDATE webhook_events SET applied_at = now(), outcome = 'applied after send stored'
+    sql`UPDATE webhook_events SET applied_at = now(), result = 'applied', outcome = 'applied after send stored'
         WHERE id IN (SELECT json_array_elements_text(${JSON.stringify(waiting.map((w) => w.id))}::json)::bigint)`,
   );
   return changedBlasts;

@@ -5,6 +5,7 @@ import { rows } from '../db/client.ts';
 import { LookupStreak } from '../domain/lookupAvailability.ts';
 import { POLL_OFFSETS_S } from '../domain/pollSchedule.ts';
 import type { StatusOutcome } from '../gateway/classify.ts';
+import { latticeStatusOf } from '../gateway/gatewayStatusMap.ts';
 import type { Logger } from '../log.ts';
 import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
 import type { GatewayPort } from './gatewayPort.ts';
@@ -28,13 +29,6 @@ export interface CheckResult {
 
 const OFFSETS = `{${POLL_OFFSETS_S.join(',')}}`;
 
-const STATUS_TO_EVENT: Record<string, StatusEvent['status']> = {
-  PENDING: 'PENDING',
-  SERVER_ACK: 'PENDING',
-  DELIVERY_ACK: 'DELIVERY_ACK',
-  READ_ACK: 'READ_ACK',
-  ERROR: 'ERROR',
-};
 
 /**
  * The safety net under webhooks: asks the gateway about messages stuck at PENDING or
@@ -152,7 +146,7 @@ export class Poller {
             }
             pauseMs = 0;
             checked++;
-            const s = o.kind === 'status' ? STATUS_TO_EVENT[o.status] : undefined;
+            const s = o.kind === 'status' ? latticeStatusOf(o.status) : null;
             if (o.kind === 'status' && s) events.push({ messageId: d.message_id, status: s, c2sTimestamp: o.c2sTimestamp });
           }
         }),

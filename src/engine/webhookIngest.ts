@@ -1,34 +1,29 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import type { ProgressStatus } from '../domain/status.ts';
+import { isDataError, sqlState } from '../db/sqlState.ts';
 import type { Logger } from '../log.ts';
-import { applyInbound } from './applyInbound.ts';
-import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
-import type { WebhookEvent } from './parseWebhook.ts';
 import type { Metrics } from '../metrics.ts';
+import type { EventOutcome, WebhookEvent } from '../webhooks/webhookEvent.ts';
+import { type ApplyOptions, applyWebhookEvents } from './applyWebhookEvents.ts';
+import { type RawRequest, storeWebhookRequests } from './storeWebhookRequests.ts';
 
-const APPLICABLE: Record<string, ProgressStatus | 'ERROR'> = {
-  PENDING: 'PENDING',
-  SERVER_ACK: 'PENDING',
-  DELIVERY_ACK: 'DELIVERY_ACK',
-  READ_ACK: 'READ_ACK',
-  ERROR: 'ERROR',
-};
+/** One webhook request: its body as received and the events read from it. */
+export interface IncomingWebhook extends RawRequest {
+  events: WebhookEvent[];
+}
 
-/** POLL_MODE=fallback: a message a webhook spoke about is not polled for at least this long. */
-const DEFER_POLL_MINUTES = 10;
+/** What the gateway is answered once the request is committed. */
+export interface StoredWebhook {
+  requestId: number;
+  outcomes: EventOutcome[];
+}
 
 interface Waiting {
-  events: WebhookEvent[];
-  resolve: () => void;
+  req: IncomingWebhook;
+  resolve: (stored: StoredWebhook) => void;
   reject: (err: unknown) => void;
 }
 
-export interface IngestOptions {
-  region: string;
-  replyWindowHours: number;
-  /** 'fallback': a message a webhook spoke about is polled later — the webhooks are working for it. */
-  pollMode?: 'off' | 'fallback' | 'always';
+export interface IngestOptions extends ApplyOptions {
   windowMs?: number;
   maxBatch?: number;
   /** Batches in flight at once (default 2). */
@@ -36,10 +31,15 @@ export interface IngestOptions {
 }
 
 /**
- * Group commit for webhooks. Requests arriving within a short window share one transaction:
- * the raw events are appended to webhook_events and applied in a set; every request is answered
- * only after that transaction commits, so an acknowledged event is never lost, and a failed
- * commit answers all of them 503 so the gateway retries.
+ * Group commit for webhooks. Requests arriving within a short window share one transaction: each
+ * request is stored raw (webhook_requests), its events applied in a set and recorded with what
+ * became of them (webhook_events); every request is answered only after that transaction commits,
+ * so an acknowledged webhook is never lost, and a commit that fails because the database is
+ * unavailable answers all of them 503 so the gateway retries.
+ *
+ * A request the database refuses for its data (a poison pill the parser did not catch) must not
+ * fail the others, nor be retried by the gateway forever: the batch is run again one request at a
+ * time, and the one that still fails is stored raw with its events not understood, and answered 2xx.
  *
  * Up to `concurrency` batches (default 2) are in flight at once, each on its own connection: while
  * one waits for its commit to reach the disk, the next is already being applied, instead of the
@@ -61,10 +61,10 @@ export class WebhookIngest {
     private readonly metrics?: Metrics,
   ) {}
 
-  submit(events: WebhookEvent[]): Promise<void> {
+  submit(req: IncomingWebhook): Promise<StoredWebhook> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
-      this.queued += events.length;
+      this.queue.push({ req, resolve, reject });
+      this.queued += req.events.length;
       if (this.queued >= (this.opts.maxBatch ?? 500)) this.kick(0);
       else this.kick(this.opts.windowMs ?? 2);
     });
@@ -97,17 +97,15 @@ export class WebhookIngest {
     const batch = this.queue.splice(0, this.queue.length);
     this.queued = 0;
     if (batch.length === 0) return Promise.resolve();
-    const running: Promise<void> = this.commit(batch.flatMap((w) => w.events))
+    const running: Promise<void> = this.commitBatch(batch)
       .then(
         (changed) => {
           this.metrics?.webhookBatches.inc({ result: 'committed' });
-          for (const w of batch) for (const e of w.events) this.metrics?.webhookEvents.inc({ kind: e.kind });
-          for (const w of batch) w.resolve();
           if (changed.size) this.onChange(changed);
         },
         (err: unknown) => {
           this.metrics?.webhookBatches.inc({ result: 'failed' });
-          this.log.warn({ err: (err as Error).message, events: batch.length }, 'webhook batch failed; answered 503');
+          this.log.warn({ err: (err as Error).message, code: sqlState(err), requests: batch.length }, 'webhook batch failed; answered 503');
           for (const w of batch) w.reject(err);
         },
       )
@@ -119,66 +117,75 @@ export class WebhookIngest {
     return running;
   }
 
-  private async commit(events: WebhookEvent[]): Promise<Set<number>> {
+  private async commitBatch(batch: Waiting[]): Promise<Set<number>> {
+    let refused: unknown;
+    try {
+      const { stored, changed } = await this.commit(batch.map((w) => w.req));
+      batch.forEach((w, i) => this.answer(w, stored[i]!));
+      return changed;
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      refused = err;
+    }
+    if (batch.length === 1) return this.deadLetter(batch[0]!, refused);
+    this.log.warn({ requests: batch.length, code: sqlState(refused) }, 'webhook batch refused for its data; committing its requests one by one');
+    const changed = new Set<number>();
+    for (const w of batch) {
+      try {
+        const one = await this.commit([w.req]);
+        this.answer(w, one.stored[0]!);
+        for (const b of one.changed) changed.add(b);
+      } catch (err) {
+        if (isDataError(err)) await this.deadLetter(w, err);
+        else w.reject(err);
+      }
+    }
+    return changed;
+  }
+
+  /** Stores a poisoned request raw, its events not understood, and answers it 2xx so the gateway stops retrying it. */
+  private async deadLetter(w: Waiting, cause: unknown): Promise<Set<number>> {
+    const code = sqlState(cause);
+    this.log.error({ code, events: w.req.events.length }, 'webhook request refused by the database; stored raw as not understood');
+    const events: WebhookEvent[] = w.req.events.map((e) => ({
+      kind: 'not_understood',
+      about: e.kind === 'status' || e.kind === 'inbound' ? e.kind : e.about,
+      reason: `refused by the database (SQLSTATE ${code})`,
+      messageId: null,
+      status: null,
+      payload: null,
+    }));
+    const outcomes = events.map((e) => ({ result: 'not_understood' as const, reason: (e as { reason: string }).reason }));
+    try {
+      const [requestId] = await this.db.transaction((tx) => storeWebhookRequests(tx, [{ ...w.req, events, outcomes }]));
+      this.answer(w, { requestId: requestId!, outcomes });
+    } catch (err) {
+      w.reject(err);
+    }
+    return new Set();
+  }
+
+  private answer(w: Waiting, stored: StoredWebhook): void {
+    for (const o of stored.outcomes) this.metrics?.webhookEvents.inc({ kind: o.result });
+    w.resolve(stored);
+  }
+
+  private async commit(requests: IncomingWebhook[]): Promise<{ stored: StoredWebhook[]; changed: Set<number> }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction((tx) => this.apply(tx, events));
+        return await this.db.transaction(async (tx) => {
+          const { outcomes, changedBlasts } = await applyWebhookEvents(tx, requests.flatMap((r) => r.events), this.opts);
+          let at = 0;
+          const withOutcomes = requests.map((r) => ({ ...r, outcomes: outcomes.slice(at, (at += r.events.length)) }));
+          const ids = await storeWebhookRequests(tx, withOutcomes);
+          return { stored: withOutcomes.map((r, i) => ({ requestId: ids[i]!, outcomes: r.outcomes })), changed: changedBlasts };
+        });
       } catch (err) {
-        const code = (err as { code?: string }).code;
+        const code = sqlState(err);
         // A deadlock or serialisation failure is resolved by running the batch again.
         if ((code === '40P01' || code === '40001') && attempt < 5) continue;
         throw err;
       }
     }
-  }
-
-  private async apply(tx: Db, events: WebhookEvent[]): Promise<Set<number>> {
-    const statusEvents = events.filter((e): e is Extract<WebhookEvent, { kind: 'status' }> => e.kind === 'status');
-    await lockMessageIds(tx, statusEvents.map((e) => e.messageId));
-    const applicable: StatusEvent[] = [];
-    for (const e of statusEvents) {
-      const s = APPLICABLE[e.status];
-      if (s) applicable.push({ messageId: e.messageId, status: s, c2sTimestamp: e.c2sTimestamp });
-      else this.log.warn({ status: e.status }, 'unknown webhook status kept, not applied');
-    }
-    const fallback = this.opts.pollMode === 'fallback';
-    const { matched, moved, changedBlasts } = await applyStatusEvents(tx, applicable, fallback ? { deferPollMinutes: DEFER_POLL_MINUTES } : {});
-    // Recipients that moved were deferred by that UPDATE; only the rest (duplicates, late events) need this one.
-    const stillToDefer = fallback ? [...matched].filter((m) => !moved.has(m)) : [];
-    if (stillToDefer.length > 0) {
-      await tx.execute(
-        sql`UPDATE blast_recipients SET next_poll_at = greatest(next_poll_at, now() + ${DEFER_POLL_MINUTES} * interval '1 minute')
-            WHERE next_poll_at IS NOT NULL
-              AND message_id IN (SELECT json_array_elements_text(${JSON.stringify(stillToDefer)}::json))`,
-      );
-    }
-
-    for (const e of events) {
-      if (e.kind !== 'inbound') continue;
-      const blast = await applyInbound(tx, e, this.opts.region, this.opts.replyWindowHours);
-      if (blast !== null) changedBlasts.add(blast);
-    }
-
-    const rowsToInsert = events.map((e) => {
-      if (e.kind === 'inbound') return { kind: 'inbound', mid: null, status: null, payload: e.payload, applied: true, outcome: 'reply' };
-      const known = APPLICABLE[e.status] !== undefined;
-      const found = matched.has(e.messageId);
-      return {
-        kind: 'status',
-        mid: e.messageId,
-        status: known ? APPLICABLE[e.status] : e.status,
-        payload: e.payload,
-        // Unmatched known statuses wait (applied_at NULL) for their send to be stored.
-        applied: found || !known,
-        outcome: !known ? 'unknown status' : found ? 'applied' : null,
-      };
-    });
-    await tx.execute(
-      sql`INSERT INTO webhook_events (kind, message_id, status, payload, applied_at, outcome)
-          SELECT e.kind, e.mid, e.status, e.payload, CASE WHEN e.applied THEN now() END, e.outcome
-          FROM json_to_recordset(${JSON.stringify(rowsToInsert)}::json)
-            AS e(kind text, mid text, status text, payload jsonb, applied boolean, outcome text)`,
-    );
-    return changedBlasts;
   }
 }

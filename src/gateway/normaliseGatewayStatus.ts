@@ -1,7 +1,8 @@
 /**
  * The statuses wablast understands, in WSAPME's own spelling. Gateways built on WhatsApp Web
- * report the same ack under several names, so anything recognisable is folded into one of these;
- * anything else is passed through uppercased so the caller can log it and ignore it.
+ * report the same ack under several names, and Baileys (which WSAPME is built on) by number, so
+ * anything recognisable is folded into one of these; anything else is passed through uppercased
+ * so the caller can keep it and say it was not understood.
  */
 export const KNOWN_GATEWAY_STATUSES = [
   'PENDING',
@@ -29,9 +30,17 @@ const ALIASES: Record<string, KnownGatewayStatus> = {
   FAILED: 'ERROR',
 };
 
+/** Baileys' WebMessageInfo.Status enum: the gateway may send the number instead of the name. */
+const BAILEYS_NUMBERS: readonly KnownGatewayStatus[] = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ_ACK', 'READ_ACK'];
+
+/**
+ * The gateway's status in one spelling. '' when `raw` is not a status at all: missing, a boolean
+ * (`/v1/messageInfo` answers `"status": true` about the account), an object or an array.
+ */
 export function normaliseGatewayStatus(raw: unknown): string {
-  const text = String(raw ?? '')
-    .trim()
-    .toUpperCase();
+  if (typeof raw === 'number') return Number.isFinite(raw) ? (BAILEYS_NUMBERS[raw] ?? String(raw)) : '';
+  if (typeof raw !== 'string') return '';
+  const text = raw.trim().toUpperCase();
+  if (/^\d+$/.test(text)) return BAILEYS_NUMBERS[Number(text)] ?? text;
   return ALIASES[text.replace(/[\s-]+/g, '_')] ?? text;
 }

@@ -59,12 +59,24 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/recipients/{id}/close': { post: { summary: 'Mark a sent recipient CLOSED (409 if never sent)', parameters: idParam, responses: ok('{success, recipient}') } },
       '/api/blasts/{id}/events': { get: { summary: 'Server-sent events: the report whenever the funnel changes', parameters: idParam, responses: ok('text/event-stream') } },
       '/api/opt-outs': { get: { summary: 'Numbers that asked not to be messaged', parameters: queryParams(pageQuery), responses: ok('{opt_outs}') } },
-      '/api/webhook-events': { get: { summary: 'The webhook inbox; unmatched=true lists events still waiting for their message', responses: ok('{events}') } },
+      '/api/webhook-events': {
+        get: { summary: 'The webhook inbox: each event with its result (applied, waiting, ignored, not_understood) and why, and the raw requests they came in; unmatched=true lists events waiting for their send, result= filters', responses: ok('{events, requests}') },
+      },
+      '/api/webhook-events/reprocess': { post: { summary: 'Read not-understood events again with this version (all, or {ids}) and apply what it understands', responses: ok('{success, examined, applied, waiting, ignored, not_understood}') } },
+      '/api/webhook-url': { get: { summary: 'The webhook URL to paste into WSAPME, secret masked (reveal=true shows it)', responses: ok('{configured, url, masked, reminder}') } },
+      '/webhooks/wsapme/{secret}': {
+        post: {
+          summary: 'WSAPME status and inbound-message webhooks, the secret in the path (the form to paste into WSAPME). Any body is stored raw and answered 200 with what became of each event',
+          security: [],
+          parameters: [{ name: 'secret', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: 'stored: {ok, accepted, request_id, events: [{result, reason}]}' }, 401: error, 413: error, 503: error },
+        },
+      },
       '/webhooks/wsapme': {
         post: {
-          summary: 'WSAPME status and inbound-message webhooks (secret as ?token= or X-Webhook-Secret)',
+          summary: 'The same, the secret as ?token= or X-Webhook-Secret',
           security: [],
-          responses: { 200: { description: 'committed' }, 400: error, 401: error, 413: error, 503: error },
+          responses: { 200: { description: 'stored' }, 401: error, 413: error, 503: error },
         },
       },
       '/healthz': { get: { summary: 'Whether the database answers', security: [], responses: { 200: { description: 'up' }, 503: { description: 'down' } } } },

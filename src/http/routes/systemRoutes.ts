@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { getBlast } from '../../blasts/blastView.ts';
-import { rows } from '../../db/client.ts';
 import { readLookupState } from '../../engine/statusLookupState.ts';
 import { AppError } from '../../errors.ts';
 import { SESSION_COOKIE, safeEqual, sessionValue } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { idParam, pageQuery, parse } from '../schemas.ts';
+import { idParam, parse } from '../schemas.ts';
 import { z } from 'zod';
 
 export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -72,16 +70,5 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
       clearInterval(ping);
       unsubscribe();
     });
-  });
-
-  app.get('/api/webhook-events', async (req) => {
-    const q = parse(pageQuery.extend({ unmatched: z.enum(['true', 'false']).optional() }), req.query);
-    const found = await rows(
-      db,
-      sql`SELECT id, received_at, kind, message_id, status, outcome, applied_at, payload FROM webhook_events
-          WHERE ${q.unmatched === 'true' ? sql`applied_at IS NULL` : sql`true`}
-          ORDER BY id DESC LIMIT ${q.limit} OFFSET ${q.offset}`,
-    );
-    return { events: found, limit: q.limit, offset: q.offset };
   });
 }

@@ -1,27 +1,60 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.ts';
-import { parseWebhook } from '../../engine/parseWebhook.ts';
+import { parseWebhookBody } from '../../webhooks/parseWebhookBody.ts';
 import { safeEqual } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 
+type SecretIn = 'path' | 'query' | 'header';
+
+/** The secret the caller gave, and where: the path (`/webhooks/wsapme/<secret>`), X-Webhook-Secret, or ?token=. */
+function givenSecret(req: FastifyRequest): { value: string; in: SecretIn } | null {
+  const path = (req.params as { secret?: string } | undefined)?.secret;
+  if (typeof path === 'string' && path !== '') return { value: path, in: 'path' };
+  const header = req.headers['x-webhook-secret'];
+  if (typeof header === 'string') return { value: header, in: 'header' };
+  const token = (req.query as Record<string, unknown> | undefined)?.token;
+  if (typeof token === 'string') return { value: token, in: 'query' };
+  return null;
+}
+
 /**
- * POST /webhooks/wsapme. The secret comes as ?token= (gateways often let you set only a URL) or
- * X-Webhook-Secret, compared in constant time. 200 means committed: the answer waits for the
- * group commit, and a database failure answers 503 so the gateway retries.
+ * POST /webhooks/wsapme[/<secret>]. The gateway signs nothing, so the secret is part of the URL
+ * the operator pastes into WSAPME: in the path (safest: a dashboard may drop query strings), as
+ * ?token=, or as X-Webhook-Secret; compared in constant time. A wrong secret is 401 and nothing is
+ * stored.
+ *
+ * With the right secret, every body is stored raw — understood or not — before it is answered,
+ * 200 with what became of each event; 503 only when the database is unavailable (the gateway
+ * retries). Bodies are read as text whatever their content type, so what is stored is what came.
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/webhooks/wsapme', { bodyLimit: 256 * 1024 }, async (req) => {
-    const secret = ctx.config.webhookSecret;
-    const given = (req.headers['x-webhook-secret'] as string | undefined) ?? (req.query as Record<string, string>)?.token;
-    if (!secret || !ctx.webhooks || typeof given !== 'string' || !safeEqual(given, secret)) {
-      throw new AppError('unauthorized', 'Webhook secret missing or wrong');
-    }
-    const events = parseWebhook(req.body);
-    try {
-      await ctx.webhooks.submit(events);
-    } catch {
-      throw new AppError('database_unavailable', 'Event not stored; retry');
-    }
-    return { ok: true, accepted: events.length };
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+
+    const handler = async (req: FastifyRequest) => {
+      const secret = ctx.config.webhookSecret;
+      const given = givenSecret(req);
+      if (!secret || !ctx.webhooks || given === null || !safeEqual(given.value, secret)) {
+        throw new AppError('unauthorized', 'Webhook secret missing or wrong');
+      }
+      const body = typeof req.body === 'string' ? req.body : '';
+      const contentType = req.headers['content-type'] ?? null;
+      const events = parseWebhookBody(contentType, body, ctx.config.phoneRegion);
+      let stored;
+      try {
+        stored = await ctx.webhooks.submit({ contentType, body, secretIn: given.in, events });
+      } catch {
+        throw new AppError('database_unavailable', 'Webhook not stored; retry');
+      }
+      return {
+        ok: true,
+        accepted: events.length,
+        request_id: stored.requestId,
+        events: stored.outcomes.map((o) => (o.reason ? { result: o.result, reason: o.reason } : { result: o.result })),
+      };
+    };
+    scope.post('/webhooks/wsapme', { bodyLimit: 256 * 1024 }, handler);
+    scope.post('/webhooks/wsapme/:secret', { bodyLimit: 256 * 1024 }, handler);
   });
 }

@@ -54,6 +54,8 @@ const schema = z.object({
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
   /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */
   LEASE_SECONDS: z.coerce.number().min(1).default(30),
+  /** Outbound webhooks: days an endpoint may fail without a success before it is disabled. */
+  OUTBOUND_DISABLE_AFTER_DAYS: positiveNumber(5),
 });
 
 export type Config = Readonly<{
@@ -85,6 +87,7 @@ export type Config = Readonly<{
   replyWindowHours: number;
   role: 'all' | 'api' | 'engine';
   leaseSeconds: number;
+  outboundDisableAfterDays: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replyWindowHours: e.REPLY_WINDOW_HOURS,
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
+    outboundDisableAfterDays: e.OUTBOUND_DISABLE_AFTER_DAYS,
   });
 }
 

@@ -16,6 +16,7 @@ import { recipientRoutes } from './routes/recipientRoutes.ts';
 import { deviceRoutes } from './routes/deviceRoutes.ts';
 import { systemRoutes } from './routes/systemRoutes.ts';
 import { webhookRoutes } from './routes/webhookRoutes.ts';
+import { webhookEndpointRoutes } from './routes/webhookEndpointRoutes.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const OPEN_API_PATHS = new Set(['/api/meta', '/api/session']);
@@ -69,6 +70,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     await blastRoutes(app, ctx);
     await recipientRoutes(app, ctx);
     await deviceRoutes(app, ctx);
+    await webhookEndpointRoutes(app, ctx);
   }
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

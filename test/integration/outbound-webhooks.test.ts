@@ -121,7 +121,11 @@ describe('outbound webhooks', () => {
     expect(verifies(first!, newSecret)).toBe(true);
     expect(JSON.parse(first!.body)).toMatchObject({ type: 'recipient.opted_out', data: { phone: '+60145550001', recipient_id: null } });
 
-    const log = (await app.api('GET', `/api/webhook-endpoints/${id}/deliveries`)).body;
+    // The subscriber has answered; the worker records the answer right after.
+    const log = await eventually(async () => {
+      const l = (await app!.api('GET', `/api/webhook-endpoints/${id}/deliveries`)).body;
+      return l.deliveries[0]?.status === 'delivered' ? l : null;
+    });
     expect(log.deliveries).toHaveLength(1);
     expect(log.deliveries[0]).toMatchObject({ id: first!.headers['webhook-id'], status: 'delivered', attempts: 1, last_status_code: 200 });
     const again = await app.api('POST', `/api/webhook-endpoints/${id}/deliveries/${log.deliveries[0].id}/redeliver`);

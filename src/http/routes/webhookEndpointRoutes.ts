@@ -1,30 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { notFound } from '../../errors.ts';
-import { DELIVERY_STATES, listDeliveries, redeliver } from '../../outbound/deliveryLog.ts';
-import { EVENT_TYPES, createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, patchEndpoint, rotateSecret } from '../../outbound/endpointStore.ts';
+import { listDeliveries, redeliver } from '../../outbound/deliveryLog.ts';
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, patchEndpoint, rotateSecret } from '../../outbound/endpointStore.ts';
 import type { AppContext } from '../context.ts';
-import { idParam, pageQuery, parse } from '../schemas.ts';
-
-// http(s) only. Internal addresses are allowed on purpose: the operator who holds the API token
-// is trusted, and a CRM on the same private network is a normal target.
-const endpointUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
-const events = z
-  .array(z.enum(EVENT_TYPES))
-  .min(1, 'must list at least one event type')
-  .transform((e) => [...new Set(e)]);
-
-const createBody = z.strictObject({ url: endpointUrl, events });
-const patchBody = z.strictObject({ url: endpointUrl.optional(), events: events.optional(), enabled: z.boolean().optional() });
-const deliveryParams = idParam.extend({ deliveryId: z.string().regex(/^msg_\w{1,64}$/, 'must be a delivery id (msg_…)') });
-const deliveriesQuery = pageQuery.extend({ status: z.enum(DELIVERY_STATES).optional() });
+import { idParam, parse } from '../schemas.ts';
+import { createEndpointBody, deliveriesQuery, deliveryParams, patchEndpointBody } from '../webhookEndpointSchemas.ts';
 
 /** Outbound webhook endpoints (Standard Webhooks), their delivery log and redelivery. */
 export async function webhookEndpointRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
 
   app.post('/api/webhook-endpoints', async (req, reply) => {
-    const b = parse(createBody, req.body);
+    const b = parse(createEndpointBody, req.body);
     reply.status(201);
     return createEndpoint(db, b.url, b.events);
   });
@@ -40,7 +27,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance, ctx: AppContex
 
   app.patch('/api/webhook-endpoints/:id', async (req) => {
     const { id } = parse(idParam, req.params);
-    const p = parse(patchBody, req.body);
+    const p = parse(patchEndpointBody, req.body);
     const patched = await patchEndpoint(db, id, p);
     if (!patched) throw notFound('Webhook endpoint');
     return patched;

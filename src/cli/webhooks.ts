@@ -1,16 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import type { EndpointView } from '../outbound/endpointStore.ts';
 import { action, list, out, printJson, table, time } from './output.ts';
-
-interface EndpointView {
-  id: number;
-  url: string;
-  events: string[];
-  secret: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-  created_at: string;
-}
 
 const ALL_EVENTS = 'recipient.status_changed,recipient.replied,recipient.opted_out,blast.completed';
 

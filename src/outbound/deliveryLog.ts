@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, rows } from '../db/client.ts';
+import { type Db, affected, rows } from '../db/client.ts';
 import { isoTime } from '../util/pgTime.ts';
 
 export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
@@ -60,4 +60,16 @@ export async function redeliver(db: Db, endpointId: number, id: string): Promise
         WHERE id = ${id} AND endpoint_id = ${endpointId} RETURNING id`,
   );
   return found.length > 0;
+}
+
+/** How long finished deliveries stay in the log. */
+export const LOG_RETENTION_DAYS = 30;
+
+/** Finished deliveries older than the retention leave the log: otherwise the outbox grows with every event, forever. */
+export async function pruneDeliveryLog(db: Db): Promise<number> {
+  return affected(
+    db,
+    sql`DELETE FROM webhook_deliveries
+        WHERE coalesce(delivered_at, given_up_at) < now() - ${LOG_RETENTION_DAYS} * interval '1 day'`,
+  );
 }

@@ -6,6 +6,9 @@ import { type ClaimedDelivery, claimDeliveries } from './claimDeliveries.ts';
 import { deliveryAgent, postDelivery } from './postDelivery.ts';
 import { disableEndpoint, recordDelivered, recordFailed } from './recordAttempt.ts';
 import { signDelivery } from './signDelivery.ts';
+import { pruneDeliveryLog } from './deliveryLog.ts';
+
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 export interface DeliveryWorkerDeps {
   db: Db;
@@ -33,6 +36,7 @@ export class DeliveryWorker {
   private readonly agent;
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -66,6 +70,10 @@ export class DeliveryWorker {
   }
 
   private async round(batch: number): Promise<number> {
+    if (this.clock.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = this.clock.now();
+      await pruneDeliveryLog(this.deps.db);
+    }
     const due = await claimDeliveries(this.deps.db, batch, claimLeaseMs(this.timeoutMs));
     await Promise.all(due.map((d) => this.attempt(d)));
     return due.length;

@@ -33,6 +33,8 @@ export function endpointView(e: EndpointRow) {
   };
 }
 
+export type EndpointView = ReturnType<typeof endpointView>;
+
 const COLUMNS = sql`id, url, events, secret, enabled, disabled_reason, failing_since, rotated_at, created_at`;
 const eventsArray = (events: readonly string[]) => sql`ARRAY(SELECT json_array_elements_text(${JSON.stringify(events)}::json))`;
 

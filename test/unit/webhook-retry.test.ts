@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { RETRY_SCHEDULE_MS, RETRY_WINDOW_MS, afterFailedAttempt, claimLeaseMs, shouldDisableEndpoint } from '../../src/domain/webhookRetry.ts';
 
 const HOUR = 3_600_000;
@@ -47,5 +48,14 @@ describe('outbound webhook retry schedule', () => {
 
   it('reserves a claimed delivery for longer than a request may take', () => {
     expect(claimLeaseMs(10_000)).toBeGreaterThan(2 * 10_000);
+  });
+});
+
+describe('OUTBOUND_DISABLE_AFTER_DAYS', () => {
+  it('defaults to 5 days and refuses a value that is not a positive number, naming the variable', () => {
+    expect(loadConfig({}).outboundDisableAfterDays).toBe(5);
+    expect(loadConfig({ OUTBOUND_DISABLE_AFTER_DAYS: '0.5' }).outboundDisableAfterDays).toBe(0.5);
+    expect(() => loadConfig({ OUTBOUND_DISABLE_AFTER_DAYS: '-1' })).toThrow(/^Invalid configuration: OUTBOUND_DISABLE_AFTER_DAYS /);
+    expect(() => loadConfig({ OUTBOUND_DISABLE_AFTER_DAYS: 'soon' })).toThrow(/OUTBOUND_DISABLE_AFTER_DAYS/);
   });
 });

@@ -13,6 +13,7 @@ import { FunnelHub } from './http/funnelHub.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { WsapmeSimulator } from '../sim/simulator.ts';
 import { Metrics } from './metrics.ts';
+import { DeliveryWorker } from './outbound/deliveryWorker.ts';
 import type { SimOptions } from '../sim/simOptions.ts';
 
 export interface WablastHandle {
@@ -73,6 +74,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const onChange = (ids: Set<number>) => hub.markChanged(ids);
   const runsEngine = config.role !== 'api';
   const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics }) : null;
+  const outbound = runsEngine ? new DeliveryWorker({ db: database.db, log: log.child({ component: 'outbound' }), disableAfterDays: config.outboundDisableAfterDays }) : null;
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const pruner = runsEngine ? new WebhookPruner(database.db, config.webhookRetentionDays, log.child({ component: 'webhooks' })) : null;
   const webhooks = webhookSecret
@@ -100,6 +102,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   if (engine) {
     engine.start();
     poller.start();
+    outbound?.start();
   }
   pruner?.start();
 
@@ -113,6 +116,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
       await engine?.stop();
       await poller.stop();
       await pruner?.stop();
+      await outbound?.stop();
       hub.close();
       // Webhook requests finish within the grace (a cut one was not acknowledged, so the gateway retries it).
       const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);

@@ -62,6 +62,8 @@ const schema = z.object({
   LEASE_SECONDS: z.coerce.number().min(1).default(30),
   /** Days raw webhook bodies and their events are kept before the engine prunes them. */
   WEBHOOK_RETENTION_DAYS: positiveNumber(30),
+  /** Outbound webhooks: days an endpoint may fail without a success before it is disabled. */
+  OUTBOUND_DISABLE_AFTER_DAYS: positiveNumber(5),
 });
 
 export type Config = Readonly<{
@@ -97,6 +99,7 @@ export type Config = Readonly<{
   role: 'all' | 'api' | 'engine';
   leaseSeconds: number;
   webhookRetentionDays: number;
+  outboundDisableAfterDays: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
     webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
+    outboundDisableAfterDays: e.OUTBOUND_DISABLE_AFTER_DAYS,
   });
 }
 

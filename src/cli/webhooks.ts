@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { action, list, out, printJson } from './output.ts';
+import { registerWebhookEndpoints } from './webhookEndpoints.ts';
 
 interface ReprocessAnswer {
   success: boolean;
@@ -46,4 +47,6 @@ export function registerWebhooks(program: Command): void {
         out(r.reminder);
       }),
     );
+
+  registerWebhookEndpoints(webhooks);
 }

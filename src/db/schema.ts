@@ -220,3 +220,54 @@ export const deviceDailyCounts = pgTable(
   },
   (t) => [uniqueIndex('device_daily_counts_pk').on(t.device, t.day)],
 );
+
+/** Where the business's own systems receive signed events (Standard Webhooks); see src/outbound/. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  /** whsec_<base64 of 24 random bytes>. */
+  secret: text('secret').notNull(),
+  /** The secret before the last rotation: it keeps signing beside the new one for a grace period. */
+  previousSecret: text('previous_secret'),
+  rotatedAt: tz('rotated_at'),
+  enabled: boolean('enabled').notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  /** Set by the first failure after a success; an endpoint failing long enough is disabled. */
+  failingSince: tz('failing_since'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+/**
+ * The outbox: one row per (event, endpoint), written by triggers (migration 0006) in the
+ * transaction of the change it reports. `id` is the webhook-id, the same on every retry.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey().default(sql`'msg_' || replace(gen_random_uuid()::text, '-', '')`),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    endpointId: bigint('endpoint_id', { mode: 'number' })
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    /** 'r:<recipient id>', 'b:<blast id>' or 'p:<phone>': events of one key go out in seq order. */
+    orderingKey: text('ordering_key').notNull(),
+    payload: jsonb('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Retrying lasts at least the retry window from here (creation, or a redelivery request). */
+    retryFrom: tz('retry_from').notNull().defaultNow(),
+    nextAttemptAt: tz('next_attempt_at').notNull().defaultNow(),
+    lastAttemptAt: tz('last_attempt_at'),
+    deliveredAt: tz('delivered_at'),
+    givenUpAt: tz('given_up_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`delivered_at IS NULL AND given_up_at IS NULL`),
+    index('webhook_deliveries_key_idx').on(t.endpointId, t.orderingKey, t.seq).where(sql`delivered_at IS NULL AND given_up_at IS NULL`),
+    index('webhook_deliveries_log_idx').on(t.endpointId, t.seq),
+  ],
+);

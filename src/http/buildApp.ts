@@ -17,6 +17,7 @@ import { deviceRoutes } from './routes/deviceRoutes.ts';
 import { systemRoutes } from './routes/systemRoutes.ts';
 import { webhookRoutes } from './routes/webhookRoutes.ts';
 import { webhookEventRoutes } from './routes/webhookEventRoutes.ts';
+import { webhookEndpointRoutes } from './routes/webhookEndpointRoutes.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const OPEN_API_PATHS = new Set(['/api/meta', '/api/session']);
@@ -71,6 +72,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     await recipientRoutes(app, ctx);
     await deviceRoutes(app, ctx);
     await webhookEventRoutes(app, ctx);
+    await webhookEndpointRoutes(app, ctx);
   }
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

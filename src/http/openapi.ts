@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody } from './schemas.ts';
+import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
@@ -70,6 +71,26 @@ export function openApiDocument(version: string): Record<string, unknown> {
           security: [],
           parameters: [{ name: 'secret', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { 200: { description: 'stored: {ok, accepted, request_id, events: [{result, reason}]}' }, 401: error, 413: error, 503: error },
+        },
+      },
+      '/api/webhook-endpoints': {
+        get: { summary: 'Outbound webhook endpoints (secrets masked)', responses: ok('{endpoints}') },
+        post: { summary: 'Register an endpoint; the answer carries its whsec_ secret, shown once', requestBody: body(createEndpointBody), responses: { 201: { description: '{id, secret}' }, 400: error } },
+      },
+      '/api/webhook-endpoints/{id}': {
+        get: { summary: 'One endpoint', parameters: idParam, responses: ok('Endpoint') },
+        patch: { summary: 'Change url or events, enable or disable', parameters: idParam, requestBody: body(patchEndpointBody), responses: ok('Endpoint') },
+        delete: { summary: 'Delete an endpoint and its delivery log', parameters: idParam, responses: ok('{success}') },
+      },
+      '/api/webhook-endpoints/{id}/rotate-secret': { post: { summary: 'A new secret; the old one also signs for 24 h', parameters: idParam, responses: ok('{id, secret}') } },
+      '/api/webhook-endpoints/{id}/deliveries': {
+        get: { summary: 'The delivery log, newest first', parameters: [...idParam, ...queryParams(deliveriesQuery)], responses: ok('{deliveries, total, limit, offset}') },
+      },
+      '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver': {
+        post: {
+          summary: 'Send a delivery again, same webhook-id',
+          parameters: [...idParam, { name: 'deliveryId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 202: { description: '{success, id}' }, 404: error },
         },
       },
       '/webhooks/wsapme': {

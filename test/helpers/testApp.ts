@@ -57,3 +57,12 @@ export async function eventually<T>(check: () => Promise<T>, ms = 30_000, every 
     await new Promise((r) => setTimeout(r, every));
   }
 }
+
+/** Creates a blast of `recipients`, sends it and waits until it is completed; returns its id. */
+export async function sendBlastToCompletion(a: TestApp, recipients: string[], ms = 60_000): Promise<number> {
+  const created = await a.api('POST', '/api/blasts', { message: 'Hi', recipients });
+  const id = created.body.blast_id as number;
+  await a.api('POST', `/api/blasts/${id}/send`);
+  await eventually(async () => (await a.api('GET', `/api/blasts/${id}`)).body.state === 'completed', ms);
+  return id;
+}

@@ -115,3 +115,21 @@ describe('wablast blasts (CLI)', () => {
     expect(missing.stderr).toMatch(/^error: cannot read .*nope\.csv: ENOENT\n$/);
   });
 });
+
+describe('wablast webhooks endpoints (CLI)', () => {
+  it('adds, lists and removes an endpoint; the secret is printed once and masked after', async () => {
+    const added = await wablast('webhooks', 'endpoints', 'add', 'https://crm.example.com/hook', '--events', 'recipient.replied,blast.completed', '--json');
+    expect(added.code).toBe(0);
+    const { id, secret } = JSON.parse(added.stdout) as { id: number; secret: string };
+    expect(secret).toMatch(/^whsec_/);
+    const listed = await wablast('webhooks', 'endpoints', 'list');
+    expect(listed.stdout).toContain('https://crm.example.com/hook');
+    expect(listed.stdout).toContain('recipient.replied,blast.completed');
+    expect(listed.stdout).not.toContain(secret);
+    const bad = await wablast('webhooks', 'endpoints', 'add', 'ftp://x', '--events', 'recipient.replied');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: .*http/);
+    expect((await wablast('webhooks', 'endpoints', 'rm', String(id))).stdout).toContain(`Endpoint ${id} deleted.`);
+    expect((await wablast('webhooks', 'endpoints', 'list')).stdout).toContain('No webhook endpoints.');
+  });
+});

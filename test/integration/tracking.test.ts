@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { RANK, type Status } from '../../src/domain/status.ts';
 import { storeAccepted } from '../../src/engine/storeOutcomes.ts';
-import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
+import { type TestApp, eventually, sendBlastToCompletion, startTestApp } from '../helpers/testApp.ts';
 
 const phones = (n: number, start = 0) => Array.from({ length: n }, (_, i) => `+6013${String(3_000_001 + start + i)}`);
 
@@ -13,13 +13,7 @@ afterEach(async () => {
   app = null;
 });
 
-async function sendBlast(a: TestApp, recipients: string[]) {
-  const created = await a.api('POST', '/api/blasts', { message: 'Hi', recipients });
-  const id = created.body.blast_id as number;
-  await a.api('POST', `/api/blasts/${id}/send`);
-  await eventually(async () => (await a.api('GET', `/api/blasts/${id}`)).body.state === 'completed', 60_000);
-  return id;
-}
+const sendBlast = sendBlastToCompletion;
 
 /** The simulator's own tally of what happened, as the cumulative funnel counts it. */
 function simFunnel(a: TestApp) {

@@ -34,14 +34,17 @@ program
     if (config.publicUrl && config.gateway.baseUrl) {
       log.info(`set the WSAPME webhook URL to ${config.publicUrl.replace(/\/$/, '')}/webhooks/wsapme?token=<WEBHOOK_SECRET>`);
     }
-    let stopping = false;
+    let stopping = 0;
     const stop = async (signal: string) => {
+      // Under `npm start` one Ctrl-C or group SIGTERM arrives twice (the kernel's and npm's forward):
+      // a repeat within a second is the same request, not an order to exit now.
+      if (stopping && Date.now() - stopping < 1_000) return;
       if (stopping) {
         log.warn({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
-      stopping = true;
-      const started = Date.now();
+      stopping = Date.now();
+      const started = stopping;
       log.info({ signal }, 'shutting down: no new claims; finishing in-flight sends and webhook commits');
       // Bounded: a send in flight ends within the gateway timeout; a database that stays down would hold us forever.
       const force = setTimeout(() => {

@@ -34,31 +34,32 @@ export function stale() {
 }
 
 /**
- * Each bundled module's `import.meta.url` is rewritten to its source file's URL, so a path it
- * resolves next to itself (src/db/migrations, web/dist, package.json) means the same compiled as
- * under tsx, wherever the file lives in the tree.
+ * Bundles TypeScript entry points (our code only; packages stay imports) into `outdir`, which must
+ * be inside the tree so those imports resolve to node_modules. Each bundled module's
+ * `import.meta.url` is rewritten to its source file's URL, so a path it resolves next to itself
+ * (src/db/migrations, web/dist, package.json) means the same compiled as under tsx, wherever the
+ * file lives in the tree.
  */
-const sourceUrls = {
-  name: 'source-import-meta-url',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
-      const text = await readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      // Every output file (main.js and its chunks) sits directly in dist/.
-      const fromDist = relative(DIST, args.path).split(sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromDist)}, import.meta.url).href`), loader: 'ts' };
-    });
-  },
-};
-
-export async function buildServer() {
+export async function bundle({ entryPoints, outdir }) {
   const esbuild = await import('esbuild');
-  await rm(DIST, { recursive: true, force: true });
+  await rm(outdir, { recursive: true, force: true });
+  const sourceUrls = {
+    name: 'source-import-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        // Every output file (entries and chunks) sits directly in outdir.
+        const fromOut = relative(outdir, args.path).split(sep).join('/');
+        return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`), loader: 'ts' };
+      });
+    },
+  };
   await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'src/main.ts' },
-    outdir: DIST,
+    entryPoints,
+    outdir,
     bundle: true,
     splitting: true, // main.ts imports the server lazily so the CLI client starts without it
     format: 'esm',
@@ -71,6 +72,8 @@ export async function buildServer() {
     plugins: [sourceUrls],
   });
 }
+
+export const buildServer = () => bundle({ entryPoints: { main: 'src/main.ts' }, outdir: DIST });
 
 export function buildWeb() {
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');

@@ -69,5 +69,5 @@ describe.skipIf(process.env.WABLAST_TEST_DB === 'postgres')('npm start', () => {
     expect(out).not.toMatch(/exiting now/);
     await expect.poll(() => liveInGroup(child!.pid!), { timeout: 30_000 }).toEqual([]);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
-  });
+  }, 300_000); // two builds and a first PGlite start: slow on a busy machine
 });

@@ -1,5 +1,5 @@
-// `npm run build`: the server bundled by esbuild into dist/main.js (our code only: packages stay in
-// node_modules, so native and wasm files load as they do from source) and the dashboard built by
+// `npm run build`: the server bundled by esbuild into dist/main.js (with its dependencies, except
+// the few that load their own files from node_modules: see EXTERNAL) and the dashboard built by
 // vite into web/dist. Type checking is tsc's job (`npm run typecheck`, part of `npm test`).
 // `--if-needed` rebuilds only the parts older than their sources (`npm start` uses stale()).
 import { spawnSync } from 'node:child_process';
@@ -34,8 +34,8 @@ export function stale() {
 }
 
 /**
- * Bundles TypeScript entry points (our code only; packages stay imports) into `outdir`, which must
- * be inside the tree so those imports resolve to node_modules. Each bundled module's
+ * Bundles TypeScript entry points into `outdir`, which must be inside the tree so the EXTERNAL
+ * packages resolve to node_modules. Each bundled module's
  * `import.meta.url` is rewritten to its source file's URL, so a path it resolves next to itself
  * (src/db/migrations, web/dist, package.json) means the same compiled as under tsx, wherever the
  * file lives in the tree.

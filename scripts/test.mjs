@@ -3,10 +3,25 @@
 // Extra arguments go to vitest (e.g. `npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { INSTALL_HINT, ensureChromium } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 let failed = 0;
 let passed = 0;
+
+// The browser project needs a Chromium: found, installed (Debian as root), or one failure line.
+const projects = args.flatMap((a, i) => (a.startsWith('--project=') ? [a.slice(10)] : a === '--project' ? [args[i + 1]] : []));
+const files = args.filter((a) => a.startsWith('test/'));
+const wantsBrowser = projects.length ? projects.includes('browser') : files.length === 0 || files.some((f) => f.startsWith('test/browser'));
+if (wantsBrowser) {
+  const chromium = ensureChromium();
+  if (chromium) process.env.CHROMIUM_PATH = chromium;
+  else {
+    process.stdout.write(`browser: FAILED, ${INSTALL_HINT}\n`);
+    failed++;
+    args.push('--project=!browser');
+  }
+}
 
 if (!args.length) {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });

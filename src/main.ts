@@ -38,14 +38,17 @@ program
       const base = config.publicUrl ?? `http://localhost:${handle.url ? new URL(handle.url).port : config.port}`;
       log.info({ webhook_url: webhookUrl(base, secret).masked }, `set the WSAPME webhook URL to this (full URL: GET /api/webhook-url?reveal=true). ${ENABLE_STATUS_REMINDER}`);
     }
-    let stopping = false;
+    let stopping = 0;
     const stop = async (signal: string) => {
+      // Under `npm start` one Ctrl-C or group SIGTERM arrives twice (the kernel's and npm's forward):
+      // a repeat within a second is the same request, not an order to exit now.
+      if (stopping && Date.now() - stopping < 1_000) return;
       if (stopping) {
         log.warn({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
-      stopping = true;
-      const started = Date.now();
+      stopping = Date.now();
+      const started = stopping;
       log.info({ signal }, 'shutting down: no new claims; finishing in-flight sends and webhook commits');
       // Bounded: a send in flight ends within the gateway timeout; a database that stays down would hold us forever.
       const force = setTimeout(() => {

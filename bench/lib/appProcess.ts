@@ -3,8 +3,21 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from '../../scripts/build.mjs';
 
-const CHILD = fileURLToPath(new URL('./appChild.ts', import.meta.url));
+const COMPILED_DIR = fileURLToPath(new URL('../.compiled', import.meta.url));
+let compiled: Promise<string> | null = null;
+
+/**
+ * appChild.ts compiled the way `npm run build` compiles the server (scripts/build.mjs), once per
+ * run: the benchmarks measure what production runs, without tsx's loader in the process.
+ */
+function compiledChild(): Promise<string> {
+  compiled ??= bundle({ entryPoints: { appChild: fileURLToPath(new URL('./appChild.ts', import.meta.url)) }, outdir: COMPILED_DIR }).then(() =>
+    join(COMPILED_DIR, 'appChild.js'),
+  );
+  return compiled;
+}
 
 export interface Usage {
   resourceUsage: NodeJS.ResourceUsage;
@@ -38,9 +51,9 @@ export class AppProcess {
   static async start(label: string, env: Record<string, string>): Promise<AppProcess> {
     const logFile = join(tmpdir(), `wablast-bench-${label}.log`);
     const fd = openSync(logFile, 'w');
-    const child = fork(CHILD, [], {
+    const child = fork(await compiledChild(), [], {
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each wablast process there (open in Chrome DevTools).
-      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
       env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', fd, fd, 'ipc'],
     });

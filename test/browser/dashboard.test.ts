@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWablast, type WablastHandle } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { SimOptions } from '../../sim/simOptions.ts';
+import { INSTALL_HINT, findChromium } from '../../scripts/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = `${ROOT}docs/screenshots`;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -51,8 +51,10 @@ beforeAll(async () => {
   // Always test the current sources, not a stale web/dist.
   await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
   mkdirSync(SHOTS, { recursive: true });
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(INSTALL_HINT);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 }, 120_000);

@@ -22,6 +22,8 @@ export default defineConfig({
           testTimeout: 300_000,
         },
       },
+      // One test per attack of SECURITY.md, against the whole service on real PostgreSQL.
+      { extends: true, test: { name: 'security', include: ['test/security/**/*.test.ts'], env: { WABLAST_TEST_DB: 'postgres' } } },
       { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], fileParallelism: false, testTimeout: 180_000 } },
     ],
   },

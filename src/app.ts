@@ -10,6 +10,7 @@ import { WebhookPruner } from './engine/pruneWebhooks.ts';
 import { WsapmeClient } from './gateway/wsapmeClient.ts';
 import { buildApp } from './http/buildApp.ts';
 import { FunnelHub } from './http/funnelHub.ts';
+import { LongRequests } from './http/longRequests.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { WsapmeSimulator } from '../sim/simulator.ts';
 import { Metrics } from './metrics.ts';
@@ -92,6 +93,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     webhooks,
     poller,
     metrics,
+    longRequests: new LongRequests(config.maxLongRequests),
   });
   let url = '';
   if (opts.listen ?? effective.listen) {

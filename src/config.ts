@@ -25,7 +25,8 @@ const schema = z.object({
   DB_POOL_MAX: positiveInt(10),
   // No default here: an engine-only process listens only when PORT is set (see `listen`).
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  HOST: z.string().default('0.0.0.0'),
+  // Loopback unless asked: a laptop's dashboard is not the network's (see SECURITY.md).
+  HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WSAPME_BASE_URL: optionalString.pipe(httpUrl.optional()),
   WSAPME_API_KEY: optionalString,
@@ -40,7 +41,18 @@ const schema = z.object({
   WSAPME_TIMEOUT_MS: positiveInt(15000),
   WEBHOOK_SECRET: optionalString,
   PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
-  API_TOKEN: optionalString,
+  API_TOKEN: optionalString.pipe(z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -hex 32)').optional()),
+  /** Fastify's trustProxy: true, a hop count, or a comma list of proxy addresses; X-Forwarded-Proto/-For are believed only from them. */
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+      .optional(),
+  ),
+  /** Requests per minute per client address on the API (0: no limit). */
+  API_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  /** Open server-sent event streams and ?wait=true requests, together, per process. */
+  MAX_LONG_REQUESTS: positiveInt(100),
   SEND_RATE: positiveNumber(1),
   SEND_BURST: positiveInt(1),
   SEND_JITTER_MS: z.coerce.number().int().min(0).default(0),
@@ -88,6 +100,9 @@ export type Config = Readonly<{
   webhookSecret: string | undefined;
   publicUrl: string | undefined;
   apiToken: string | undefined;
+  trustProxy: boolean | number | string;
+  apiRateLimit: number;
+  maxLongRequests: number;
   pacing: Readonly<{ rate: number; burst: number; jitterMs: number; dailyCap: number | null }>;
   sendMaxAttempts: number;
   sendConcurrency: number;
@@ -116,6 +131,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
   }
   const e = parsed.data;
+  if (!e.API_TOKEN && !isLoopbackHost(e.HOST)) {
+    throw new ConfigError(`Invalid configuration: HOST is not a loopback address, so API_TOKEN must be set (or set HOST=127.0.0.1)`);
+  }
   return deepFreeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
@@ -136,6 +154,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookSecret: e.WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
     apiToken: e.API_TOKEN,
+    trustProxy: e.TRUST_PROXY ?? false,
+    apiRateLimit: e.API_RATE_LIMIT,
+    maxLongRequests: e.MAX_LONG_REQUESTS,
     pacing: { rate: e.SEND_RATE, burst: e.SEND_BURST, jitterMs: e.SEND_JITTER_MS, dailyCap: e.DAILY_CAP ?? null },
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
     sendConcurrency: e.SEND_CONCURRENCY,
@@ -158,6 +179,12 @@ function isJsonObject(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the addresses only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }
 
 function deepFreeze<T extends object>(o: T): T {

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_csv: 400,
   unauthorized: 401,
+  forbidden_origin: 403,
+  forbidden_host: 403,
   not_found: 404,
   conflict: 409,
   invalid_state: 409,
@@ -16,6 +18,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   database_unavailable: 503,
+  too_many_streams: 503,
   timeout: 504,
 } as const;
 

@@ -28,6 +28,9 @@ export async function parseRecipientsCsv(
     skip_empty_lines: true,
     trim: true,
     relax_quotes: false,
+    // One record (a line, or quoted cells over several) of at most 64 KiB: a file without line
+    // breaks cannot make the parser buffer the whole upload (README: Limits).
+    max_record_size: 64 * 1024,
     on_record: (record: string[], context: { lines: number }) => {
       lastGoodLine = context.lines;
       return record;

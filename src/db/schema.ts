@@ -271,3 +271,20 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_log_idx').on(t.endpointId, t.seq),
   ],
 );
+
+/**
+ * Dashboard sign-ins. Only a hash of the random session id is stored (a leaked table signs no one
+ * in); `token_tag` ties the session to the API_TOKEN it was issued under, so rotating the token
+ * ends every session. Sign-out sets `revoked_at`.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    tokenTag: text('token_tag').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    expiresAt: tz('expires_at').notNull(),
+    revokedAt: tz('revoked_at'),
+  },
+  (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+);

@@ -2,70 +2,72 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { openApiDocument } from './openapi.ts';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { AppError } from '../errors.ts';
-import { SESSION_COOKIE, bearer, safeEqual, sessionValue } from './auth.ts';
+import { registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { makeErrorHandler } from './errorHandler.ts';
+import { makeErrorHandler, toAppError } from './errorHandler.ts';
+import { isWebhookPath, registerRequestGuard } from './requestGuard.ts';
+import { docsCsp, registerSecurityHeaders } from './securityHeaders.ts';
 import { blastRoutes } from './routes/blastRoutes.ts';
 import { recipientRoutes } from './routes/recipientRoutes.ts';
 import { deviceRoutes } from './routes/deviceRoutes.ts';
+import { sessionRoutes } from './routes/sessionRoutes.ts';
 import { systemRoutes } from './routes/systemRoutes.ts';
 import { webhookRoutes } from './routes/webhookRoutes.ts';
 import { webhookEventRoutes } from './routes/webhookEventRoutes.ts';
 import { webhookEndpointRoutes } from './routes/webhookEndpointRoutes.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
-const OPEN_API_PATHS = new Set(['/api/meta', '/api/session']);
 
-/** The URL's path, percent-decoded; an undecodable one is returned as '/api/' so it is checked, not waved through. */
-function decodedPath(url: string): string {
-  try {
-    return decodeURIComponent(url.split('?')[0]!);
-  } catch {
-    return '/api/';
-  }
-}
+/** JSON bodies: small everywhere; a blast's recipient list is the one big JSON body (CSV uploads stream, see blastRoutes). */
+export const JSON_BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?: boolean } = {}): Promise<FastifyInstance> {
+  const log = ctx.log.child({ component: 'http' });
   const app: FastifyInstance = Fastify({
-    loggerInstance: ctx.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    loggerInstance: log as unknown as FastifyBaseLogger,
     // Per-request lines would drown the log at webhook rates; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
-    // Webhook retries from a gateway and dashboard polls keep connections busy; do not let a
-    // slow client hold a socket forever.
-    requestTimeout: 16 * 60_000,
+    bodyLimit: JSON_BODY_LIMIT,
+    // The whole request (headers and body) must arrive within a minute: a slow upload cannot hold
+    // a socket. SSE streams and ?wait=true are bounded by count instead (MAX_LONG_REQUESTS).
+    requestTimeout: 60_000,
+    // A hop count works at run time (proxy-addr) though Fastify's types list only boolean|string.
+    trustProxy: ctx.config.trustProxy as boolean | string,
+    // An undecodable path ('/api/%E0%A4%A') fails before routing: answer it in our shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const appErr = toAppError(err);
+      void (reply as unknown as FastifyReply).status(appErr.status).send(appErr.toJSON());
+    },
   });
-  app.setErrorHandler(makeErrorHandler(ctx.log.child({ component: 'http' })));
+  app.setErrorHandler(makeErrorHandler(log));
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`).toJSON());
   });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
-
-  if (ctx.config.apiToken) {
-    const token = ctx.config.apiToken;
-    const session = sessionValue(token);
-    app.addHook('onRequest', async (req) => {
-      // Decide on the path the router matched, not the raw URL: '/%61pi/blasts' routes to
-      // /api/blasts too, and must not slip past a check on the undecoded text.
-      const path = req.routeOptions.url ?? decodedPath(req.url);
-      if (!path.startsWith('/api/') || OPEN_API_PATHS.has(path)) return;
-      const given = bearer(req.headers.authorization);
-      const cookieValue = req.cookies?.[SESSION_COOKIE];
-      const ok = (given !== undefined && safeEqual(given, token)) || (cookieValue !== undefined && safeEqual(cookieValue, session));
-      if (!ok) throw new AppError('unauthorized', 'Sign in first: send Authorization: Bearer <API_TOKEN>');
-    });
-  }
+  await registerSecurityHeaders(app);
+  registerRequestGuard(app, ctx);
+  await app.register(rateLimit, {
+    max: ctx.config.apiRateLimit || Number.MAX_SAFE_INTEGER,
+    timeWindow: 60_000,
+    keyGenerator: (req) => req.ip,
+    // A gateway's webhook storm is not abuse, and the webhook route has its own secret.
+    allowList: (req) => ctx.config.apiRateLimit === 0 || isWebhookPath(req.url),
+    errorResponseBuilder: (_req, context) => new AppError('rate_limited', `Too many requests from this address; retry in ${context.after}`),
+  });
+  const auth = registerAuth(app, ctx);
 
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(ctx.version) as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
   await systemRoutes(app, ctx);
+  await sessionRoutes(app, ctx, auth);
   if (opts.webhooks !== false) await webhookRoutes(app, ctx);
   if (opts.api !== false) {
     await blastRoutes(app, ctx);

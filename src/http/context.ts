@@ -5,6 +5,7 @@ import type { FunnelHub } from './funnelHub.ts';
 import type { WebhookIngest } from '../engine/webhookIngest.ts';
 import type { Poller } from '../engine/poller.ts';
 import type { Metrics } from '../metrics.ts';
+import type { LongRequests } from './longRequests.ts';
 
 /** What the routes need, handed in once when the app is built. */
 export interface AppContext {
@@ -19,4 +20,6 @@ export interface AppContext {
   webhooks: WebhookIngest | null;
   poller: Poller;
   metrics: Metrics;
+  /** The per-process cap on SSE streams and ?wait=true requests. */
+  longRequests: LongRequests;
 }

@@ -2,20 +2,21 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { STATUSES } from '../domain/status.ts';
 import { SEGMENTS } from '../blasts/followUp.ts';
+import { text } from './inputLimits.ts';
 
 /** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
-const variableValue = z.union([z.string().max(1000), z.number(), z.boolean()]).transform(String);
+const variableValue = z.union([text().max(1000), z.number(), z.boolean()]).transform(String);
 
 export const recipientInput = z.union([
-  z.string().max(64),
-  z.object({ phone: z.string().max(64) }).catchall(variableValue),
+  text().max(64),
+  z.object({ phone: text().max(64) }).catchall(variableValue),
 ]);
 
 export const createBlastBody = z.strictObject({
-  blast_tag: z.string().trim().max(200).nullish(),
-  message: z.string().trim().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters'),
+  blast_tag: text().trim().max(200).nullish(),
+  message: text().trim().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters'),
   recipients: z.array(recipientInput).min(1, 'must list at least one phone number'),
-  follow_up_stage: z.string().trim().max(100).nullish(),
+  follow_up_stage: text().trim().max(100).nullish(),
   scheduled_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' }).nullish(),
   device: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').optional(),
   dry_run: z.boolean().optional(),
@@ -41,7 +42,7 @@ const statusList = z
 
 export const recipientsQuery = pageQuery.extend({
   status: statusList.optional(),
-  phone: z.string().max(32).optional(),
+  phone: text().max(32).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
@@ -49,7 +50,7 @@ export const resendBody = z.strictObject({
   statuses: z.array(z.enum(['UNCERTAIN', 'FAILED'])).min(1).default(['UNCERTAIN', 'FAILED']),
 });
 
-export const closeByPhoneBody = z.strictObject({ phone: z.string().min(1).max(64) });
+export const closeByPhoneBody = z.strictObject({ phone: text().min(1).max(64) });
 
 /** Parses or throws our validation error (400, the field named). */
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -400,7 +400,7 @@ describe('dashboard with API_TOKEN', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startWablast(config({ API_TOKEN: 'let-me-in-please' }), { simulator: SIM });
+    app = await startWablast(config({ API_TOKEN: 'let-me-in-please-0123456789abcdef' }), { simulator: SIM });
     page = await newPage();
   }, 60_000);
   afterAll(async () => {
@@ -418,13 +418,13 @@ describe('dashboard with API_TOKEN', () => {
     await expect.poll(() => page.locator('#token-error').textContent()).toContain('not right');
     await screenshots(page, 'sign-in');
 
-    await page.getByLabel('Access token').fill('let-me-in-please');
+    await page.getByLabel('Access token').fill('let-me-in-please-0123456789abcdef');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Blasts', exact: true }).waitFor();
     const cookies = await page.context().cookies();
     expect(cookies.length).toBe(1);
     expect(cookies[0]!.httpOnly).toBe(true);
-    expect(cookies[0]!.value).not.toContain('let-me-in-please');
+    expect(cookies[0]!.value).not.toContain('let-me-in-please-0123456789abcdef');
 
     // Remembered across reloads.
     await page.reload();

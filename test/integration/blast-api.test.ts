@@ -745,7 +745,7 @@ describe('blast API: MAX_RECIPIENTS', () => {
 });
 
 describe('blast API: API_TOKEN', () => {
-  const TOKEN = 'tok-3f9a1c7e-secret';
+  const TOKEN = 'tok-3f9a1c7e-secret-0123456789abcdef';
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({ API_TOKEN: TOKEN });

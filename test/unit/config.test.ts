@@ -46,7 +46,9 @@ describe('loadConfig', () => {
       WSAPME_API_KEY: 'key-123',
       WSAPME_DEVICE: '7777',
       WEBHOOK_SECRET: 'hook-secret',
-      API_TOKEN: 'api-token',
+      API_TOKEN: 'api-token-0123456789abcdef0123456789',
+      HOST: '0.0.0.0',
+      TRUST_PROXY: '1',
       SEND_RATE: '2.5',
       SEND_BURST: '4',
       SEND_JITTER_MS: '250',
@@ -62,7 +64,9 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/wablast',
       port: 8080,
       webhookSecret: 'hook-secret',
-      apiToken: 'api-token',
+      apiToken: 'api-token-0123456789abcdef0123456789',
+      host: '0.0.0.0',
+      trustProxy: 1,
       phoneRegion: 'SG',
       maxRecipients: 50,
       gateway: {
@@ -95,11 +99,39 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000);
     expect(c.pacing.rate).toBe(1);
     expect(c.dataDir).toBe('./data');
-    expect(c.host).toBe('0.0.0.0');
+    expect(c.host).toBe('127.0.0.1');
     expect(c.apiToken).toBeUndefined();
     expect(c.databaseUrl).toBeUndefined();
     expect(c.pacing.dailyCap).toBeNull();
     expect(c.gateway.device).toBe('5850');
+  });
+
+  it('listens on loopback only unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'wablast.example'])('refuses HOST=%s without API_TOKEN, naming both', (host) => {
+    const err = configError({ HOST: host });
+    expect(err.message).toContain('HOST');
+    expect(err.message).toContain('API_TOKEN');
+    expect(loadConfig({ HOST: host, API_TOKEN: 'x'.repeat(32) }).host).toBe(host);
+  });
+
+  it('refuses an API_TOKEN shorter than 32 characters, naming it and saying how to make one', () => {
+    const err = configError({ API_TOKEN: 'abc' });
+    expect(err.message).toContain('API_TOKEN');
+    expect(err.message).toContain('openssl rand -hex 32');
+    expect(err.message).not.toContain('abc');
+    expect(configError({ API_TOKEN: 'y'.repeat(31) }).message).toContain('API_TOKEN');
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or an address list', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1,10.0.0.2' }).trustProxy).toBe('10.0.0.1,10.0.0.2');
   });
 
   it('ignores variables it does not know', () => {
@@ -167,7 +199,7 @@ describe('loadConfig', () => {
       ['PHONE_DEFAULT_REGION', 'hunter2-s3cret'],
     ];
     for (const [name, value] of secrets) {
-      const err = configError({ [name]: value, API_TOKEN: 'tok-hunter2', WSAPME_API_KEY: 'key-hunter2' });
+      const err = configError({ [name]: value, API_TOKEN: 'tok-hunter2-0123456789abcdef0123456789', WSAPME_API_KEY: 'key-hunter2' });
       expect(err.message, name).toContain(name);
       expect(err.message, name).not.toContain('hunter2');
       expect(err.message, name).not.toContain('s3cret');

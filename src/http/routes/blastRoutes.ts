@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getBlast, listBlasts } from '../../blasts/blastView.ts';
 import { type CreateBlastInput, createBlast } from '../../blasts/createBlast.ts';
 import { cancelBlast, pauseBlast, resendRecipients, resumeBlast, sendBlast } from '../../blasts/lifecycle.ts';
-import { getReport } from '../../blasts/report.ts';
 import { parseRecipientsCsv } from '../../blasts/parseCsv.ts';
 import { type RawRecipient, RecipientPreparer } from '../../blasts/prepareRecipients.ts';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../context.ts';
 import { createBlastBody, followUpBody, idParam, pageQuery, parse, resendBody, uploadFields } from '../schemas.ts';
-import { waitForBlast } from '../../blasts/waitForBlast.ts';
+import { isSettled, waitForSettled } from '../longRequests.ts';
+import { LIMITS, checkRecipient } from '../inputLimits.ts';
 import { createFollowUp } from '../../blasts/followUp.ts';
 
 const CSV_MAX_BYTES = 50 * 1024 * 1024;
@@ -30,7 +30,7 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (result.blast_id) req.log.info({ blast: result.blast_id, recipients: result.total_recipients }, 'blast created');
     return result;
   };
-  app.post('/api/blasts', { bodyLimit: 64 * 1024 * 1024 }, create);
+  app.post('/api/blasts', { bodyLimit: LIMITS.blastJsonBytes }, create);
   app.post('/api/blasts/upload', create);
 
   app.get('/api/blasts/:id', async (req) => getBlast(db, parse(idParam, req.params).id));
@@ -40,14 +40,20 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return (await getBlast(db, id)).report;
   });
 
-  app.post('/api/blasts/:id/send', async (req) => {
+  app.post('/api/blasts/:id/send', async (req, reply) => {
     const { id } = parse(idParam, req.params);
     const wait = (req.query as Record<string, string>)?.wait === 'true';
-    const state = await sendBlast(db, id);
-    ctx.wakeEngine();
-    const report = wait ? await waitForBlast(db, id, 15 * 60_000) : await getReport(db, id);
-    const blast = await getBlast(db, id);
-    return { success: true, sent: report.sent, failed: report.failed, queued: report.queued, uncertain: report.uncertain, state: wait ? blast.state : state };
+    const release = wait ? ctx.longRequests.acquire() : null;
+    try {
+      const state = await sendBlast(db, id);
+      ctx.wakeEngine();
+      if (wait) await waitOnFeed(ctx, id, reply.raw);
+      const blast = await getBlast(db, id);
+      const report = blast.report;
+      return { success: true, sent: report.sent, failed: report.failed, queued: report.queued, uncertain: report.uncertain, state: wait ? blast.state : state };
+    } finally {
+      release?.();
+    }
   });
   app.post('/api/blasts/:id/follow-up', async (req, reply) => {
     const { id } = parse(idParam, req.params);
@@ -84,6 +90,26 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
   });
 }
 
+const WAIT_MS = 15 * 60_000;
+
+/** ?wait=true: until the blast leaves sending/scheduled, on the funnel feed; the database has the last word. */
+async function waitOnFeed(ctx: AppContext, id: number, raw: NodeJS.EventEmitter): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  const gone = new AbortController();
+  raw.once('close', () => gone.abort());
+  // The feed may still hold a settled state from before this send: when it disagrees with the
+  // database, the next look waits a beat for the feed's refresh instead of spinning.
+  let disagreed = false;
+  for (;;) {
+    const blast = await getBlast(ctx.database.db, id);
+    if (isSettled(blast.state) || gone.signal.aborted) return;
+    if (Date.now() > deadline) throw new AppError('timeout', `Blast ${id} is still ${blast.state}; its report keeps filling`);
+    if (disagreed) await new Promise((r) => setTimeout(r, 100));
+    ctx.hub.markChanged([id]);
+    disagreed = await waitForSettled(ctx.hub, id, deadline - Date.now(), gone.signal);
+  }
+}
+
 const isJsonType = (type: string | undefined): boolean => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '');
 
 function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
@@ -91,10 +117,10 @@ function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
     throw new AppError('bad_request', 'Send a JSON object: {"recipients": [...], "message": "..."}');
   }
   const b = parse(createBlastBody, body);
-  const recipients: RawRecipient[] = b.recipients.map((r) => {
-    if (typeof r === 'string') return { phone: r, vars: {} };
-    const { phone, ...vars } = r;
-    return { phone, vars: vars as Record<string, string> };
+  const recipients: RawRecipient[] = b.recipients.map((r, i) => {
+    const row = typeof r === 'string' ? { phone: r, vars: {} } : (({ phone, ...vars }) => ({ phone, vars: vars as Record<string, string> }))(r);
+    checkRecipient(`recipients.${i}`, row.phone, row.vars, b.message);
+    return row;
   });
   return toInput(b, recipients, b.dry_run ?? false, ctx);
 }
@@ -107,7 +133,13 @@ async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<Crea
       if (part.type === 'file') {
         // Each row is normalised as it is read; only the prepared recipients are kept (bench rss_peak).
         const preparer = new RecipientPreparer(ctx.config.phoneRegion);
-        await parseRecipientsCsv(part.file, ctx.config.maxRecipients * 2, (row) => preparer.add(row));
+        // The message field may come after the file: rows are checked for their variables now and
+        // for the rendered length once the message is known.
+        let row = 1;
+        await parseRecipientsCsv(part.file, ctx.config.maxRecipients * 2, (r) => {
+          checkRecipient(`file row ${++row}`, r.phone, r.vars, '');
+          preparer.add(r);
+        });
         recipients = preparer;
         if (part.file.truncated) throw new AppError('payload_too_large', `The CSV is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB`);
       } else {
@@ -122,6 +154,7 @@ async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<Crea
   }
   if (!recipients) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
   const f = parse(uploadFields, fields);
+  (recipients as RecipientPreparer).result().valid.forEach((r, i) => checkRecipient(`file recipient ${i + 1}`, r.phone, r.vars, f.message));
   return toInput(f, recipients, f.dry_run, ctx);
 }
 

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { getBlast } from '../../blasts/blastView.ts';
 import { readLookupState } from '../../engine/statusLookupState.ts';
-import { AppError } from '../../errors.ts';
-import { SESSION_COOKIE, safeEqual, sessionValue } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { idParam, parse } from '../schemas.ts';
-import { z } from 'zod';
 
 export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
@@ -19,6 +16,7 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
     return { ok, database: ok ? 'up' : 'down', driver: ctx.database.kind, simulator: ctx.simulator, status_lookup: statusLookup };
   });
 
+  // Behind API_TOKEN when one is set (src/http/auth.ts): the counters describe traffic volume and devices.
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
@@ -31,30 +29,11 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
     version: ctx.version,
   }));
 
-  app.post('/api/session', async (req, reply) => {
-    const { token } = parse(z.strictObject({ token: z.string().min(1).max(500) }), req.body);
-    const expected = ctx.config.apiToken;
-    if (!expected) return { success: true, auth_required: false };
-    if (!safeEqual(token, expected)) throw new AppError('unauthorized', 'That token is not right');
-    reply.setCookie(SESSION_COOKIE, sessionValue(expected), {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.protocol === 'https',
-      path: '/',
-      maxAge: 30 * 24 * 3600,
-    });
-    return { success: true };
-  });
-
-  app.delete('/api/session', async (_req, reply) => {
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { success: true };
-  });
-
   /** Server-sent events: the blast's report at connect and whenever its funnel changes. */
   app.get('/api/blasts/:id/events', async (req, reply) => {
     const { id } = parse(idParam, req.params);
     await getBlast(db, id);
+    const release = ctx.longRequests.acquire();
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -66,9 +45,10 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
     res.write('retry: 2000\n\n');
     const unsubscribe = ctx.hub.subscribe(id, (payload) => res.write(`event: report\ndata: ${payload}\n\n`));
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.raw.on('close', () => {
+    res.on('close', () => {
       clearInterval(ping);
       unsubscribe();
+      release();
     });
   });
 }

@@ -11,6 +11,8 @@ export interface Phase {
   acceptedAfter: number;
   /** The device as GET /api/devices showed it while held (JSON), null if it never looked held. */
   heldShown: string | null;
+  /** The blast's `state: last_error` if it left 'sending' while the trouble lasted, else null. */
+  blastShown: string | null;
 }
 
 export interface Recipient {

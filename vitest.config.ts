@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'faults',
-          include: ['test/faults/**/*.test.ts'],
+          include: ['test/faults/**/*.test.ts', 'test/contract/**/*.test.ts'],
           env: { WABLAST_TEST_DB: 'postgres' },
           fileParallelism: false,
           testTimeout: 300_000,

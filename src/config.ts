@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { isTimeZone } from './domain/stageFunnel.ts';
 
 /**
  * Every environment variable wablast reads, parsed once at start-up. Nothing else in the service
@@ -54,6 +55,8 @@ const schema = z.object({
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
   /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */
   LEASE_SECONDS: z.coerce.number().min(1).default(30),
+  /** The business's time zone: the days of the reports across blasts. */
+  REPORT_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
 });
 
 export type Config = Readonly<{
@@ -85,6 +88,7 @@ export type Config = Readonly<{
   replyWindowHours: number;
   role: 'all' | 'api' | 'engine';
   leaseSeconds: number;
+  reportTimeZone: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -129,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replyWindowHours: e.REPLY_WINDOW_HOURS,
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
+    reportTimeZone: e.REPORT_TIMEZONE,
   });
 }
 

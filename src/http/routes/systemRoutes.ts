@@ -5,6 +5,7 @@ import { rows } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { SESSION_COOKIE, safeEqual, sessionValue } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { openEventStream } from '../eventStream.ts';
 import { idParam, pageQuery, parse } from '../schemas.ts';
 import { z } from 'zod';
 
@@ -53,21 +54,9 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.get('/api/blasts/:id/events', async (req, reply) => {
     const { id } = parse(idParam, req.params);
     await getBlast(db, id);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
-    const unsubscribe = ctx.hub.subscribe(id, (payload) => res.write(`event: report\ndata: ${payload}\n\n`));
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.raw.on('close', () => {
-      clearInterval(ping);
-      unsubscribe();
-    });
+    let unsubscribe = () => {};
+    const send = openEventStream(req, reply, () => unsubscribe());
+    unsubscribe = ctx.hub.subscribe(id, (payload) => send('report', payload));
   });
 
   app.get('/api/webhook-events', async (req) => {

@@ -33,7 +33,7 @@ const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! :
 /** Sizes: the for a full run; small ones for --quick. */
 const SIZE = quick
   ? { send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2 }
-  : { send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 3 };
+  : { send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1 };
 
 const ORDER = ['send_rate', 'send_rate_seed', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak'] as const;
 type Name = (typeof ORDER)[number];

@@ -175,7 +175,7 @@ export const inboundMessages = pgTable(
 );
 
 /**
- * Stage events per (blast, UTC hour, stage) — the report by day's counters (migration 0007). Like
+ * Stage events per (blast, UTC hour), one column per stage — the report by day's counters (migration 0007). Like
  * blast_status_counts these are deltas a statement-level trigger appends, folded by the engine
  * (reports/foldStageHours.ts); the count is the sum of the rows.
  */
@@ -185,8 +185,11 @@ export const blastStageHours = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     blastId: bigint('blast_id', { mode: 'number' }).notNull(),
     hour: tz('hour').notNull(),
-    stage: text('stage').notNull(),
-    n: bigint('n', { mode: 'number' }).notNull(),
+    sent: bigint('sent', { mode: 'number' }).notNull().default(0),
+    received: bigint('received', { mode: 'number' }).notNull().default(0),
+    read: bigint('read', { mode: 'number' }).notNull().default(0),
+    replied: bigint('replied', { mode: 'number' }).notNull().default(0),
+    closed: bigint('closed', { mode: 'number' }).notNull().default(0),
     folded: boolean('folded').notNull().default(false),
   },
   (t) => [

@@ -7,7 +7,7 @@ const FOLD_LOCK_KEY = 0x77_61_62_68; // 'wabh'
 
 /**
  * Folds the stage-hour deltas the trigger appended (migration 0007) into one row per
- * (blast, hour, stage), for up to `maxBlasts` blasts with fresh ones, in one statement — the same
+ * (blast, hour), for up to `maxBlasts` blasts with fresh ones, in one statement — the same
  * snapshot argument as foldStatusCounts (blasts/statusCounts.ts): a delta committed meanwhile is
  * neither deleted nor summed, and a reader sees the deltas or their sum, never both.
  */
@@ -21,13 +21,13 @@ export async function foldStageHours(db: Db, maxBlasts = 100): Promise<number> {
             SELECT DISTINCT blast_id FROM blast_stage_hours WHERE NOT folded LIMIT ${maxBlasts}
           ), gone AS (
             DELETE FROM blast_stage_hours h USING todo WHERE h.blast_id = todo.blast_id
-            RETURNING h.blast_id, h.hour, h.stage, h.n
+            RETURNING h.blast_id, h.hour, h.sent, h.received, h.read, h.replied, h.closed
           ), sums AS (
-            INSERT INTO blast_stage_hours (blast_id, hour, stage, n, folded)
-            SELECT blast_id, hour, stage, sum(n), true
+            INSERT INTO blast_stage_hours (blast_id, hour, sent, received, read, replied, closed, folded)
+            SELECT blast_id, hour, sum(sent), sum(received), sum(read), sum(replied), sum(closed), true
             FROM gone
-            GROUP BY blast_id, hour, stage
-            HAVING sum(n) <> 0
+            GROUP BY blast_id, hour
+            HAVING sum(sent) <> 0 OR sum(received) <> 0 OR sum(read) <> 0 OR sum(replied) <> 0 OR sum(closed) <> 0
           )
           SELECT blast_id FROM todo`,
     );

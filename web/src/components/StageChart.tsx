@@ -23,7 +23,7 @@ export function StageChart({ report }: { report: FunnelReport }) {
           <Tooltip />
           <Legend />
           {LINES.map(([key, name, color]) => (
-            <Line key={key} type="monotone" dataKey={key} name={name} stroke={color} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line key={key} type="monotone" dataKey={key} name={name} stroke={color} strokeWidth={2} dot={data.length < 3} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { registerBlasts } from './blasts.ts';
+import { registerReplies } from './replies.ts';
 
 /**
  * The client commands of `wablast` (DESIGN §2: a client of the HTTP API, nothing else): global
@@ -11,4 +12,5 @@ export function registerCli(program: Command): void {
     .addOption(new Option('--token <token>', 'API token when the server sets API_TOKEN').env('API_TOKEN'))
     .addOption(new Option('--json', 'print the API\'s JSON instead of text'));
   registerBlasts(program);
+  registerReplies(program);
 }

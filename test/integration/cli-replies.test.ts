@@ -1,22 +1,12 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../helpers/runCli.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
 /** `wablast replies` as a user runs it: a child process talking HTTP to a real app with replying phones. */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let app: TestApp;
 let blastId: number;
 
-function wablast(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, WABLAST_URL: app.url };
-  delete env.API_TOKEN;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const wablast = (...args: string[]) => runCli(app.url, ...args);
 
 beforeAll(async () => {
   app = await startTestApp({ POLL_MODE: 'off' }, { deliverProbability: 1, readProbability: 1, replyProbability: 1 });

@@ -76,15 +76,15 @@ async function byBlast(db: Db, key: SQL, bounds: Bounds): Promise<FunnelGroup[]>
 }
 
 async function byDay(db: Db, bounds: Bounds, tz: string): Promise<FunnelGroup[]> {
-  // Hours first (a cheap sum over the index), then the few thousand hours into local days.
+  // Hours first (integer sums over the index), then the few thousand hours into local days, in
+  // float8 (exact for counts below 2^53) so no step falls back to numeric arithmetic.
   const found = await rows<StageCounts & { day: string }>(
     db,
     sql`SELECT to_char(date_trunc('day', hour AT TIME ZONE ${tz}), 'YYYY-MM-DD') AS day,
-               sum(sent)::float8 AS sent, sum(received)::float8 AS received, sum(read)::float8 AS read,
-               sum(replied)::float8 AS replied, sum(closed)::float8 AS closed
+               sum(sent) AS sent, sum(received) AS received, sum(read) AS read, sum(replied) AS replied, sum(closed) AS closed
         FROM (
-          SELECT h.hour, sum(h.sent) AS sent, sum(h.received) AS received, sum(h.read) AS read,
-                 sum(h.replied) AS replied, sum(h.closed) AS closed
+          SELECT h.hour, sum(h.sent)::float8 AS sent, sum(h.received)::float8 AS received, sum(h.read)::float8 AS read,
+                 sum(h.replied)::float8 AS replied, sum(h.closed)::float8 AS closed
           FROM blast_stage_hours h
           WHERE ${within(sql`h.hour`, bounds)}
           GROUP BY h.hour

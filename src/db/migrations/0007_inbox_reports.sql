@@ -16,18 +16,19 @@ CREATE INDEX inbound_messages_phone_idx ON inbound_messages (phone_number, recei
 -- Stage events per blast and UTC hour, so the report by day reads counters instead of every
 -- recipient: how many recipients first reached each stage (sent, received, read, replied, closed —
 -- the stage times sent_at … closed_at) in that hour. One row carries all five stages: a year of
--- blasts is then a few rows per blast-hour, not five. Rows are deltas, like blast_status_counts
+-- blasts is then one row per blast-hour, not five; integers (a blast is at most MAX_RECIPIENTS)
+-- so sums stay in fast integer arithmetic rather than numeric. Rows are deltas, like blast_status_counts
 -- (0002), folded back to one row per (blast, hour) by the engine (reports/foldStageHours.ts).
 -- Hours rather than days because the day is the business's time zone, chosen at query time.
 CREATE TABLE blast_stage_hours (
   id bigserial PRIMARY KEY,
   blast_id bigint NOT NULL,
   hour timestamptz NOT NULL,
-  sent bigint NOT NULL DEFAULT 0,
-  received bigint NOT NULL DEFAULT 0,
-  read bigint NOT NULL DEFAULT 0,
-  replied bigint NOT NULL DEFAULT 0,
-  closed bigint NOT NULL DEFAULT 0,
+  sent integer NOT NULL DEFAULT 0,
+  received integer NOT NULL DEFAULT 0,
+  read integer NOT NULL DEFAULT 0,
+  replied integer NOT NULL DEFAULT 0,
+  closed integer NOT NULL DEFAULT 0,
   folded boolean NOT NULL DEFAULT false
 );
 --> statement-breakpoint

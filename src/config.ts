@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { isTimeZone } from './domain/stageFunnel.ts';
 
 /**
  * Every environment variable wablast reads, parsed once at start-up. Nothing else in the service
@@ -76,6 +77,8 @@ const schema = z.object({
   WEBHOOK_RETENTION_DAYS: positiveNumber(30),
   /** Outbound webhooks: days an endpoint may fail without a success before it is disabled. */
   OUTBOUND_DISABLE_AFTER_DAYS: positiveNumber(5),
+  /** The business's time zone: the days of the reports across blasts. */
+  REPORT_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
 });
 
 export type Config = Readonly<{
@@ -115,6 +118,7 @@ export type Config = Readonly<{
   leaseSeconds: number;
   webhookRetentionDays: number;
   outboundDisableAfterDays: number;
+  reportTimeZone: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -169,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseSeconds: e.LEASE_SECONDS,
     webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
     outboundDisableAfterDays: e.OUTBOUND_DISABLE_AFTER_DAYS,
+    reportTimeZone: e.REPORT_TIMEZONE,
   });
 }
 

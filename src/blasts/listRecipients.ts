@@ -20,6 +20,8 @@ export interface RecipientView {
   replied_at: string | null;
   closed_at: string | null;
   failed_at: string | null;
+  close_outcome: string | null;
+  close_note: string | null;
 }
 
 export interface RecipientFilter {
@@ -30,7 +32,7 @@ export interface RecipientFilter {
 }
 
 export const RECIPIENT_COLUMNS = sql`id, blast_id, phone_number, status, message_id, attempts, last_error, variables,
-  message_c2s_timestamp, sent_at, delivered_at, read_at, replied_at, closed_at, failed_at`;
+  message_c2s_timestamp, sent_at, delivered_at, read_at, replied_at, closed_at, failed_at, close_outcome, close_note`;
 
 export function recipientWhere(f: RecipientFilter): SQL {
   const parts: SQL[] = [sql`blast_id = ${f.blastId}`];

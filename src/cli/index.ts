@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { registerBlasts } from './blasts.ts';
 import { registerWebhooks } from './webhooks.ts';
+import { registerReplies } from './replies.ts';
 
 /**
  * The client commands of `wablast` (DESIGN §2: a client of the HTTP API, nothing else): global
@@ -13,4 +14,5 @@ export function registerCli(program: Command): void {
     .addOption(new Option('--json', 'print the API\'s JSON instead of text'));
   registerBlasts(program);
   registerWebhooks(program);
+  registerReplies(program);
 }

@@ -71,6 +71,10 @@ export const blastRecipients = pgTable(
     failedAt: tz('failed_at'),
     nextPollAt: tz('next_poll_at'),
     pollCount: smallint('poll_count').notNull().default(0),
+    /** What closing recorded (`won`, `lost` or null), a free note, and the status it closed from (for reopen). */
+    closeOutcome: text('close_outcome'),
+    closeNote: text('close_note'),
+    closedFrom: text('closed_from'),
   },
   (t) => [
     uniqueIndex('blast_recipients_blast_phone_uq').on(t.blastId, t.phoneNumber),
@@ -202,7 +206,35 @@ export const inboundMessages = pgTable(
     receivedAt: tz('received_at').notNull().defaultNow(),
     payload: jsonb('payload').notNull(),
   },
-  (t) => [index('inbound_messages_recipient_idx').on(t.recipientId)],
+  (t) => [
+    index('inbound_messages_recipient_idx').on(t.recipientId),
+    index('inbound_messages_received_idx').on(t.receivedAt.desc(), t.id.desc()),
+    index('inbound_messages_phone_idx').on(t.phoneNumber, t.receivedAt),
+  ],
+);
+
+/**
+ * Stage events per (blast, UTC hour), one column per stage — the report by day's counters (migration 0007). Like
+ * blast_status_counts these are deltas a statement-level trigger appends, folded by the engine
+ * (reports/foldStageHours.ts); the count is the sum of the rows.
+ */
+export const blastStageHours = pgTable(
+  'blast_stage_hours',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    blastId: bigint('blast_id', { mode: 'number' }).notNull(),
+    hour: tz('hour').notNull(),
+    sent: integer('sent').notNull().default(0),
+    received: integer('received').notNull().default(0),
+    read: integer('read').notNull().default(0),
+    replied: integer('replied').notNull().default(0),
+    closed: integer('closed').notNull().default(0),
+    folded: boolean('folded').notNull().default(false),
+  },
+  (t) => [
+    index('blast_stage_hours_hour_idx').on(t.hour),
+    index('blast_stage_hours_unfolded_idx').on(t.blastId).where(sql`NOT folded`),
+  ],
 );
 
 export const optOuts = pgTable('opt_outs', {

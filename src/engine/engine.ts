@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import { foldStatusCounts } from '../blasts/statusCounts.ts';
+import { foldStageHours } from '../reports/foldStageHours.ts';
 import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { recoverOrphans } from './deviceLease.ts';
@@ -111,6 +112,7 @@ export class Engine {
     if (changed.size) this.changed(changed);
     // Keeps the report's counters at one row per (blast, status) while blasts are live.
     await foldStatusCounts(db);
+    await foldStageHours(db);
   }
 
   private changed(ids: Set<number>): void {

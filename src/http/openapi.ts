@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closeBody, repliesQuery, reportQuery } from './inboxSchemas.ts';
 import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody } from './schemas.ts';
 import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
 
@@ -57,7 +58,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: { summary: 'Recipients; filter by status and phone digits; format=csv exports', parameters: [...idParam, ...queryParams(recipientsQuery)], responses: ok('{recipients, total, limit, offset}') },
       },
       '/api/blasts/{id}/recipients/close': { post: { summary: 'Mark the recipient with this phone CLOSED', parameters: idParam, requestBody: body(closeByPhoneBody), responses: ok('{success, recipient}') } },
-      '/api/recipients/{id}/close': { post: { summary: 'Mark a sent recipient CLOSED (409 if never sent)', parameters: idParam, responses: ok('{success, recipient}') } },
+      '/api/recipients/{id}/close': { post: { summary: 'Mark a sent recipient CLOSED, with an optional outcome (won/lost) and note (409 if never sent)', parameters: idParam, requestBody: { ...body(closeBody), required: false }, responses: ok('{success, recipient}') } },
+      '/api/recipients/{id}/reopen': { post: { summary: 'Undo a close: back to the status it was closed from (409 if not CLOSED)', parameters: idParam, responses: ok('{success, recipient}') } },
+      '/api/replies': { get: { summary: 'Replies across blasts, newest first; filter by blast, tag, stage, date, open; q searches number or text', parameters: queryParams(repliesQuery), responses: ok('{replies, total, limit, offset}') } },
+      '/api/replies/events': { get: { summary: 'Server-sent events: `change` whenever the inbox changes', responses: ok('text/event-stream') } },
+      '/api/contacts/{phone}': { get: { summary: 'Everything sent to a number across blasts, its replies and its opt-out', parameters: [{ name: 'phone', in: 'path', required: true, schema: { type: 'string' } }], responses: ok('{phone, name, opted_out, messages, replies}') } },
+      '/api/reports/funnel': { get: { summary: 'The funnel across blasts by follow_up_stage, tag, device (blasts created in from–to) or day (events in from–to, days in tz); format=csv', parameters: queryParams(reportQuery), responses: ok('{group_by, tz, from, to, groups, total}') } },
       '/api/blasts/{id}/events': { get: { summary: 'Server-sent events: the report whenever the funnel changes', parameters: idParam, responses: ok('text/event-stream') } },
       '/api/opt-outs': { get: { summary: 'Numbers that asked not to be messaged', parameters: queryParams(pageQuery), responses: ok('{opt_outs}') } },
       '/api/webhook-events': {

@@ -9,6 +9,9 @@ import { NewBlastPage } from './pages/NewBlastPage.tsx';
 import { BlastDetailPage } from './pages/BlastDetailPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { RepliesPage } from './pages/RepliesPage.tsx';
+import { ContactPage } from './pages/ContactPage.tsx';
+import { ReportsPage } from './pages/ReportsPage.tsx';
 
 type Auth = 'checking' | 'signed-in' | 'signed-out';
 
@@ -65,7 +68,7 @@ export function App() {
   }, [route]);
 
   useEffect(() => {
-    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', notfound: 'Not found' } as const;
+    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', replies: 'Replies', contact: 'Contact', reports: 'Reports', notfound: 'Not found' } as const;
     document.title = auth === 'signed-out' ? 'Sign in · wablast' : `${titles[route.page]} · wablast`;
   }, [route, auth]);
 
@@ -98,6 +101,12 @@ export function App() {
     body = <NewBlastPage meta={meta} />;
   } else if (route.page === 'detail') {
     body = <BlastDetailPage key={route.id} id={route.id} />;
+  } else if (route.page === 'replies') {
+    body = <RepliesPage />;
+  } else if (route.page === 'contact') {
+    body = <ContactPage key={route.phone} phone={route.phone} />;
+  } else if (route.page === 'reports') {
+    body = <ReportsPage />;
   } else {
     body = <NotFoundPage />;
   }

@@ -1,10 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { getBlast } from '../../blasts/blastView.ts';
-import { closeRecipient, closeRecipientByPhone } from '../../blasts/closeRecipient.ts';
+import { closeRecipient, closeRecipientByPhone, reopenRecipient } from '../../blasts/closeRecipient.ts';
 import { iterateRecipients, listRecipients, type RecipientView, variableNames } from '../../blasts/listRecipients.ts';
 import type { AppContext } from '../context.ts';
+import { csvCell } from '../csvCell.ts';
+import { closeBody } from '../inboxSchemas.ts';
 import { closeByPhoneBody, idParam, parse, recipientsQuery } from '../schemas.ts';
+import { inboxRoutes, repliesFeed } from './inboxRoutes.ts';
+import { reportRoutes } from './reportRoutes.ts';
 
 const CSV_COLUMNS = [
   'id', 'phone_number', 'status', 'message_id', 'attempts', 'last_error', 'sent_at', 'delivered_at',
@@ -13,6 +17,8 @@ const CSV_COLUMNS = [
 
 export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
+  const feed = repliesFeed(ctx);
+  app.addHook('onClose', async () => feed.close());
 
   app.get('/api/blasts/:id/recipients', async (req, reply) => {
     const { id } = parse(idParam, req.params);
@@ -28,8 +34,16 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   app.post('/api/recipients/:id/close', async (req) => {
-    const recipient = await closeRecipient(db, parse(idParam, req.params).id);
+    const recipient = await closeRecipient(db, parse(idParam, req.params).id, parse(closeBody, req.body));
     ctx.hub.markChanged([recipient.blast_id]);
+    feed.markChanged();
+    return { success: true, recipient };
+  });
+
+  app.post('/api/recipients/:id/reopen', async (req) => {
+    const recipient = await reopenRecipient(db, parse(idParam, req.params).id);
+    ctx.hub.markChanged([recipient.blast_id]);
+    feed.markChanged();
     return { success: true, recipient };
   });
 
@@ -38,6 +52,7 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const { phone } = parse(closeByPhoneBody, req.body);
     const recipient = await closeRecipientByPhone(db, id, phone, ctx.config.phoneRegion);
     ctx.hub.markChanged([id]);
+    feed.markChanged();
     return { success: true, recipient };
   });
 
@@ -46,6 +61,10 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
     await getBlast(db, id);
     return ctx.poller.checkBlast(id);
   });
+
+  // The inbox and the reports live beside the recipients they read.
+  await inboxRoutes(app, ctx, feed);
+  await reportRoutes(app, ctx);
 }
 
 async function* csvStream(chunks: AsyncGenerator<RecipientView[]>, vars: readonly string[]): AsyncGenerator<string> {
@@ -55,11 +74,4 @@ async function* csvStream(chunks: AsyncGenerator<RecipientView[]>, vars: readonl
       .map((r) => [...CSV_COLUMNS.map((c) => r[c]), ...vars.map((k) => r.variables?.[k])].map(csvCell).join(','))
       .join('\n') + '\n';
   }
-}
-
-/** Quotes when needed, and defuses cells a spreadsheet would run as a formula. */
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && !/^\+\d+$/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

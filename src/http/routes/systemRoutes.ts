@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getBlast } from '../../blasts/blastView.ts';
 import { readLookupState } from '../../engine/statusLookupState.ts';
 import type { AppContext } from '../context.ts';
+import { openEventStream } from '../eventStream.ts';
 import { idParam, parse } from '../schemas.ts';
 
 export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -33,22 +34,8 @@ export async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.get('/api/blasts/:id/events', async (req, reply) => {
     const { id } = parse(idParam, req.params);
     await getBlast(db, id);
-    const release = ctx.longRequests.acquire();
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
-    const unsubscribe = ctx.hub.subscribe(id, (payload) => res.write(`event: report\ndata: ${payload}\n\n`));
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    res.on('close', () => {
-      clearInterval(ping);
-      unsubscribe();
-      release();
-    });
+    let unsubscribe = () => {};
+    const send = openEventStream(reply, ctx.longRequests, () => unsubscribe());
+    unsubscribe = ctx.hub.subscribe(id, (payload) => send('report', payload));
   });
 }

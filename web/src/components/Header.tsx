@@ -21,6 +21,12 @@ export function Header({ page, showNav, canSignOut, onSignOut, version }: Props)
             <a href={href.list} aria-current={page === 'list' || page === 'detail' ? 'page' : undefined}>
               Blasts
             </a>
+            <a href={href.replies} aria-current={page === 'replies' || page === 'contact' ? 'page' : undefined}>
+              Replies
+            </a>
+            <a href={href.reports} aria-current={page === 'reports' ? 'page' : undefined}>
+              Reports
+            </a>
             <a href={href.new} className="nav-cta" aria-current={page === 'new' ? 'page' : undefined}>
               New blast
             </a>

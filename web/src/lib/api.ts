@@ -1,4 +1,10 @@
 import type {
+  CloseOutcome,
+  ContactTimeline,
+  FunnelReport,
+  ReplyFilter,
+  ReplyList,
+  ReportGroupBy,
   Blast,
   BlastList,
   CreateBlastRequest,
@@ -130,7 +136,16 @@ export const api = {
     request<RecipientList>('GET', `/api/blasts/${id}/recipients${qs(filter)}`),
   recipientsCsvUrl: (id: number, filter: { status?: string; phone?: string }) =>
     `/api/blasts/${id}/recipients${qs({ ...filter, format: 'csv' })}`,
-  closeRecipient: (id: number) => request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/close`),
+  closeRecipient: (id: number, details: { outcome?: CloseOutcome | null; note?: string | null } = {}) =>
+    request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/close`, details),
+  reopenRecipient: (id: number) => request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/reopen`),
+
+  listReplies: (filter: ReplyFilter) => request<ReplyList>('GET', `/api/replies${qs({ ...filter })}`),
+  contact: (phone: string) => request<ContactTimeline>('GET', `/api/contacts/${encodeURIComponent(phone)}`),
+  funnelReport: (filter: { group_by: ReportGroupBy; from?: string; to?: string; tz?: string }) =>
+    request<FunnelReport>('GET', `/api/reports/funnel${qs(filter)}`),
+  funnelCsvUrl: (filter: { group_by: ReportGroupBy; from?: string; to?: string; tz?: string }) =>
+    `/api/reports/funnel${qs({ ...filter, format: 'csv' })}`,
 };
 
 const FIELD_LABELS: Record<string, string> = {

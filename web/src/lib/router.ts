@@ -1,13 +1,30 @@
 import { useEffect, useState } from 'react';
 
-// A tiny hash router: #/ (blasts), #/new, #/blasts/:id.
+// A tiny hash router: #/ (blasts), #/new, #/blasts/:id, #/replies, #/contacts/:phone, #/reports.
 
-export type Route = { page: 'list' } | { page: 'new' } | { page: 'detail'; id: number } | { page: 'notfound' };
+export type Route =
+  | { page: 'list' }
+  | { page: 'new' }
+  | { page: 'detail'; id: number }
+  | { page: 'replies' }
+  | { page: 'contact'; phone: string }
+  | { page: 'reports' }
+  | { page: 'notfound' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '/blasts') return { page: 'list' };
   if (path === '/new') return { page: 'new' };
+  if (path === '/replies') return { page: 'replies' };
+  if (path === '/reports') return { page: 'reports' };
+  const contact = /^\/contacts\/([^/]+)$/.exec(path);
+  if (contact) {
+    try {
+      return { page: 'contact', phone: decodeURIComponent(contact[1]!) };
+    } catch {
+      return { page: 'notfound' };
+    }
+  }
   const m = /^\/blasts\/(\d+)$/.exec(path);
   if (m) return { page: 'detail', id: Number(m[1]) };
   return { page: 'notfound' };
@@ -31,4 +48,7 @@ export const href = {
   list: '#/',
   new: '#/new',
   blast: (id: number) => `#/blasts/${id}`,
+  replies: '#/replies',
+  reports: '#/reports',
+  contact: (phone: string) => `#/contacts/${encodeURIComponent(phone)}`,
 };

@@ -121,3 +121,91 @@ export interface BlastEvent {
   state: BlastState;
   report: Report;
 }
+
+export type CloseOutcome = 'won' | 'lost';
+
+/** One reply in the inbox across blasts (GET /api/replies). */
+export interface Reply {
+  id: number;
+  recipient_id: number | null;
+  blast_id: number | null;
+  phone: string;
+  name: string | null;
+  text: string;
+  received_at: string;
+  blast_tag: string | null;
+  follow_up_stage: string | null;
+  sent_message: string | null;
+  status: string | null;
+  sent_at: string | null;
+  closed_at: string | null;
+  outcome: CloseOutcome | null;
+  note: string | null;
+  opted_out: boolean;
+}
+
+export interface ReplyList {
+  replies: Reply[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ReplyFilter {
+  blast_id?: string;
+  tag?: string;
+  stage?: string;
+  from?: string;
+  to?: string;
+  open?: 'true';
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ContactMessage {
+  recipient_id: number;
+  blast_id: number;
+  blast_tag: string | null;
+  follow_up_stage: string | null;
+  text: string;
+  status: string;
+  last_error: string | null;
+  outcome: CloseOutcome | null;
+  note: string | null;
+  queued_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  read_at: string | null;
+  replied_at: string | null;
+  closed_at: string | null;
+  failed_at: string | null;
+}
+
+export interface ContactTimeline {
+  phone: string;
+  name: string | null;
+  opted_out: { reason: string | null; created_at: string } | null;
+  messages: ContactMessage[];
+  replies: Array<{ id: number; recipient_id: number | null; blast_id: number | null; text: string; received_at: string }>;
+}
+
+export type ReportGroupBy = 'follow_up_stage' | 'tag' | 'day' | 'device';
+
+export interface StageFunnel {
+  sent: number;
+  received: number;
+  read: number;
+  replied: number;
+  closed: number;
+  rates: { received: number; read: number; replied: number; closed: number };
+}
+
+export interface FunnelReport {
+  group_by: ReportGroupBy;
+  tz: string;
+  from: string | null;
+  to: string | null;
+  groups: Array<StageFunnel & { key: string | null }>;
+  total: StageFunnel;
+}

@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../lib/api.ts';
+import { formatDateTime, stageLabel } from '../lib/format.ts';
+import { href } from '../lib/router.ts';
+import type { ContactTimeline } from '../lib/types.ts';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
+import '../components/inbox.css';
+
+type Entry =
+  | { kind: 'sent'; at: string; m: ContactTimeline['messages'][number] }
+  | { kind: 'reply'; at: string; r: ContactTimeline['replies'][number] };
+
+/** One number's history across blasts: every message sent, its stage times, its replies, its opt-out. */
+export function ContactPage({ phone }: { phone: string }) {
+  const [data, setData] = useState<ContactTimeline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.contact(phone).then(setData, (err) => setError(errorText(err)));
+  }, [phone]);
+
+  const entries: Entry[] = data
+    ? [
+        ...data.messages.map((m): Entry => ({ kind: 'sent', at: m.sent_at ?? m.queued_at ?? '', m })),
+        ...data.replies.map((r): Entry => ({ kind: 'reply', at: r.received_at, r })),
+      ].sort((a, b) => a.at.localeCompare(b.at))
+    : [];
+
+  return (
+    <section aria-labelledby="contact-title">
+      <p>
+        <a href={href.replies}>← Replies</a>
+      </p>
+      <div className="page-head">
+        <h1 id="contact-title">
+          {data?.name ? `${data.name} · ` : ''}
+          <a href={`https://wa.me/${(data?.phone ?? phone).replace(/\D/g, '')}`}>{data?.phone ?? phone}</a>
+        </h1>
+        {data?.opted_out && (
+          <span className="inbox-badge inbox-badge-optout" title={data.opted_out.reason ?? undefined}>
+            Opted out {formatDateTime(data.opted_out.created_at)}
+          </span>
+        )}
+      </div>
+      <ErrorText messages={error} />
+      {!data && !error && <p className="muted loading">Loading…</p>}
+      {data && entries.length === 0 && <p className="muted">Nothing was ever sent to this number, and it never replied.</p>}
+      {data && entries.length > 0 && (
+        <ol className="inbox-timeline" aria-label="Timeline, oldest first">
+          {entries.map((e) =>
+            e.kind === 'sent' ? (
+              <li key={`s${e.m.recipient_id}`} className="card inbox-timeline-sent" data-testid="timeline-sent">
+                <div className="inbox-reply-head">
+                  <a href={href.blast(e.m.blast_id)}>
+                    #{e.m.blast_id} {e.m.blast_tag ?? 'Untitled'}
+                  </a>
+                  <span className="muted">{stageLabel(e.m.follow_up_stage)}</span>
+                  <StatusBadge status={e.m.status} />
+                  {e.m.outcome && <span className={`inbox-badge inbox-badge-${e.m.outcome}`}>{e.m.outcome === 'won' ? 'Won' : 'Lost'}</span>}
+                </div>
+                <p className="inbox-sent-text">{e.m.text}</p>
+                <p className="muted inbox-stages">
+                  {(
+                    [
+                      ['Sent', e.m.sent_at],
+                      ['Received', e.m.delivered_at],
+                      ['Read', e.m.read_at],
+                      ['Replied', e.m.replied_at],
+                      ['Closed', e.m.closed_at],
+                      ['Failed', e.m.failed_at],
+                    ] as const
+                  )
+                    .filter(([, t]) => t)
+                    .map(([label, t]) => `${label} ${formatDateTime(t)}`)
+                    .join(' · ')}
+                  {e.m.last_error ? ` · ${e.m.last_error}` : ''}
+                </p>
+                {e.m.note && <p className="inbox-note">Note: {e.m.note}</p>}
+              </li>
+            ) : (
+              <li key={`r${e.r.id}`} className="card inbox-timeline-reply" data-testid="timeline-reply">
+                <time className="muted" dateTime={e.r.received_at}>
+                  {formatDateTime(e.r.received_at)}
+                </time>
+                <p className="inbox-text">{e.r.text}</p>
+              </li>
+            ),
+          )}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { registerBlasts } from './blasts.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerWebhooks } from './webhooks.ts';
 
 /**
@@ -13,4 +14,5 @@ export function registerCli(program: Command): void {
     .addOption(new Option('--json', 'print the API\'s JSON instead of text'));
   registerBlasts(program);
   registerWebhooks(program);
+  registerDoctor(program);
 }

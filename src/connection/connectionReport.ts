@@ -1,4 +1,5 @@
 import type { Check } from '../gateway/classifyProbe.ts';
+import { decodeBody } from '../webhooks/decodeBody.ts';
 import type { LookupState } from '../engine/statusLookupState.ts';
 import type { DeviceSending, LastWebhook } from './connectionQueries.ts';
 
@@ -31,25 +32,23 @@ export interface ConnectionReport {
   problems: number;
   checks: NamedCheck[];
   webhook: { configured: boolean; url: string | null; masked: boolean; public_url_set: boolean; reminder: string };
-  last_webhook: (Omit<LastWebhook, 'body'> & { body: string; json: boolean; truncated: boolean }) | null;
+  last_webhook: (Omit<LastWebhook, 'body'> & ReturnType<typeof prettyBody>) | null;
   devices: DeviceSending[];
 }
 
 /** What of a raw body the page shows: enough to recognise its shape, not megabytes. */
 export const BODY_SHOWN = 4000;
 
-/** Indented when it is JSON (as stored), else as it came; cut at BODY_SHOWN characters. */
-export function prettyBody(raw: string): { body: string; json: boolean; truncated: boolean } {
-  let text = raw;
-  let json = false;
-  try {
-    text = JSON.stringify(JSON.parse(raw), null, 2);
-    json = true;
-  } catch {
-    // form-encoded or not understood: shown as received
-  }
+/**
+ * Indented as JSON when it reads as JSON or as a form (decoded the way the webhook endpoint reads
+ * it, JSON fields parsed in place: `decoded` says which), else as it came; cut at BODY_SHOWN characters.
+ */
+export function prettyBody(raw: string, contentType: string | null): { body: string; decoded: 'json' | 'form' | null; truncated: boolean } {
+  const read = decodeBody(contentType, raw);
+  const text = read.ok ? JSON.stringify(read.value, null, 2) : raw;
+  const decoded = !read.ok ? null : /^\s*[{[]/.test(raw) ? 'json' : 'form';
   const truncated = text.length > BODY_SHOWN;
-  return { body: truncated ? `${text.slice(0, BODY_SHOWN)}\n… (${text.length - BODY_SHOWN} more characters)` : text, json, truncated };
+  return { body: truncated ? `${text.slice(0, BODY_SHOWN)}\n… (${text.length - BODY_SHOWN} more characters)` : text, decoded, truncated };
 }
 
 const describeHold = (s: Extract<DeviceSending['sending'], { state: 'held' }>): string =>
@@ -122,7 +121,7 @@ export function buildConnectionReport(f: ConnectionFacts): ConnectionReport {
     problems,
     checks,
     webhook: { configured: f.webhook.configured, url: f.webhook.masked, masked: true, public_url_set: f.webhook.publicUrlSet, reminder: f.webhook.reminder },
-    last_webhook: last === null ? null : { ...last, ...prettyBody(last.body) },
+    last_webhook: last === null ? null : { ...last, ...prettyBody(last.body, last.content_type) },
     devices: f.devices,
   };
 }

@@ -44,7 +44,7 @@ describe('GET /api/connection', () => {
       return c.body.last_webhook ? c : null;
     }))!;
     expect(after.check('last_webhook')).toMatchObject({ ok: true, detail: expect.stringMatching(/^received \d{4}-.*applied/) });
-    expect(after.body.last_webhook).toMatchObject({ json: true, truncated: false, secret_in: 'path' });
+    expect(after.body.last_webhook).toMatchObject({ decoded: expect.stringMatching(/^(json|form)$/), truncated: false, secret_in: 'path' });
     // Pretty-printed: the stored JSON indented, so a person can read its shape.
     expect(after.body.last_webhook.body).toContain('\n  ');
     expect(JSON.parse(after.body.last_webhook.body)).toBeTypeOf('object');

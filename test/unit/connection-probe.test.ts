@@ -71,11 +71,12 @@ describe('buildConnectionReport', () => {
       id: 'status_lookup', label: 'Status lookup', ok: null, detail: 'unavailable since 2026-01-01T00:00:00.000Z: 5 refused; statuses come from webhooks only',
     });
   });
-  it('pretty-prints a JSON body and cuts a long one', () => {
-    expect(prettyBody('{"a":{"b":1}}')).toEqual({ body: '{\n  "a": {\n    "b": 1\n  }\n}', json: true, truncated: false });
-    expect(prettyBody('a=1&b=2')).toEqual({ body: 'a=1&b=2', json: false, truncated: false });
-    const long = prettyBody('x'.repeat(BODY_SHOWN + 10));
-    expect(long).toMatchObject({ json: false, truncated: true });
+  it('pretty-prints a JSON or form body as JSON and cuts a long one', () => {
+    expect(prettyBody('{"a":{"b":1}}', 'application/json')).toEqual({ body: '{\n  "a": {\n    "b": 1\n  }\n}', decoded: 'json', truncated: false });
+    expect(prettyBody('data=%7B%22id%22%3A1%7D&x=2', 'application/x-www-form-urlencoded')).toEqual({ body: '{\n  "data": {\n    "id": 1\n  },\n  "x": "2"\n}', decoded: 'form', truncated: false });
+    expect(prettyBody('not json at all', 'text/plain')).toEqual({ body: 'not json at all', decoded: null, truncated: false });
+    const long = prettyBody('x'.repeat(BODY_SHOWN + 10), null);
+    expect(long).toMatchObject({ decoded: null, truncated: true });
     expect(long.body).toMatch(/… \(10 more characters\)$/);
   });
 });

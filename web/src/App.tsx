@@ -9,6 +9,7 @@ import { NewBlastPage } from './pages/NewBlastPage.tsx';
 import { BlastDetailPage } from './pages/BlastDetailPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { ConnectionPage } from './pages/ConnectionPage.tsx';
 
 type Auth = 'checking' | 'signed-in' | 'signed-out';
 
@@ -65,7 +66,7 @@ export function App() {
   }, [route]);
 
   useEffect(() => {
-    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', notfound: 'Not found' } as const;
+    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', connection: 'Connection', notfound: 'Not found' } as const;
     document.title = auth === 'signed-out' ? 'Sign in · wablast' : `${titles[route.page]} · wablast`;
   }, [route, auth]);
 
@@ -96,6 +97,8 @@ export function App() {
     body = <BlastsPage />;
   } else if (route.page === 'new') {
     body = <NewBlastPage meta={meta} />;
+  } else if (route.page === 'connection') {
+    body = <ConnectionPage />;
   } else if (route.page === 'detail') {
     body = <BlastDetailPage key={route.id} id={route.id} />;
   } else {

@@ -21,6 +21,9 @@ export function Header({ page, showNav, canSignOut, onSignOut, version }: Props)
             <a href={href.list} aria-current={page === 'list' || page === 'detail' ? 'page' : undefined}>
               Blasts
             </a>
+            <a href={href.connection} aria-current={page === 'connection' ? 'page' : undefined}>
+              Connection
+            </a>
             <a href={href.new} className="nav-cta" aria-current={page === 'new' ? 'page' : undefined}>
               New blast
             </a>

@@ -1,6 +1,7 @@
 import type {
   Blast,
   BlastList,
+  Connection,
   CreateBlastRequest,
   CreateBlastResult,
   FollowUpRequest,
@@ -8,6 +9,8 @@ import type {
   Recipient,
   RecipientList,
   Report,
+  TestMessageResult,
+  WebhookUrl,
 } from './types.ts';
 
 export interface FieldIssue {
@@ -130,6 +133,10 @@ export const api = {
     request<RecipientList>('GET', `/api/blasts/${id}/recipients${qs(filter)}`),
   recipientsCsvUrl: (id: number, filter: { status?: string; phone?: string }) =>
     `/api/blasts/${id}/recipients${qs({ ...filter, format: 'csv' })}`,
+  connection: () => request<Connection>('GET', '/api/connection'),
+  webhookUrl: (reveal: boolean) => request<WebhookUrl>('GET', `/api/webhook-url${qs({ reveal: reveal ? 'true' : undefined })}`),
+  resumeDevice: (id: string) => request<unknown>('POST', `/api/devices/${encodeURIComponent(id)}/resume`),
+  testMessage: (phone: string, message?: string) => request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
   closeRecipient: (id: number) => request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/close`),
 };
 

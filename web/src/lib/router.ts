@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 
-// A tiny hash router: #/ (blasts), #/new, #/blasts/:id.
+// A tiny hash router: #/ (blasts), #/new, #/blasts/:id, #/connection.
 
-export type Route = { page: 'list' } | { page: 'new' } | { page: 'detail'; id: number } | { page: 'notfound' };
+export type Route = { page: 'list' } | { page: 'new' } | { page: 'connection' } | { page: 'detail'; id: number } | { page: 'notfound' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '/blasts') return { page: 'list' };
   if (path === '/new') return { page: 'new' };
+  if (path === '/connection') return { page: 'connection' };
   const m = /^\/blasts\/(\d+)$/.exec(path);
   if (m) return { page: 'detail', id: Number(m[1]) };
   return { page: 'notfound' };
@@ -30,5 +31,6 @@ export function navigate(path: string): void {
 export const href = {
   list: '#/',
   new: '#/new',
+  connection: '#/connection',
   blast: (id: number) => `#/blasts/${id}`,
 };

@@ -1,36 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/runCli.ts';
 import { type TestApp, startTestApp } from '../helpers/testApp.ts';
 
 /**
  * The `wablast blasts …` client as a user runs it: a child process talking HTTP to a real app.
- * (execFile, not execFileSync: the app answers from this very process.)
  */
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let app: TestApp;
 let dir: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function wablast(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, WABLAST_URL: app.url };
-  delete env.API_TOKEN;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const wablast = (...args: string[]) => runCli(app.url, ...args);
 
 beforeAll(async () => {
   app = await startTestApp();

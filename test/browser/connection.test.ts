@@ -82,6 +82,9 @@ it('shows the checks and the masked URL, reveals and copies it, sends a test mes
   }, { timeout: 20_000 }).toBe(1);
   await expect(page.getByTestId('last-webhook').textContent()).resolves.toMatch(/^\{\n {2}"/);
   await page.screenshot({ path: `${SHOTS}/connection-desktop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/connection-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // The token refused: the device is held; the page says so and Resume ends the hold.
   app.simulator!.configure({ refuseToken: true });

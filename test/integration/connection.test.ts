@@ -82,6 +82,19 @@ describe('GET /api/connection', () => {
   });
 });
 
+describe('auth', () => {
+  it('answers only with the API token, like every /api route', async () => {
+    const token = 'a'.repeat(40);
+    app = await startTestApp({ API_TOKEN: token });
+    expect((await app.api('GET', '/api/connection')).status).toBe(401);
+    expect((await app.api('POST', '/api/connection/test-message', { phone: '+60123450010' })).status).toBe(401);
+    expect(app.simulator!.tally()).toEqual({});
+    const ok = await app.api('GET', '/api/connection', undefined, { authorization: `Bearer ${token}` });
+    expect(ok.status).toBe(200);
+    expect(JSON.stringify(ok.body)).not.toContain(token);
+  });
+});
+
 describe('POST /api/connection/test-message', () => {
   it('sends exactly one message to that number through a blast and answers the message id', async () => {
     app = await startTestApp();

@@ -178,7 +178,8 @@ export class WsapmeSimulator {
         return;
       }
       const isSend = path === '/v1/sendMessage2';
-      if (req.method !== 'POST' || (!isSend && path !== '/v1/getMessageStatus')) {
+      const isProbe = (req.method === 'GET' && path === '/v1/server') || (req.method === 'POST' && path === '/v1/info');
+      if (!isProbe && (req.method !== 'POST' || (!isSend && path !== '/v1/getMessageStatus'))) {
         sendJson(res, 404, { error: 'not found' });
         return;
       }
@@ -188,7 +189,13 @@ export class WsapmeSimulator {
         this.#answer(res, this.#refusal('token'));
         return;
       }
-      const body = await readJson(req);
+      const body = req.method === 'GET' ? undefined : await readJson(req);
+      if (isProbe) {
+        // The fact sheet knows /v1/server answers 200 when up and that /v1/info exists; the fields are ours.
+        const offline = this.#options.deviceOffline;
+        sendJson(res, 200, path === '/v1/server' ? { success: true, message: 'Server is running' } : { success: true, data: { device: (body as { device?: unknown } | undefined)?.device ?? null, status: offline ? 'disconnected' : 'connected' } });
+        return;
+      }
       await (isSend ? this.#send(body, res) : this.#status(body, res));
     } catch (err) {
       this.#log.error({ err }, 'simulator request failed');

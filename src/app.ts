@@ -92,6 +92,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     wakeEngine: () => engine?.wake(),
     webhooks,
     poller,
+    gateway,
     metrics,
     longRequests: new LongRequests(config.maxLongRequests),
   });

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { registerBlasts } from './blasts.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerWebhooks } from './webhooks.ts';
 import { registerReplies } from './replies.ts';
 
@@ -15,4 +16,5 @@ export function registerCli(program: Command): void {
   registerBlasts(program);
   registerWebhooks(program);
   registerReplies(program);
+  registerDoctor(program);
 }

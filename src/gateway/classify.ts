@@ -58,7 +58,7 @@ const NEVER_WRITTEN = new Set([
 
 const RATE_LIMIT_TEXT = /rate[\s_-]?limit|too many requests|throttl/i;
 // WSAPME answers a bad token with 200 {"success":false,"message":"Unauthorised Token"}.
-const AUTH_TEXT = /unauthori[sz]ed|unauthenticated|invalid[\s_-]*(api[\s_-]*)?(token|key)|(token|api[\s_-]*key)[\s_-]*(is[\s_-]*)?(invalid|expired|missing|required|not valid)|forbidden|access denied|authori[sz]ation/i;
+export const AUTH_TEXT = /unauthori[sz]ed|unauthenticated|invalid[\s_-]*(api[\s_-]*)?(token|key)|(token|api[\s_-]*key)[\s_-]*(is[\s_-]*)?(invalid|expired|missing|required|not valid)|forbidden|access denied|authori[sz]ation/i;
 // The WhatsApp session behind the device, not the number: waiting is the cure.
 const DEVICE_TEXT = /device|offline|disconnect|not[\s_-]*connected|connection (closed|lost)|session|\bqr\b|scan|logged[\s_-]*out|log[\s_-]*in again|not[\s_-]*ready|socket/i;
 
@@ -221,7 +221,7 @@ const ID_PATHS: string[][] = [
 ];
 
 /** A short human sentence from whatever error shape the gateway used, or null if it gave none. */
-function bodyReason(body: unknown): string | null {
+export function bodyReason(body: unknown): string | null {
   if (typeof body === 'string') {
     const trimmed = body.replace(/\s+/g, ' ').trim();
     // HTML error pages say nothing useful in their first 120 characters.
@@ -236,7 +236,7 @@ function bodyReason(body: unknown): string | null {
 
 const REASON_PATHS: string[][] = [['error', 'message'], ['message'], ['error'], ['msg'], ['reason'], ['detail'], ['data', 'message']];
 
-function describeError(err: Extract<GatewayResult, { type: 'error' }>): string {
+export function describeError(err: Extract<GatewayResult, { type: 'error' }>): string {
   const label = err.code ?? err.name ?? 'network error';
   return truncate(err.message && err.message !== label ? `${label}: ${err.message}` : label);
 }

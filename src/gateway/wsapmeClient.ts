@@ -1,5 +1,9 @@
 import { Pool } from 'undici';
 import { classify, type GatewayResult, type SendOutcome, type StatusOutcome } from './classify.ts';
+import { type Check, type ProbeResult, classifyServerProbe, classifyTokenProbe } from './classifyProbe.ts';
+
+/** A probe is a question from a person waiting at a page: it must answer within seconds. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 export interface WsapmeClientOptions {
   baseUrl: string;
@@ -101,24 +105,50 @@ export class WsapmeClient {
     return this.#scrub(classify('status', result, this.#now()));
   }
 
+  /** `GET /v1/server` with the token: is the gateway reachable (and how fast). */
+  async checkServer(): Promise<Check & { latencyMs: number }> {
+    const probe = await this.#probe('GET', '/v1/server');
+    return { ...this.#scrubCheck(classifyServerProbe(probe)), latencyMs: probe.latencyMs };
+  }
+
+  /** `POST /v1/info {device}`: does the gateway take our token. */
+  async checkToken(device: string): Promise<Check> {
+    return this.#scrubCheck(classifyTokenProbe(await this.#probe('POST', '/v1/info', { device })));
+  }
+
   async close(): Promise<void> {
     await this.#pool.close();
   }
 
-  async #post(path: string, payload: unknown): Promise<GatewayResult> {
+  async #probe(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<ProbeResult> {
+    const started = performance.now();
+    const result = await this.#request(method, path, payload, PROBE_TIMEOUT_MS);
+    return { result, latencyMs: Math.round(performance.now() - started) };
+  }
+
+  #post(path: string, payload: unknown): Promise<GatewayResult> {
+    return this.#request('POST', path, payload, this.#overallTimeoutMs);
+  }
+
+  async #request(method: 'GET' | 'POST', path: string, payload: unknown, timeoutMs: number): Promise<GatewayResult> {
     try {
       const res = await this.#pool.request({
-        method: 'POST',
+        method,
         path: this.#pathPrefix + path,
         headers: this.#headers,
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.#overallTimeoutMs),
+        ...(payload !== undefined && { body: JSON.stringify(payload) }),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.body.text();
       return { type: 'response', statusCode: res.statusCode, headers: res.headers, body: parseBody(text) };
     } catch (err) {
       return toErrorResult(err);
     }
+  }
+
+  #scrubCheck<T extends Check>(check: T): T {
+    const key = this.#apiKey;
+    return key === undefined || !check.detail.includes(key) ? check : { ...check, detail: check.detail.split(key).join('[redacted]') };
   }
 
   /** Gateways sometimes echo the request back in error bodies; the key must never reach a log. */

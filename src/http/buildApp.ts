@@ -22,6 +22,7 @@ import { systemRoutes } from './routes/systemRoutes.ts';
 import { webhookRoutes } from './routes/webhookRoutes.ts';
 import { webhookEventRoutes } from './routes/webhookEventRoutes.ts';
 import { webhookEndpointRoutes } from './routes/webhookEndpointRoutes.ts';
+import { connectionRoutes } from './routes/connectionRoutes.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -75,6 +76,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     await deviceRoutes(app, ctx);
     await webhookEventRoutes(app, ctx);
     await webhookEndpointRoutes(app, ctx);
+    await connectionRoutes(app, ctx);
   }
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -6,6 +6,7 @@ import type { WebhookIngest } from '../engine/webhookIngest.ts';
 import type { Poller } from '../engine/poller.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LongRequests } from './longRequests.ts';
+import type { GatewayProbe } from '../connection/checkConnection.ts';
 
 /** What the routes need, handed in once when the app is built. */
 export interface AppContext {
@@ -20,6 +21,8 @@ export interface AppContext {
   webhooks: WebhookIngest | null;
   poller: Poller;
   metrics: Metrics;
+  /** Asks the gateway whether it is there and takes our token (GET /api/connection). */
+  gateway: GatewayProbe;
   /** The per-process cap on SSE streams and ?wait=true requests. */
   longRequests: LongRequests;
 }

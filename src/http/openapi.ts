@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { closeBody, repliesQuery, reportQuery } from './inboxSchemas.ts';
-import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody } from './schemas.ts';
+import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody, testMessageBody } from './schemas.ts';
 import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -71,6 +71,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/api/webhook-events/reprocess': { post: { summary: 'Read not-understood events again with this version (all, or {ids}) and apply what it understands', responses: ok('{success, examined, applied, waiting, ignored, not_understood}') } },
       '/api/webhook-url': { get: { summary: 'The webhook URL to paste into WSAPME, secret masked (reveal=true shows it)', responses: ok('{configured, url, masked, reminder}') } },
+      '/api/connection': { get: { summary: 'Does it work: gateway reachable, token accepted, device, webhook URL, last webhook (raw), status lookup, sending state; each check ok true/false/null', responses: ok('{ok, problems, checks: [{id, label, ok, detail}], webhook, last_webhook, devices}') } },
+      '/api/connection/test-message': {
+        post: { summary: 'Send one real message to your own number as a one-recipient blast tagged "Connection test"; waits up to 20 s for the outcome', requestBody: body(testMessageBody), responses: { 201: { description: '{blast_id, outcome: sent|failed|uncertain|waiting, message_id, reason, held}' }, 400: error } },
+      },
       '/webhooks/wsapme/{secret}': {
         post: {
           summary: 'WSAPME status and inbound-message webhooks, the secret in the path (the form to paste into WSAPME). Any body is stored raw and answered 200 with what became of each event',

@@ -71,3 +71,6 @@ export const followUpBody = z.strictObject({
   scheduled_at: createBlastBody.shape.scheduled_at,
   dry_run: z.boolean().optional(),
 });
+
+/** POST /api/connection/test-message: the operator's own number, and optionally the text. */
+export const testMessageBody = z.strictObject({ phone: z.string().min(1).max(64), message: z.string().min(1).max(4096).optional() });

@@ -12,6 +12,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { RepliesPage } from './pages/RepliesPage.tsx';
 import { ContactPage } from './pages/ContactPage.tsx';
 import { ReportsPage } from './pages/ReportsPage.tsx';
+import { ConnectionPage } from './pages/ConnectionPage.tsx';
 
 type Auth = 'checking' | 'signed-in' | 'signed-out';
 
@@ -68,7 +69,7 @@ export function App() {
   }, [route]);
 
   useEffect(() => {
-    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', replies: 'Replies', contact: 'Contact', reports: 'Reports', notfound: 'Not found' } as const;
+    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', replies: 'Replies', contact: 'Contact', reports: 'Reports', connection: 'Connection', notfound: 'Not found' } as const;
     document.title = auth === 'signed-out' ? 'Sign in · wablast' : `${titles[route.page]} · wablast`;
   }, [route, auth]);
 
@@ -99,6 +100,8 @@ export function App() {
     body = <BlastsPage />;
   } else if (route.page === 'new') {
     body = <NewBlastPage meta={meta} />;
+  } else if (route.page === 'connection') {
+    body = <ConnectionPage />;
   } else if (route.page === 'detail') {
     body = <BlastDetailPage key={route.id} id={route.id} />;
   } else if (route.page === 'replies') {

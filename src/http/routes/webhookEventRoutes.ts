@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/client.ts';
 import { reprocessWebhookEvents } from '../../engine/reprocessWebhookEvents.ts';
-import { ENABLE_STATUS_REMINDER, webhookUrl } from '../../webhooks/webhookUrl.ts';
+import { ENABLE_STATUS_REMINDER, publicBase, webhookUrl } from '../../webhooks/webhookUrl.ts';
 import type { AppContext } from '../context.ts';
 import { pageQuery, parse } from '../schemas.ts';
 
@@ -58,7 +58,7 @@ export async function webhookEventRoutes(app: FastifyInstance, ctx: AppContext):
     const { reveal } = parse(z.object({ reveal: z.enum(['true', 'false']).optional() }), req.query);
     const secret = ctx.config.webhookSecret;
     if (!secret) return { configured: false, url: null, reason: 'WEBHOOK_SECRET is not set: webhooks are refused', reminder: ENABLE_STATUS_REMINDER };
-    const base = ctx.config.publicUrl ?? `${req.protocol}://${req.headers.host ?? `localhost:${ctx.config.port}`}`;
+    const base = publicBase(ctx.config.publicUrl, req, ctx.config.port);
     const { url, masked } = webhookUrl(base, secret);
     return { configured: true, url: reveal === 'true' ? url : masked, masked: reveal !== 'true', public_url_set: Boolean(ctx.config.publicUrl), reminder: ENABLE_STATUS_REMINDER };
   });

@@ -27,6 +27,9 @@ export function Header({ page, showNav, canSignOut, onSignOut, version }: Props)
             <a href={href.reports} aria-current={page === 'reports' ? 'page' : undefined}>
               Reports
             </a>
+            <a href={href.connection} aria-current={page === 'connection' ? 'page' : undefined}>
+              Connection
+            </a>
             <a href={href.new} className="nav-cta" aria-current={page === 'new' ? 'page' : undefined}>
               New blast
             </a>

@@ -7,6 +7,7 @@ import type {
   ReportGroupBy,
   Blast,
   BlastList,
+  Connection,
   CreateBlastRequest,
   CreateBlastResult,
   FollowUpRequest,
@@ -14,6 +15,8 @@ import type {
   Recipient,
   RecipientList,
   Report,
+  TestMessageResult,
+  WebhookUrl,
 } from './types.ts';
 
 export interface FieldIssue {
@@ -146,6 +149,11 @@ export const api = {
     request<FunnelReport>('GET', `/api/reports/funnel${qs(filter)}`),
   funnelCsvUrl: (filter: { group_by: ReportGroupBy; from?: string; to?: string; tz?: string }) =>
     `/api/reports/funnel${qs({ ...filter, format: 'csv' })}`,
+
+  connection: () => request<Connection>('GET', '/api/connection'),
+  webhookUrl: (reveal: boolean) => request<WebhookUrl>('GET', `/api/webhook-url${qs({ reveal: reveal ? 'true' : undefined })}`),
+  resumeDevice: (id: string) => request<unknown>('POST', `/api/devices/${encodeURIComponent(id)}/resume`),
+  testMessage: (phone: string, message?: string) => request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
 };
 
 const FIELD_LABELS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-// A tiny hash router: #/ (blasts), #/new, #/blasts/:id, #/replies, #/contacts/:phone, #/reports.
+// A tiny hash router: #/ (blasts), #/new, #/blasts/:id, #/replies, #/contacts/:phone, #/reports, #/connection.
 
 export type Route =
   | { page: 'list' }
@@ -9,6 +9,7 @@ export type Route =
   | { page: 'replies' }
   | { page: 'contact'; phone: string }
   | { page: 'reports' }
+  | { page: 'connection' }
   | { page: 'notfound' };
 
 export function parseRoute(hash: string): Route {
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
       return { page: 'notfound' };
     }
   }
+  if (path === '/connection') return { page: 'connection' };
   const m = /^\/blasts\/(\d+)$/.exec(path);
   if (m) return { page: 'detail', id: Number(m[1]) };
   return { page: 'notfound' };
@@ -47,6 +49,7 @@ export function navigate(path: string): void {
 export const href = {
   list: '#/',
   new: '#/new',
+  connection: '#/connection',
   blast: (id: number) => `#/blasts/${id}`,
   replies: '#/replies',
   reports: '#/reports',

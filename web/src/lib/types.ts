@@ -209,3 +209,42 @@ export interface FunnelReport {
   groups: Array<StageFunnel & { key: string | null }>;
   total: StageFunnel;
 }
+
+/** GET /api/connection: each check ok (true), a problem (false) or unknown (null). */
+export interface ConnectionCheck {
+  id: string;
+  label: string;
+  ok: boolean | null;
+  detail: string;
+}
+
+export type SendingState =
+  | { state: 'running' }
+  | { state: 'held'; kind: string; reason: string | null; since: string | null; retry_at: string | null; probes_refused: number };
+
+export interface Connection {
+  ok: boolean;
+  problems: number;
+  checks: ConnectionCheck[];
+  webhook: { configured: boolean; url: string | null; masked: boolean; public_url_set: boolean; reminder: string };
+  last_webhook: { id: number; received_at: string | null; content_type: string | null; secret_in: string | null; results: string | null; body: string; decoded: 'json' | 'form' | null; truncated: boolean } | null;
+  devices: Array<{ id: string; enabled: boolean; sending: SendingState }>;
+}
+
+export interface WebhookUrl {
+  configured: boolean;
+  url: string | null;
+  masked?: boolean;
+  reason?: string;
+  reminder: string;
+}
+
+export interface TestMessageResult {
+  blast_id: number;
+  phone: string;
+  outcome: 'sent' | 'failed' | 'uncertain' | 'waiting';
+  status: string;
+  message_id: string | null;
+  reason: string | null;
+  held: { kind: string; reason: string; retry_in_ms: number } | null;
+}

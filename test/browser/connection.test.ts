@@ -1,0 +1,101 @@
+/**
+ * The Connection page in headless Chromium against the whole app in-process (PGlite in memory, the
+ * WSAPME simulator): the checks with their marks, the webhook URL masked then revealed and copied,
+ * a test message sent to one's own number (the simulator's tally says it arrived once), a held
+ * device resumed. Screenshots go to docs/screenshots/connection-*.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startWablast, type WablastHandle } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { INSTALL_HINT, findChromium } from '../../scripts/chromium.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SHOTS = `${ROOT}docs/screenshots`;
+const SECRET = 'browser-connection-secret-42';
+
+let browser: Browser;
+let app: WablastHandle;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
+  mkdirSync(SHOTS, { recursive: true });
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(INSTALL_HINT);
+  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  app = await startWablast(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5', WEBHOOK_SECRET: SECRET }),
+    { simulator: { seed: 11, latencyMs: 5, latencyJitterMs: 5, deliverDelayMs: [20, 100], readDelayMs: [50, 200], stopProbability: 0 } },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+  expect(pageErrors).toEqual([]);
+});
+
+it('shows the checks and the masked URL, reveals and copies it, sends a test message, resumes a held device', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(`${app.url}/#/`);
+  await page.getByRole('link', { name: 'Connection' }).click();
+  await page.getByRole('heading', { name: 'Connection', level: 1 }).waitFor();
+
+  // Every check is there with its mark; against the simulator nothing is a problem.
+  await page.getByText('No problem found.').waitFor();
+  for (const [id, mark] of [['mode', '✓ ok'], ['gateway', '✓ ok'], ['token', '✓ ok'], ['sending', '✓ ok'], ['last_webhook', '? unknown']] as const) {
+    await expect(page.locator(`[data-check="${id}"] .conn-mark`).textContent()).resolves.toBe(mark);
+  }
+  await expect(page.locator('[data-check="gateway"] .conn-detail').textContent()).resolves.toMatch(/answered HTTP 200/);
+
+  // The URL is masked until revealed; Copy puts the real one on the clipboard.
+  const url = page.getByTestId('webhook-url');
+  await expect(url.textContent()).resolves.toBe(`${app.url}/webhooks/wsapme/brow…`);
+  await expect(page.locator('.conn-reminder').textContent()).resolves.toContain('switch on "Enable status"');
+  await page.getByRole('button', { name: 'Reveal' }).click();
+  await page.getByRole('button', { name: 'Hide' }).waitFor();
+  await expect(url.textContent()).resolves.toBe(`${app.url}/webhooks/wsapme/${SECRET}`);
+  await page.getByRole('button', { name: 'Hide' }).click();
+  await page.getByRole('button', { name: 'Reveal' }).waitFor();
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await page.getByRole('button', { name: 'Copied' }).waitFor();
+  await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(`${app.url}/webhooks/wsapme/${SECRET}`);
+  await expect(url.textContent()).resolves.toMatch(/brow…$/);
+
+  // A test message to one's own number: one message, its id on the page, then the webhook shown raw.
+  await page.getByLabel('Your phone number').fill('012-345 0099');
+  await page.getByRole('button', { name: 'Send test message' }).click();
+  const result = page.getByTestId('test-result');
+  await result.waitFor({ timeout: 30_000 });
+  await expect(result.textContent()).resolves.toMatch(/^Sent to \+60123450099 \(message id \S+\)\./);
+  expect(app.simulator!.tally()).toEqual({ '+60123450099': 1 });
+  await expect.poll(async () => {
+    await page.getByRole('button', { name: 'Check again' }).click();
+    return page.getByTestId('last-webhook').count();
+  }, { timeout: 20_000 }).toBe(1);
+  await expect(page.getByTestId('last-webhook').textContent()).resolves.toMatch(/^\{\n {2}"/);
+  await page.screenshot({ path: `${SHOTS}/connection-desktop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/connection-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // The token refused: the device is held; the page says so and Resume ends the hold.
+  app.simulator!.configure({ refuseToken: true });
+  await page.getByLabel('Your phone number').fill('+60123450098');
+  await page.getByRole('button', { name: 'Send test message' }).click();
+  await expect.poll(async () => result.textContent(), { timeout: 30_000 }).toMatch(/Not sent \(waiting\): sending is held \(auth: Unauthorised Token\)/);
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await expect.poll(() => page.locator('[data-check="token"] .conn-mark').textContent()).toBe('✗ problem');
+  await page.screenshot({ path: `${SHOTS}/connection-problem-desktop.png`, fullPage: true });
+  app.simulator!.configure({ refuseToken: false });
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect.poll(() => page.locator('[data-check="sending"] .conn-mark').textContent(), { timeout: 20_000 }).toBe('✓ ok');
+  await expect.poll(() => app.simulator!.tally()['+60123450098'] ?? 0, { timeout: 20_000 }).toBe(1);
+}, 180_000);

@@ -1,0 +1,220 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, errorText } from '../lib/api.ts';
+import type { Connection, ConnectionCheck, TestMessageResult, WebhookUrl } from '../lib/types.ts';
+import { href } from '../lib/router.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
+import './connection.css';
+
+const MARKS = { ok: '✓ ok', problem: '✗ problem', unknown: '? unknown' } as const;
+const markOf = (ok: boolean | null): keyof typeof MARKS => (ok === true ? 'ok' : ok === false ? 'problem' : 'unknown');
+
+function CheckRow({ check }: { check: ConnectionCheck }) {
+  const mark = markOf(check.ok);
+  return (
+    <li className={`conn-check conn-${mark}`} data-check={check.id}>
+      <span className="conn-mark">{MARKS[mark]}</span>
+      <span className="conn-label">{check.label}</span>
+      <span className="conn-detail">{check.detail}</span>
+    </li>
+  );
+}
+
+/** Does it work: every connection check, the webhook URL to paste into WSAPME, the last webhook raw, devices, a test message. */
+export function ConnectionPage() {
+  const [conn, setConn] = useState<Connection | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [url, setUrl] = useState<WebhookUrl | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const [c, u] = await Promise.all([api.connection(), api.webhookUrl(false)]);
+      setConn(c);
+      setUrl(u);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const reveal = async (show: boolean) => {
+    try {
+      setUrl(await api.webhookUrl(show));
+      setCopied(false);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const copy = async () => {
+    try {
+      // Copy the real URL even while the page shows it masked.
+      const full = url?.masked === false ? url : await api.webhookUrl(true);
+      if (full.url) await navigator.clipboard.writeText(full.url);
+      setCopied(true);
+    } catch (err) {
+      setError(`Could not copy: ${errorText(err)}`);
+    }
+  };
+
+  const resume = async (id: string) => {
+    try {
+      await api.resumeDevice(id);
+      await load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <div className="conn-page">
+      <div className="conn-head">
+        <h1>Connection</h1>
+        <button type="button" className="btn btn-small" onClick={() => void load()} disabled={loading}>
+          {loading ? 'Checking…' : 'Check again'}
+        </button>
+      </div>
+      <ErrorText messages={error} />
+      {!conn && !error && <p className="muted">Checking the gateway…</p>}
+      {conn && (
+        <>
+          <p className={conn.ok ? 'conn-summary conn-ok' : 'conn-summary conn-problem'} role="status">
+            {conn.ok ? 'No problem found.' : `${conn.problems} problem${conn.problems === 1 ? '' : 's'} found.`}
+          </p>
+          <ul className="conn-checks card">
+            {conn.checks.map((c) => (
+              <CheckRow key={c.id} check={c} />
+            ))}
+          </ul>
+        </>
+      )}
+
+      <section className="card conn-section" aria-labelledby="conn-webhook">
+        <h2 id="conn-webhook">Webhook URL</h2>
+        {url && !url.configured && <p className="conn-problem">{url.reason}</p>}
+        {url?.configured && (
+          <>
+            <p className="muted">Paste this into the WSAPME dashboard as the device's webhook URL.</p>
+            <div className="conn-url">
+              <code data-testid="webhook-url">{url.url}</code>
+              <button type="button" className="btn btn-small" onClick={() => void reveal(url.masked !== false)}>
+                {url.masked === false ? 'Hide' : 'Reveal'}
+              </button>
+              <button type="button" className="btn btn-small" onClick={() => void copy()}>
+                {copied ? 'Copied' : 'Copy'}
+              </button>
+            </div>
+          </>
+        )}
+        {url && <p className="conn-reminder">{url.reminder}</p>}
+      </section>
+
+      {conn && (
+        <section className="card conn-section" aria-labelledby="conn-devices">
+          <h2 id="conn-devices">Devices</h2>
+          {conn.devices.length === 0 && <p className="muted">No device has sent yet.</p>}
+          <ul className="conn-devices">
+            {conn.devices.map((d) => (
+              <li key={d.id}>
+                <strong>{d.id}</strong>{' '}
+                {d.sending.state === 'running' ? (
+                  <span className="conn-ok">sending: running</span>
+                ) : (
+                  <>
+                    <span className="conn-problem">
+                      held ({d.sending.kind}): {d.sending.reason ?? 'no reason given'}
+                      {d.sending.retry_at && ` — next try at ${new Date(d.sending.retry_at).toLocaleString()}`}
+                    </span>{' '}
+                    <button type="button" className="btn btn-small" onClick={() => void resume(d.id)}>
+                      Resume
+                    </button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {conn && (
+        <section className="card conn-section" aria-labelledby="conn-last">
+          <h2 id="conn-last">Last webhook</h2>
+          {conn.last_webhook ? (
+            <>
+              <p className="muted">
+                Received {conn.last_webhook.received_at ? new Date(conn.last_webhook.received_at).toLocaleString() : ''} · {conn.last_webhook.results ?? 'no events'} ·{' '}
+                {conn.last_webhook.content_type ?? 'no content type'}
+                {conn.last_webhook.decoded === 'form' && ' (form fields shown as JSON)'}
+              </p>
+              <pre className="conn-raw" data-testid="last-webhook">{conn.last_webhook.body}</pre>
+            </>
+          ) : (
+            <p className="muted">None received yet.</p>
+          )}
+        </section>
+      )}
+
+      <TestMessageForm onSent={() => void load()} />
+    </div>
+  );
+}
+
+function TestMessageForm({ onSent }: { onSent: () => void }) {
+  const [phone, setPhone] = useState('');
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<TestMessageResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await api.testMessage(phone, message.trim() || undefined));
+      onSent();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card conn-section" aria-labelledby="conn-test">
+      <h2 id="conn-test">Send a test message to my own number</h2>
+      <p className="muted">One real message, sent like a one-recipient blast (tagged "Connection test").</p>
+      <form className="conn-test" onSubmit={(e) => void submit(e)}>
+        <label>
+          Your phone number
+          <input type="tel" required value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+60123456789" />
+        </label>
+        <label>
+          Message (optional)
+          <input type="text" value={message} onChange={(e) => setMessage(e.target.value)} />
+        </label>
+        <button type="submit" className="btn btn-primary" disabled={busy || phone.trim() === ''}>
+          {busy ? 'Sending…' : 'Send test message'}
+        </button>
+      </form>
+      <ErrorText messages={error} />
+      {result && (
+        <p className={result.outcome === 'sent' ? 'conn-ok' : 'conn-problem'} role="status" data-testid="test-result">
+          {result.outcome === 'sent'
+            ? `Sent to ${result.phone} (message id ${result.message_id}).`
+            : `Not sent (${result.outcome}): ${result.reason ?? result.status}.`}{' '}
+          <a href={href.blast(result.blast_id)}>Blast #{result.blast_id}</a>
+        </p>
+      )}
+    </section>
+  );
+}

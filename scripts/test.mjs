@@ -1,4 +1,4 @@
-// The README's test command: typecheck, then every vitest project (unit, PGlite, PostgreSQL,
+// The README's test command: typecheck (server and dashboard), then every vitest project (unit, PGlite, PostgreSQL,
 // faults, browser), ending with one plain line "N passed, N failed" so an empty run is visible.
 // Extra arguments go to vitest (e.g. `npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { INSTALL_HINT, ensureChromium } from './chromium.mjs';
 
 const args = process.argv.slice(2);
+// With no arguments: the typechecks too (decided before a missing browser adds an argument).
+const everything = args.length === 0;
 let failed = 0;
 let passed = 0;
 
@@ -23,11 +25,14 @@ if (wantsBrowser) {
   }
 }
 
-if (!args.length) {
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-  if (tsc.status === 0) passed++;
-  else failed++;
-  process.stdout.write(`typecheck: ${tsc.status === 0 ? 'ok' : 'FAILED'}\n`);
+if (everything) {
+  // The server, tests and benchmarks; then the dashboard, which vite builds without checking.
+  for (const [name, project] of [['typecheck', 'tsconfig.json'], ['typecheck web', 'web/tsconfig.json']]) {
+    const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', project], { stdio: 'inherit' });
+    if (tsc.status === 0) passed++;
+    else failed++;
+    process.stdout.write(`${name}: ${tsc.status === 0 ? 'ok' : 'FAILED'}\n`);
+  }
 }
 
 mkdirSync('test-results', { recursive: true });

@@ -13,7 +13,11 @@ export function maskPhone(phone: string): string {
 // not inside a longer word or number (ids, timestamps in ms are 13 digits but live in numbers, not strings).
 const PHONE_RUN = /(?<![\w.:+-])\+?\d(?:[ \-]?\d){7,14}(?![\w:.]|[ \-]?\d)/g;
 
-/** Masks every phone-like digit run in free text. */
+// What a number's + and separators look like inside a URL (/api/opt-outs/%2B60%2013-777%200009).
+const ENCODED_SEPARATOR = /%(?:2B|20|2D)/gi;
+
+/** Masks every phone-like digit run in free text, also when a URL spells its + and spaces as %XX. */
 export function maskPhonesIn(text: string): string {
-  return text.replace(PHONE_RUN, (m) => maskPhone(m));
+  const plain = text.includes('%') ? text.replace(ENCODED_SEPARATOR, (m) => decodeURIComponent(m)) : text;
+  return plain.replace(PHONE_RUN, (m) => maskPhone(m));
 }

@@ -149,10 +149,61 @@ function request(port: number, path: string, o: RequestOptions = {}): Promise<Re
         });
       },
     );
-    req.on('error', reject);
+    // A server may answer an oversized body (413) and close before reading it: the write then fails
+    // with EPIPE/ECONNRESET, but the answer already arrived and is what counts.
+    let answered = false;
+    req.on('response', () => (answered = true));
+    req.on('error', (e) => (answered ? undefined : reject(e)));
     req.setTimeout(30_000, () => req.destroy(new Error(`timeout ${o.method ?? 'GET'} ${path}`)));
     if (o.body !== undefined) req.write(o.body);
     req.end();
+  });
+}
+
+/**
+ * Streams a JSON body of `size` bytes over a raw socket, stopping as soon as the server answers: a
+ * server refusing an oversized body answers early and closes, and writing on would only race its
+ * answer against a reset connection.
+ */
+function oversized(port: number, path: string, prefix: string, size: number, headers: Record<string, string>): Promise<Reply> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    let answered = false;
+    const finish = () => {
+      const raw = Buffer.concat(received).toString('utf8');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0);
+      const text = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+      let json: any;
+      try {
+        json = JSON.parse(text.includes('{') ? text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1) : text);
+      } catch {
+        json = undefined;
+      }
+      resolve({ status, headers: {}, text, json });
+    };
+    socket.on('data', (c: Buffer) => {
+      answered = true;
+      received.push(c);
+    });
+    // A reset before any answer: the server cut the upload off (curl shows the same race). Status 0.
+    socket.on('error', () => undefined);
+    socket.on('close', () => (answered ? finish() : resolve({ status: 0, headers: {}, text: 'connection reset before an answer', json: undefined })));
+    const head = [`POST ${path} HTTP/1.1`, `Host: localhost:${port}`, 'Content-Type: application/json', `Content-Length: ${size}`, 'Connection: close']
+      .concat(Object.entries(headers).map(([k, v]) => `${k}: ${v}`))
+      .join('\r\n');
+    socket.write(`${head}\r\n\r\n${prefix}`);
+    const chunk = 'x'.repeat(64 * 1024);
+    let left = size - prefix.length - 2;
+    const pump = () => {
+      if (answered) return;
+      if (left <= 0) return void socket.write('"}');
+      const piece = chunk.slice(0, Math.min(chunk.length, left));
+      left -= piece.length;
+      // One chunk at a time, yielding so an early answer is seen before the next write.
+      socket.write(piece, () => setImmediate(pump));
+    };
+    setImmediate(pump);
   });
 }
 
@@ -290,9 +341,18 @@ function crossSiteProbes(target: () => Target) {
       const r = await request(t.server.port, path, { headers: { ...t.auth, host: 'attacker.example' } });
       expect(r.status, path).toBe(403);
       expect(r.text).not.toContain('blast_tag');
-      const r2 = await request(t.server.port, path, { headers: { ...t.auth, host: `attacker.example:${t.server.port}` } });
-      expect(r2.status, path).toBe(403);
+      for (const host of [`attacker.example:${t.server.port}`, `localhost.attacker.example:${t.server.port}`, `127.0.0.1.nip.io:${t.server.port}`]) {
+        const r2 = await request(t.server.port, path, { headers: { ...t.auth, host } });
+        expect(r2.status, `${host} ${path}`).toBe(403);
+      }
     }
+    // A cross-site write under a rebound name is refused too (the Host rule comes first).
+    const w = await request(t.server.port, '/api/blasts', {
+      method: 'POST',
+      headers: { ...t.browser, host: 'attacker.example', origin: 'http://attacker.example', 'content-type': 'text/plain' },
+      body: JSON.stringify({ blast_tag: 'evil', recipients: [PHONES[0]], message: 'pwned' }),
+    });
+    expect(w.status).toBe(403);
   });
 }
 
@@ -309,6 +369,15 @@ function inputProbes(target: () => Target) {
     expect(r.status, r.text).toBe(400);
     expect(r.json?.error?.code).toEqual(expect.any(String));
     expect(JSON.stringify(r.json.error)).toMatch(/message/);
+    for (const [field, body] of [
+      ['blast_tag', { blast_tag: 'esc\u001b[31m', recipients: [PHONES[0]], message: 'Hi', follow_up_stage: 'Initial' }],
+      ['follow_up_stage', { blast_tag: 'ok', recipients: [PHONES[0]], message: 'Hi', follow_up_stage: 'Init\u0000ial' }],
+      ['message', { blast_tag: 'ok', recipients: [PHONES[0]], message: 'bell\u0007', follow_up_stage: 'Initial' }],
+    ] as const) {
+      const c = await request(t.server.port, '/api/blasts', { method: 'POST', headers: { ...t.auth, ...jsonBody(0) }, body: JSON.stringify(body) });
+      expect(c.status, `${field}: ${c.text}`).toBe(400);
+      expect(JSON.stringify(c.json?.error), field).toContain(field);
+    }
     const up = multipart({ blast_tag: 'nul', message: 'Hi' }, { name: 'file', content: `phone,name\n${PHONES[0]},A\u0000B\n` });
     const r2 = await request(t.server.port, '/api/blasts/upload', { method: 'POST', headers: { ...t.auth, 'content-type': up.type }, body: up.body });
     expect(r2.status, r2.text).toBe(400);
@@ -350,6 +419,33 @@ function inputProbes(target: () => Target) {
     expect(r.status).toBeLessThan(500);
     expect(r.json?.error?.code).toEqual(expect.any(String));
     expect(r.json?.error?.message).toEqual(expect.any(String));
+  });
+
+  it("answers Fastify's own errors (bad JSON, unsupported content type) in the {error:{code,message}} shape", async () => {
+    const t = target();
+    const bad = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers: { ...t.auth, ...jsonBody(0) }, body: '{"phone":' });
+    expect(bad.status).toBe(400);
+    expect(bad.json?.error?.code, bad.text).toEqual(expect.any(String));
+    expect(bad.json?.error?.message).toEqual(expect.any(String));
+    const type = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers: { ...t.auth, 'content-type': 'application/x-evil' }, body: 'x' });
+    expect(type.status).toBe(415);
+    expect(type.json?.error?.code, type.text).toEqual(expect.any(String));
+  });
+
+  it('refuses JSON bodies over the documented caps with 413 (1 MB; a blast 16 MB)', async () => {
+    const t = target();
+    const before = await blastCount(t);
+    const big = await oversized(t.server.port, '/api/opt-outs', '{"phone":"+60137770008","pad":"', 2 * 1024 * 1024, t.auth);
+    // 413, or the upload cut off before an answer (the server closes without draining the body).
+    expect([413, 0], big.text).toContain(big.status);
+    if (big.status === 413) expect(big.json?.error?.code, big.text).toEqual(expect.any(String));
+    const optOuts = await request(t.server.port, '/api/opt-outs', { headers: t.auth });
+    expect(optOuts.status).toBe(200);
+    expect(optOuts.text).not.toContain('137770008');
+    const blast = `{"blast_tag":"big","recipients":["${PHONES[0]}"],"message":"Hi","follow_up_stage":"Initial","pad":"`;
+    const huge = await oversized(t.server.port, '/api/blasts', blast, 17 * 1024 * 1024, t.auth);
+    expect([413, 0], huge.text).toContain(huge.status);
+    expect(await blastCount(t)).toBe(before);
   });
 }
 
@@ -604,6 +700,15 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     expect(setCookie).toMatch(/;\s*SameSite=(Strict|Lax)/i);
     const cookie = setCookie!.split(';')[0]!;
     expect(cookie).not.toContain(TOKEN);
+    // The session ends: the browser is told so too (at most the documented 7 days).
+    const maxAge = /;\s*Max-Age=(\d+)/i.exec(setCookie!)?.[1];
+    const expires = /;\s*Expires=([^;]+)/i.exec(setCookie!)?.[1];
+    expect(maxAge ?? expires, 'cookie has Max-Age or Expires').toBeDefined();
+    if (maxAge) expect(Number(maxAge)).toBeLessThanOrEqual(7 * 86_400);
+    // A second sign-in gets a different cookie: it is not a fixed hash of the token.
+    const again = await request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
+    const cookie2 = [again.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c))!.split(';')[0]!;
+    expect(cookie2).not.toBe(cookie);
     const self = { cookie, origin: `http://localhost:${t.server.port}` };
     expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(200);
     const out = await request(t.server.port, '/api/session', { method: 'DELETE', headers: self });
@@ -697,6 +802,37 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     await probeStreamCap(t, 4);
   });
 
+  it('counts ?wait=true requests in the same cap: with 4 streams open a waiting send gets 503 and sends nothing', async () => {
+    const id = await createBlast(t, [PHONES[1]!]);
+    const state = await blastState(t, id);
+    const other = await createBlast(t, [PHONES[0]!]);
+    const open: http.ClientRequest[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(
+            { host: '127.0.0.1', port: t.server.port, path: `/api/blasts/${other}/events`, headers: { host: `localhost:${t.server.port}`, ...t.auth }, agent: false },
+            (res) => {
+              res.on('error', () => undefined);
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', (e) => (open.includes(req) ? undefined : reject(e)));
+          open.push(req);
+          req.end();
+        });
+        expect(status).toBe(200);
+      }
+      const waiter = await request(t.server.port, `/api/blasts/${id}/send?wait=true`, { method: 'POST', headers: t.auth });
+      expect(waiter.status, waiter.text).toBe(503);
+      expect(waiter.text).toContain('too_many_streams');
+      expect(await blastState(t, id)).toEqual(state);
+    } finally {
+      for (const req of open) req.destroy();
+    }
+  });
+
   it('rate-limits wrong sign-ins: 429 by the 12th guess, and then even the right token waits', async () => {
     // From the other interface: its own client address, so the probes above are not locked out.
     expect(OTHER_ADDRESS).toBeDefined();
@@ -719,8 +855,27 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       body: JSON.stringify({ token: TOKEN }),
     });
     expect(right.status).toBe(429);
+    // Made-up X-Forwarded-For from a client that is not the trusted proxy buys no fresh guesses.
+    const spread = await request(t.server.port, '/api/session', {
+      method: 'POST',
+      address: OTHER_ADDRESS,
+      headers: { ...jsonBody(0), 'x-forwarded-for': '203.0.113.99' },
+      body: JSON.stringify({ token: randomBytes(32).toString('hex') }),
+    });
+    expect(spread.status).toBe(429);
     // Another client (the loopback one) is not locked out by these guesses.
     expect((await request(t.server.port, '/api/blasts', { headers: t.auth })).status).toBe(200);
+  });
+
+  it('rate-limits wrong Bearer tokens per client behind the trusted proxy: 429 by the 12th, other clients unaffected', async () => {
+    const guess = (xff: string, token = randomBytes(32).toString('hex')) =>
+      request(t.server.port, '/api/blasts', { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': xff } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await guess('203.0.113.7')).status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses[11]).toBe(429);
+    expect((await guess('203.0.113.7', TOKEN)).status).toBe(429);
+    expect((await guess('203.0.113.8', TOKEN)).status).toBe(200);
   });
 
   it('masks a number in the logged URL of a failed request in every URL spelling (%2B60…, 013-777%20…)', async () => {
@@ -761,5 +916,15 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     await stop(t.server);
     expect(t.server.logs.some((l) => l.includes('/webhooks/wsapme'))).toBe(true);
     scanLogs(t.server.logs, [TOKEN, SECRET]);
+  });
+
+  it('refuses a session cookie issued under a previous API_TOKEN after the token changes', async () => {
+    expect(t.browser.cookie).toBeDefined();
+    await stop(t.server);
+    const NEW_TOKEN = randomBytes(32).toString('hex');
+    t.server = await serve({ ...env, API_TOKEN: NEW_TOKEN });
+    expect((await request(t.server.port, '/api/blasts', { headers: { authorization: `Bearer ${NEW_TOKEN}` } })).status).toBe(200);
+    expect((await request(t.server.port, '/api/blasts', { headers: { cookie: t.browser.cookie! } })).status).toBe(401);
+    expect((await request(t.server.port, '/api/blasts', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(401);
   });
 });

@@ -60,12 +60,12 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
-async function dbQuery(url: string, text: string): Promise<void> {
+async function dbQuery(url: string, text: string): Promise<any[]> {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(text);
+    return (await client.query(text)).rows;
   } finally {
     await client.end();
   }
@@ -333,6 +333,18 @@ function crossSiteProbes(target: () => Target) {
     });
     expect(r2.status).toBe(403);
     expect(await blastCount(t)).toBe(before);
+  });
+
+  it('approves no cross-origin read or preflight (no Access-Control-Allow-Origin for another site)', async () => {
+    const t = target();
+    const pre = await request(t.server.port, '/api/blasts', {
+      method: 'OPTIONS',
+      headers: { origin: ATTACKER, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+    const read = await request(t.server.port, '/api/blasts', { headers: { ...t.auth, ...t.browser, origin: ATTACKER } });
+    expect(read.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('refuses a foreign Host (DNS rebinding) on GET /api/blasts and /', async () => {
@@ -771,6 +783,33 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       body,
     });
     expect(own.status, own.text).toBe(201);
+  });
+
+  it('refuses a session past its expiry, and stores no usable cookie value', async () => {
+    const signIn = await request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
+    const cookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c))!.split(';')[0]!;
+    expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(200);
+    const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
+    const rows = await dbQuery(t.dbUrl, 'SELECT id_hash FROM sessions');
+    for (const r of rows) expect(value).not.toContain(String(r.id_hash));
+    // Seven days pass for this one session (the newest): the database says it has expired.
+    await dbQuery(t.dbUrl, "UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT max(created_at) FROM sessions)");
+    expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('refuses a webhook without the secret or with a wrong one, in every place the secret may go', async () => {
+    const body = JSON.stringify({ messageId: 'forged-1', status: 'READ' });
+    const wrong = SECRET.slice(0, -1) + (SECRET.endsWith('0') ? '1' : '0');
+    for (const [path, headers] of [
+      ['/webhooks/wsapme', {}],
+      [`/webhooks/wsapme?token=${wrong}`, {}],
+      [`/webhooks/wsapme/${wrong}`, {}],
+      ['/webhooks/wsapme', { 'x-webhook-secret': TOKEN }],
+      [`/webhooks/wsapme?token=${TOKEN}`, {}],
+    ] as Array<[string, Record<string, string>]>) {
+      const r = await request(t.server.port, path, { method: 'POST', headers: { ...jsonBody(0), ...headers }, body });
+      expect(r.status, path.replace(wrong, '<wrong secret>')).toBe(401);
+    }
   });
 
   it('sends security headers on the dashboard and on /docs', async () => {

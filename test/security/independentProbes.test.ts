@@ -520,13 +520,14 @@ async function withFailingInserts(dbUrl: string, table: string, run: () => Promi
 
 /** Opt-out writes failing in the database: the number is in the body, then in the URL, of a 5xx. */
 async function optOutFailures(t: Target): Promise<void> {
-  const headers = { ...t.auth, 'content-type': 'application/json' };
+  // The signed-in browser's cookie rides along, so a failure's log line could carry it.
+  const headers = { ...t.auth, ...t.browser, 'content-type': 'application/json' };
   const added = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers, body: JSON.stringify({ phone: PHONES[3] }) });
   expect(added.status, added.text).toBeLessThan(300);
   await withFailingInserts(t.dbUrl, 'opt_outs', async () => {
     const del2 = await request(t.server.port, `/api/opt-outs/${PHONES[3]!.slice(1)}`, { method: 'DELETE', headers: t.auth });
     expect(del2.status, del2.text).toBeGreaterThanOrEqual(500);
-    const d = await request(t.server.port, `/api/opt-outs/0${PHONES[3]!.slice(3)}`, { method: 'DELETE', headers: t.auth });
+    const d = await request(t.server.port, `/api/opt-outs/0${PHONES[3]!.slice(3)}`, { method: 'DELETE', headers: { ...t.auth, ...t.browser } });
     expect(d.status, d.text).toBeGreaterThanOrEqual(500);
     const add = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers, body: JSON.stringify({ phone: PHONES[2] }) });
     expect(add.status, add.text).toBeGreaterThanOrEqual(500);
@@ -954,7 +955,9 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     await optOutFailures(t);
     await stop(t.server);
     expect(t.server.logs.some((l) => l.includes('/webhooks/wsapme'))).toBe(true);
-    scanLogs(t.server.logs, [TOKEN, SECRET]);
+    const cookieValue = t.browser.cookie?.split('=')[1];
+    expect(cookieValue).toBeDefined();
+    scanLogs(t.server.logs, [TOKEN, SECRET, decodeURIComponent(cookieValue!)]);
   });
 
   it('refuses a session cookie issued under a previous API_TOKEN after the token changes', async () => {

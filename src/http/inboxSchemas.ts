@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { CLOSE_OUTCOMES } from '../domain/reopen.ts';
 import { isTimeZone, STAGES } from '../domain/stageFunnel.ts';
 import { AppError } from '../errors.ts';
+import { text } from './inputLimits.ts';
 import { pageQuery } from './schemas.ts';
 
 /** Request shapes of the replies inbox, the contact timeline and the reports across blasts. */
 export const closeBody = z.strictObject({
   outcome: z.enum(CLOSE_OUTCOMES).nullish(),
-  note: z.string().trim().max(1000).nullish().transform((v) => (v === '' ? null : v)),
+  note: text().trim().max(1000).nullish().transform((v) => (v === '' ? null : v)),
 });
 
 /** An ISO 8601 date (a whole day in the report's time zone) or date-time with offset. */

@@ -73,4 +73,4 @@ export const followUpBody = z.strictObject({
 });
 
 /** POST /api/connection/test-message: the operator's own number, and optionally the text. */
-export const testMessageBody = z.strictObject({ phone: z.string().min(1).max(64), message: z.string().min(1).max(4096).optional() });
+export const testMessageBody = z.strictObject({ phone: z.string().min(1).max(64), message: text().trim().min(1).max(4096).optional() });

@@ -30,6 +30,17 @@ describe('text fields refuse NUL and other control characters with 400 naming th
     expect((await app.api('GET', '/api/blasts')).body.total).toBe(0);
   });
 
+  it.each([
+    ['PUT', '/api/devices/5850', { label: 'Shop\u0000' }, 'label'],
+    ['POST', '/api/opt-outs', { phone: '+60123456789', reason: 'asked\u0007' }, 'reason'],
+    ['POST', '/api/connection/test-message', { phone: '+60123456789', message: 'Hi\u0000' }, 'message'],
+    ['POST', '/api/recipients/1/close', { outcome: 'won', note: 'deal\u0000' }, 'note'],
+  ] as const)('%s %s: the %s field too', async (method, path, body, field) => {
+    const res = await app.api(method, path, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(field);
+  });
+
   it('keeps tab, newline and carriage return in a message', async () => {
     const res = await app.api('POST', '/api/blasts', { ...SEED, message: 'Hi\tthere\r\nsee you', dry_run: true });
     expect(res.status).toBe(200);

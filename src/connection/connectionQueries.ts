@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { type HoldColumns, type SendingState, sendingState } from '../engine/deviceHold.ts';
 import { isoTime } from '../util/pgTime.ts';
-
-export type SendingState =
-  | { state: 'running' }
-  | { state: 'held'; kind: string; reason: string | null; since: string | null; retry_at: string | null; probes_refused: number };
 
 export interface DeviceSending {
   id: string;
@@ -15,18 +12,11 @@ export interface DeviceSending {
 
 /** Every known device and whether it may send now (the same hold columns GET /api/devices shows). */
 export async function listDeviceSending(db: Db): Promise<DeviceSending[]> {
-  const found = await rows<{ id: string; enabled: boolean; hold_kind: string | null; hold_reason: string | null; held_since: string | null; held_until: string | null; hold_probes: number }>(
+  const found = await rows<{ id: string; enabled: boolean } & HoldColumns>(
     db,
     sql`SELECT id, enabled, hold_kind, hold_reason, held_since, held_until, hold_probes FROM devices ORDER BY id`,
   );
-  return found.map((d) => ({
-    id: d.id,
-    enabled: d.enabled,
-    sending:
-      d.hold_kind === null
-        ? { state: 'running' }
-        : { state: 'held', kind: d.hold_kind, reason: d.hold_reason, since: isoTime(d.held_since), retry_at: isoTime(d.held_until), probes_refused: d.hold_probes },
-  }));
+  return found.map((d) => ({ id: d.id, enabled: d.enabled, sending: sendingState(d) }));
 }
 
 export interface LastWebhook {

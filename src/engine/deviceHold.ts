@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { isoTime } from '../util/pgTime.ts';
 
 export type HoldKind = 'auth' | 'device_unavailable' | 'refusals';
 
@@ -16,6 +17,28 @@ export interface DeviceHold {
 /** The gateway's words as the API may show them: no phone numbers, bounded. The token never reaches here (the client scrubs it). */
 export function holdReason(reason: string): string {
   return reason.replace(/\+?\d{6,}/g, '[number]').slice(0, 300);
+}
+
+/** A device's sending as the API shows it (GET /api/devices, GET /api/connection). */
+export type SendingState =
+  | { state: 'running' }
+  | { state: 'held'; kind: string; reason: string | null; since: string | null; retry_at: string | null; probes_refused: number };
+
+/** The hold columns of a `devices` row, as selected by the API's queries. */
+export interface HoldColumns {
+  hold_kind: string | null;
+  hold_reason: string | null;
+  held_since: string | null;
+  held_until: string | null;
+  hold_probes: number;
+}
+
+// Held: the gateway refused our token, the device's WhatsApp session is down, or too many numbers in
+// a row were refused. Blasts wait (still `sending`); a probe send at retry_at may end it.
+export function sendingState(d: HoldColumns): SendingState {
+  return d.hold_kind === null
+    ? { state: 'running' }
+    : { state: 'held', kind: d.hold_kind, reason: d.hold_reason, since: isoTime(d.held_since), retry_at: isoTime(d.held_until), probes_refused: d.hold_probes };
 }
 
 export async function readHold(db: Db, device: string): Promise<DeviceHold | null> {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/client.ts';
 import { normalisePhone } from '../../domain/phone.ts';
-import { clearHold } from '../../engine/deviceHold.ts';
+import { type HoldColumns, clearHold, sendingState } from '../../engine/deviceHold.ts';
 import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
 import type { AppContext } from '../context.ts';
@@ -20,7 +20,7 @@ const devicePatch = z.strictObject({
   enabled: z.boolean().optional(),
 });
 
-interface DeviceRow {
+interface DeviceRow extends HoldColumns {
   id: string;
   label: string | null;
   rate: number | null;
@@ -31,11 +31,6 @@ interface DeviceRow {
   lease_owner: string | null;
   lease_expires_at: string | null;
   sent_today: number;
-  hold_kind: string | null;
-  hold_reason: string | null;
-  held_since: string | null;
-  held_until: string | null;
-  hold_probes: number;
 }
 
 /** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". Opt-outs. */
@@ -44,12 +39,7 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
   const view = ({ hold_kind, hold_reason, held_since, held_until, hold_probes, ...d }: DeviceRow) => ({
     ...d,
     lease_expires_at: isoTime(d.lease_expires_at),
-    // Held: the gateway refused our token, the device's WhatsApp session is down, or too many numbers
-    // in a row were refused. Blasts wait (still `sending`); a probe send at retry_at may end it.
-    sending:
-      hold_kind === null
-        ? { state: 'running' as const }
-        : { state: 'held' as const, kind: hold_kind, reason: hold_reason, since: isoTime(held_since), retry_at: isoTime(held_until), probes_refused: hold_probes },
+    sending: sendingState({ hold_kind, hold_reason, held_since, held_until, hold_probes }),
     effective: {
       rate: d.rate ?? ctx.config.pacing.rate,
       burst: d.burst ?? ctx.config.pacing.burst,

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import type { SimMessage } from '../../sim/simMessage.ts';
 import { checkPromise, printFigures } from './support/promise.ts';
-import { phones, sleep } from './support/processes.ts';
+import { api, phones, sleep } from './support/processes.ts';
 import { Rig, WEBHOOK_SECRET } from './support/rig.ts';
 
 /**
@@ -124,10 +124,19 @@ describe('webhook storm', () => {
         if (!blastDone) duringBlast++;
       }
     };
+    // The storm must overlap the sending on any machine, however fast it ingests: once a third of the
+    // blast is out, hold the blast (paused, not completed) until a quarter of the storm is answered.
+    const overlap = (async () => {
+      await rig!.acceptedBeyond(0, RECIPIENTS / 3, id);
+      expect((await api(receiver.url, 'POST', `/api/blasts/${id}/pause`)).status).toBe(200);
+      while (answered < EVENTS / 4) await sleep(20);
+      expect((await api(receiver.url, 'POST', `/api/blasts/${id}/resume`)).status).toBe(200);
+    })();
     const stormStarted = Date.now();
     // Refresh the list of accepted messages as the blast goes on.
     const refresher = setInterval(refresh, 50);
     await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+    await overlap;
     clearInterval(refresher);
     const stormMs = Date.now() - stormStarted;
     await pool.close();
@@ -180,7 +189,7 @@ describe('webhook storm', () => {
     });
     expect(answered).toBe(EVENTS);
     expect(plans.size).toBe(RECIPIENTS);
-    expect(duringBlast).toBeGreaterThan(EVENTS / 4); // the storm really overlapped the sending
+    expect(duringBlast).toBeGreaterThanOrEqual(EVENTS / 4); // the storm really overlapped the sending
     expect(wrong).toEqual([]);
     expect(inbox!.n).toBe(EVENTS); // every acknowledged event is in the inbox, once
     expect(await unapplied()).toBe(0);

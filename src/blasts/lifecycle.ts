@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { BlastState } from './blastView.ts';
+import { textArray } from '../db/statusSql.ts';
 
 /**
  * The state machine of a blast. Each transition is one conditional UPDATE, so two people pressing
@@ -17,7 +18,7 @@ import type { BlastState } from './blastView.ts';
 async function transition(db: Db, id: number, from: BlastState[], set: ReturnType<typeof sql>, action: string): Promise<BlastState> {
   const [row] = await rows<{ state: BlastState }>(
     db,
-    sql`UPDATE blasts SET ${set} WHERE id = ${id} AND state = ANY(${`{${from.join(',')}}`}::text[]) RETURNING state`,
+    sql`UPDATE blasts SET ${set} WHERE id = ${id} AND state = ANY(${textArray(from)}) RETURNING state`,
   );
   if (row) return row.state;
   const [current] = await rows<{ state: BlastState }>(db, sql`SELECT state FROM blasts WHERE id = ${id}`);
@@ -76,7 +77,7 @@ export async function resendRecipients(db: Db, id: number, statuses: Array<'UNCE
       tx,
       sql`UPDATE blast_recipients SET status = 'QUEUED', claimed_by = NULL, next_attempt_at = NULL, failed_at = NULL,
                  last_error = 'resent on request after ' || lower(status)
-          WHERE blast_id = ${id} AND status = ANY(${`{${statuses.join(',')}}`}::text[])
+          WHERE blast_id = ${id} AND status = ANY(${textArray(statuses)})
           RETURNING id`,
     );
     if (requeued.length > 0 && blast.state === 'completed') {

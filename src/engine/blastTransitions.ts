@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { statusIn } from '../db/statusSql.ts';
+import { UNFINISHED } from '../domain/status.ts';
 
 /** Scheduled blasts whose time has come start sending. */
 export async function startDueBlasts(db: Db): Promise<number[]> {
@@ -22,7 +24,7 @@ export async function completeFinishedBlasts(db: Db): Promise<number[]> {
     db,
     sql`UPDATE blasts b SET state = 'completed', completed_at = now()
         WHERE b.state = 'sending'
-          AND NOT EXISTS (SELECT 1 FROM blast_recipients r WHERE r.blast_id = b.id AND r.status IN ('QUEUED', 'SENDING'))
+          AND NOT EXISTS (SELECT 1 FROM blast_recipients r WHERE r.blast_id = b.id AND ${statusIn(UNFINISHED, 'r.status')})
         RETURNING id`,
   );
   return done.map((r) => r.id);

@@ -3,7 +3,9 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { normalisePhone } from '../domain/phone.ts';
 import { renderTemplate } from '../domain/template.ts';
+import type { OptOutSource } from '../domain/optOutSource.ts';
 import { AppError } from '../errors.ts';
+import { findOptOut } from '../optOuts/optOutStore.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { variableNamed } from './listReplies.ts';
 
@@ -25,7 +27,7 @@ export interface ContactMessage extends Record<Time, string | null> {
 export interface ContactTimeline {
   phone: string;
   name: string | null;
-  opted_out: { reason: string | null; created_at: string } | null;
+  opted_out: { reason: string | null; source: OptOutSource; created_at: string } | null;
   messages: ContactMessage[];
   replies: Array<{ id: number; recipient_id: number | null; blast_id: number | null; text: string; received_at: string }>;
 }
@@ -57,10 +59,7 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
         WHERE i.phone_number = ${phone}
         ORDER BY i.received_at, i.id`,
   );
-  const [optOut] = await rows<{ reason: string | null; created_at: string }>(
-    db,
-    sql`SELECT reason, created_at FROM opt_outs WHERE phone_number = ${phone}`,
-  );
+  const optOut = await findOptOut(db, phone);
   let name: string | null = null;
   const messages = sent.map(({ message, variables, ...m }) => {
     name = variableNamed(variables, 'name') ?? name;
@@ -70,7 +69,7 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
   return {
     phone,
     name,
-    opted_out: optOut ? { reason: optOut.reason, created_at: isoTime(optOut.created_at)! } : null,
+    opted_out: optOut,
     messages,
     replies: replies.map((r) => ({
       ...r,

@@ -22,6 +22,8 @@ export interface Blast {
   /** Set on a follow-up: the blast it was made from, and the funnel segment it targets. */
   parent_blast_id?: number | null;
   segment?: Segment | string | null;
+  /** The pacing plan while it sends, when the server has one. */
+  plan?: SendPlan | null;
   report: Report;
 }
 
@@ -86,6 +88,50 @@ export interface CreateBlastResult {
   duplicates: number;
   opted_out: number;
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
+  /** Dry run: how many of these numbers were messaged in the last 24 hours, and how many with this text. */
+  recently_messaged?: { count: number; same_text: number };
+  /** Dry run: the pacing plan, when the server has one. */
+  plan?: SendPlan | null;
+}
+
+/** How a blast will be paced: the preset, in words, how long it takes and when the sending window opens. */
+export interface SendPlan {
+  preset?: string | null;
+  summary?: string | null;
+  eta_seconds?: number | null;
+  finishes_at?: string | null;
+  waiting_for_window?: boolean | null;
+  window_opens_at?: string | null;
+}
+
+export interface ResendResult {
+  success: boolean;
+  requeued: number;
+  not_retryable: number;
+}
+
+export type OptOutSource = 'reply' | 'manual' | 'import' | 'probably_blocked';
+
+export interface OptOut {
+  phone_number: string;
+  reason: string | null;
+  source: OptOutSource;
+  created_at: string;
+}
+
+export interface OptOutList {
+  opt_outs: OptOut[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface OptOutImport {
+  success: boolean;
+  added: number;
+  already: number;
+  duplicates: number;
+  invalid: InvalidRecipient[];
 }
 
 /** The status lattice's statuses, from the server's pure module (src/domain/status.ts). */
@@ -107,6 +153,12 @@ export interface Recipient {
   replied_at: string | null;
   closed_at: string | null;
   failed_at: string | null;
+  close_outcome?: CloseOutcome | null;
+  /** The latest reply of this recipient, how many it sent, and whether the number opted out. */
+  last_reply?: string | null;
+  last_reply_at?: string | null;
+  reply_count?: number;
+  opted_out?: boolean;
 }
 
 export interface RecipientList {
@@ -185,7 +237,7 @@ export interface ContactMessage {
 export interface ContactTimeline {
   phone: string;
   name: string | null;
-  opted_out: { reason: string | null; created_at: string } | null;
+  opted_out: { reason: string | null; source?: OptOutSource; created_at: string } | null;
   messages: ContactMessage[];
   replies: Array<{ id: number; recipient_id: number | null; blast_id: number | null; text: string; received_at: string }>;
 }

@@ -42,9 +42,9 @@ export function ReviewStep({ result, scheduledFor, busy, onConfirm, onBack }: Pr
       </p>
       {recent && recent.count > 0 && (
         <p className={css.warning} role="alert" data-testid="review-recent">
-          {people(recent.count)} of them {recent.count === 1 ? 'was' : 'were'} messaged in the last 24 hours
-          {recent.same_text > 0 ? `, ${formatNumber(recent.same_text)} with this same text` : ''}. Sending again may annoy them or get
-          the number reported.
+          {formatNumber(recent.count)} of them {recent.count === 1 ? 'was' : 'were'} messaged in the last 24 hours
+          {recent.same_text > 0 ? ` (${formatNumber(recent.same_text)} with this same text)` : ''}. Messaging people again so soon may
+          annoy them and get your number reported.
         </p>
       )}
       <ul id="review-facts" className={css.facts}>

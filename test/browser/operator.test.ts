@@ -160,7 +160,7 @@ describe('operator', () => {
     const child = parent.locator(`li[data-blast-id="${follow.blast_id}"]`);
     expect(await child.getByTestId('blast-item-id').textContent()).toBe(`#${follow.blast_id}`);
     expect(await child.getByTestId('blast-item-follow-up-of').textContent()).toBe(`Follow-up 1 of #${blastId} · Not replied`);
-    await screenshots(page, 'blasts');
+    await screenshots(page, 'blast-list-follow-ups');
   });
 
   it('the Opt-outs page lists where each came from, adds, imports, searches and removes', async () => {
@@ -187,6 +187,10 @@ describe('operator', () => {
     await item('+60125550101').getByRole('button', { name: 'Remove +60125550101 from opt-outs' }).click();
     await expect.poll(() => page.getByTestId('optout').count(), WAIT).toBe(3);
     expect((await api('GET', '/api/opt-outs')).opt_outs.map((o: any) => o.phone_number)).not.toContain('+60125550101');
+    // A STOP is not removed on one click: the person asked to stop.
+    await item(PEOPLE[1]!.phone).getByRole('button', { name: `Remove ${PEOPLE[1]!.phone} from opt-outs` }).click();
+    await expect.poll(() => item(PEOPLE[1]!.phone).getByRole('alert').textContent(), WAIT).toContain('replied STOP');
+    expect((await api('GET', '/api/opt-outs')).total).toBe(3);
   });
 
   it('at phone width the recipients come a page at a time and each number opens WhatsApp', async () => {

@@ -104,7 +104,10 @@ export function OptOutsPage() {
 function OptOutItem({ o, onRemoved }: { o: OptOut; onRemoved: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The person asked to stop: removing that takes a second, deliberate click.
+  const [confirming, setConfirming] = useState(false);
   const remove = async () => {
+    if (o.source === 'reply' && !confirming) return setConfirming(true);
     setBusy(true);
     setError(null);
     try {
@@ -128,9 +131,14 @@ function OptOutItem({ o, onRemoved }: { o: OptOut; onRemoved: () => void }) {
           History
         </a>
         <button type="button" className="btn btn-small" disabled={busy} onClick={() => void remove()} aria-label={`Remove ${o.phone_number} from opt-outs`}>
-          {busy ? 'Removing…' : 'Remove'}
+          {busy ? 'Removing…' : confirming ? 'Yes, remove' : 'Remove'}
         </button>
       </span>
+      {confirming && (
+        <p className="hint warn" role="alert">
+          This person replied STOP. Message them again only if they asked you to.
+        </p>
+      )}
       <ErrorText messages={error} />
     </li>
   );

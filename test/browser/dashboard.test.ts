@@ -224,7 +224,7 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => stateOf(page).textContent()).toBe('Sending');
     await screenshots(page, 'blast-sending');
-  }, 30_000);
+  }, 60_000);
 
   it('watches the funnel fill live until it matches the simulator', async () => {
     await expect.poll(() => stateOf(page).textContent(), { timeout: 40_000 }).toBe('Completed');

@@ -5,11 +5,12 @@
  */
 import type { BlastState } from '../blasts/blastStates.ts';
 import type { Funnel } from '../domain/funnel.ts';
+import type { OptOutSource } from '../domain/optOutSource.ts';
 import type { CloseOutcome } from '../domain/reopen.ts';
 import type { StageFunnel } from '../domain/stageFunnel.ts';
 import type { Status } from '../domain/status.ts';
 
-export type { BlastState, CloseOutcome, StageFunnel, Status };
+export type { BlastState, CloseOutcome, OptOutSource, StageFunnel, Status };
 
 /** A blast's live funnel (GET /api/blasts/:id/report and every blast view). */
 export interface Report extends Funnel {
@@ -33,6 +34,18 @@ export interface BlastRow {
   segment: string | null;
   total_recipients: number;
   last_error: string | null;
+  /** The pacing plan while it sends, when the server has one. */
+  plan?: SendPlan | null;
+}
+
+/** How a blast will be paced: the preset, in words, how long it takes and when the sending window opens. */
+export interface SendPlan {
+  preset?: string | null;
+  summary?: string | null;
+  eta_seconds?: number | null;
+  finishes_at?: string | null;
+  waiting_for_window?: boolean | null;
+  window_opens_at?: string | null;
 }
 
 /** A blast as the API shows it: its row plus the live funnel. */
@@ -64,6 +77,24 @@ export interface CreateBlastResult {
   duplicates: number;
   opted_out: number;
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
+  /** Dry run only: who of these was messaged in the last 24 hours (the review step's warning). */
+  recently_messaged?: RecentlyMessaged;
+  /** Dry run: the pacing plan, when the server has one. */
+  plan?: SendPlan | null;
+}
+
+export interface RecentlyMessaged {
+  /** How many of the numbers were sent a message in the last 24 hours, or are queued in a live blast. */
+  count: number;
+  /** How many of those got (or are about to get) this very message text. */
+  same_text: number;
+}
+
+/** POST /api/blasts/:id/resend (a dry run counts without requeueing). */
+export interface ResendResult {
+  success: true;
+  requeued: number;
+  not_retryable: number;
 }
 
 export interface RecipientView {
@@ -86,8 +117,38 @@ export interface RecipientView {
   close_note: string | null;
 }
 
+/** A recipient as the blast page lists it: with its latest reply and whether the number opted out. */
+export interface RecipientListItem extends RecipientView {
+  last_reply: string | null;
+  last_reply_at: string | null;
+  reply_count: number;
+  opted_out: boolean;
+}
+
 export interface RecipientList extends Page {
-  recipients: RecipientView[];
+  recipients: RecipientListItem[];
+}
+
+export interface OptOutView {
+  phone_number: string;
+  reason: string | null;
+  source: OptOutSource;
+  created_at: string;
+}
+
+export interface OptOutList extends Page {
+  opt_outs: OptOutView[];
+}
+
+/** POST /api/opt-outs/import. */
+export interface OptOutImport {
+  success: true;
+  /** Numbers opted out by this import. */
+  added: number;
+  /** Valid numbers that were opted out already (their first opt-out is kept). */
+  already: number;
+  duplicates: number;
+  invalid: InvalidRecipient[];
 }
 
 /** One reply in the inbox across blasts (GET /api/replies). */
@@ -135,7 +196,7 @@ export interface ContactMessage extends Record<ContactTime, string | null> {
 export interface ContactTimeline {
   phone: string;
   name: string | null;
-  opted_out: { reason: string | null; created_at: string } | null;
+  opted_out: { reason: string | null; source: OptOutSource; created_at: string } | null;
   messages: ContactMessage[];
   replies: Array<{ id: number; recipient_id: number | null; blast_id: number | null; text: string; received_at: string }>;
 }

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { optedOutAmong } from '../optOuts/optOutStore.ts';
+import { recentlyMessaged } from './recentlyMessaged.ts';
 import { type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
 import type { CreateBlastResult } from '../api/contract.ts';
 
@@ -51,6 +53,7 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
       blast_id: null,
       ...summary,
       preview: valid.slice(0, 5).map((r) => ({ phone: r.phone, variables: r.vars })),
+      recently_messaged: await recentlyMessaged(db, valid.map((r) => r.phone), input.message),
     };
   }
   if (valid.length === 0) {
@@ -81,16 +84,6 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
     return blast!.id;
   });
   return { success: true, blast_id: blastId, ...summary };
-}
-
-async function optedOutAmong(db: Db, phones: string[]): Promise<Set<string>> {
-  if (phones.length === 0) return new Set();
-  const found = await rows<{ phone_number: string }>(
-    db,
-    sql`SELECT o.phone_number FROM opt_outs o
-        JOIN json_array_elements_text(${JSON.stringify(phones)}::json) AS p(phone) ON p.phone = o.phone_number`,
-  );
-  return new Set(found.map((r) => r.phone_number));
 }
 
 function tooMany(n: number, max: number): AppError {

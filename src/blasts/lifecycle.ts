@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
-import { textArray } from '../db/statusSql.ts';
+import { bigintArray, textArray } from '../db/statusSql.ts';
+import { failureRetryable } from '../gateway/classify.ts';
 import { BLAST_TRANSITIONS, type BlastAction, type BlastState, canTransition } from './blastStates.ts';
 
 /**
@@ -59,25 +60,41 @@ export async function cancelBlast(db: Db, id: number): Promise<BlastState> {
   });
 }
 
+export interface ResendResult {
+  /** Recipients queued again (or that would be, on a dry run). */
+  requeued: number;
+  /** FAILED recipients left as they are: another try cannot succeed (gateway/classify.ts FAILURE_RETRY). */
+  not_retryable: number;
+}
+
 /**
  * A person asks to send UNCERTAIN or FAILED recipients again (the only way anything is sent twice).
- * A completed blast goes back to sending; a paused or draft one keeps its state.
+ * Every UNCERTAIN one goes back to the queue; a FAILED one only when its failure is retryable
+ * (failureRetryable). A completed blast goes back to sending; a paused or draft one keeps its state.
+ * A dry run counts without changing anything, for the dashboard's confirmation.
  */
-export async function resendRecipients(db: Db, id: number, statuses: Array<'UNCERTAIN' | 'FAILED'>): Promise<number> {
+export async function resendRecipients(db: Db, id: number, statuses: Array<'UNCERTAIN' | 'FAILED'>, dryRun = false): Promise<ResendResult> {
   return db.transaction(async (tx) => {
     const [blast] = await rows<{ state: BlastState }>(tx, sql`SELECT state FROM blasts WHERE id = ${id} FOR UPDATE`);
     if (!blast) throw notFound(`Blast ${id}`);
     if (blast.state === 'cancelled') throw new AppError('invalid_state', 'Cannot resend from a cancelled blast', { state: blast.state });
-    const requeued = await rows<{ id: number }>(
+    // FOR UPDATE: the rows chosen here are the rows requeued, whatever a webhook does meanwhile.
+    const candidates = await rows<{ id: number; status: string; last_error: string | null }>(
       tx,
+      sql`SELECT id, status, last_error FROM blast_recipients
+          WHERE blast_id = ${id} AND status = ANY(${textArray(statuses)}) FOR UPDATE`,
+    );
+    const chosen = candidates.filter((c) => c.status === 'UNCERTAIN' || failureRetryable(c.last_error)).map((c) => Number(c.id));
+    const result = { requeued: chosen.length, not_retryable: candidates.length - chosen.length };
+    if (dryRun || chosen.length === 0) return result;
+    await tx.execute(
       sql`UPDATE blast_recipients SET status = 'QUEUED', claimed_by = NULL, next_attempt_at = NULL, failed_at = NULL,
                  last_error = 'resent on request after ' || lower(status)
-          WHERE blast_id = ${id} AND status = ANY(${textArray(statuses)})
-          RETURNING id`,
+          WHERE id = ANY(${bigintArray(chosen)})`,
     );
-    if (requeued.length > 0 && canTransition('resend', blast.state)) {
+    if (canTransition('resend', blast.state)) {
       await tx.execute(sql`UPDATE blasts SET state = 'sending', completed_at = NULL WHERE id = ${id}`);
     }
-    return requeued.length;
+    return result;
   });
 }

@@ -2,17 +2,20 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { Status } from '../domain/status.ts';
+import { containsPattern, phoneDigitsPattern } from '../util/likePattern.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { textArray } from '../db/statusSql.ts';
-import type { RecipientView } from '../api/contract.ts';
+import type { RecipientListItem, RecipientView } from '../api/contract.ts';
 
-export type { RecipientView };
+export type { RecipientListItem, RecipientView };
 
 export interface RecipientFilter {
   blastId: number;
   statuses?: Status[] | undefined;
   /** Digits to look for anywhere in the number. */
   phone?: string | undefined;
+  /** Text in any of the recipient's variables (its name, a CSV column), or digits of the number. */
+  q?: string | undefined;
 }
 
 export const RECIPIENT_COLUMNS = sql`id, blast_id, phone_number, status, message_id, attempts, last_error, variables,
@@ -24,6 +27,13 @@ export function recipientWhere(f: RecipientFilter): SQL {
   const digits = f.phone?.replace(/\D/g, '');
   // Digits only, so no LIKE wildcard can come from the user.
   if (digits) parts.push(sql`phone_number LIKE ${`%${digits}%`}`);
+  const q = f.q?.trim();
+  if (q) {
+    const ors: SQL[] = [sql`EXISTS (SELECT 1 FROM jsonb_each_text(variables) AS v WHERE v.value ILIKE ${containsPattern(q)})`];
+    const digits = phoneDigitsPattern(q);
+    if (digits) ors.push(sql`phone_number LIKE ${digits}`);
+    parts.push(sql`(${sql.join(ors, sql` OR `)})`);
+  }
   return sql.join(parts, sql` AND `);
 }
 
@@ -31,14 +41,33 @@ export async function listRecipients(
   db: Db,
   f: RecipientFilter,
   page: { limit: number; offset: number },
-): Promise<{ recipients: RecipientView[]; total: number; limit: number; offset: number }> {
+): Promise<{ recipients: RecipientListItem[]; total: number; limit: number; offset: number }> {
   const where = recipientWhere(f);
-  const found = await rows<RecipientRow>(
+  // The page first, then its replies and opt-outs: the lateral lookups run for one page of rows
+  // (inbound_messages_recipient_idx, the opt_outs key), never for the whole blast.
+  const found = await rows<RecipientRow & { last_reply: string | null; last_reply_at: string | null; reply_count: number | null; opted_out: boolean }>(
     db,
-    sql`SELECT ${RECIPIENT_COLUMNS} FROM blast_recipients WHERE ${where} ORDER BY id LIMIT ${page.limit} OFFSET ${page.offset}`,
+    sql`SELECT p.*, lr.text AS last_reply, lr.received_at AS last_reply_at, lr.n AS reply_count,
+               EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone_number = p.phone_number) AS opted_out
+        FROM (SELECT ${RECIPIENT_COLUMNS} FROM blast_recipients WHERE ${where} ORDER BY id LIMIT ${page.limit} OFFSET ${page.offset}) AS p
+        LEFT JOIN LATERAL (
+          SELECT i.text, i.received_at, count(*) OVER ()::int AS n FROM inbound_messages i
+          WHERE i.recipient_id = p.id ORDER BY i.received_at DESC, i.id DESC LIMIT 1
+        ) AS lr ON true
+        ORDER BY p.id`,
   );
   const [count] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM blast_recipients WHERE ${where}`);
-  return { recipients: found.map(toRecipientView), total: count!.n, ...page };
+  return {
+    recipients: found.map(({ last_reply, last_reply_at, reply_count, opted_out, ...r }) => ({
+      ...toRecipientView(r),
+      last_reply,
+      last_reply_at: isoTime(last_reply_at),
+      reply_count: reply_count ?? 0,
+      opted_out,
+    })),
+    total: count!.n,
+    ...page,
+  };
 }
 
 /**

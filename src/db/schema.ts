@@ -237,11 +237,17 @@ export const blastStageHours = pgTable(
   ],
 );
 
-export const optOuts = pgTable('opt_outs', {
-  phoneNumber: text('phone_number').primaryKey(),
-  reason: text('reason'),
-  createdAt: tz('created_at').notNull().defaultNow(),
-});
+export const optOuts = pgTable(
+  'opt_outs',
+  {
+    phoneNumber: text('phone_number').primaryKey(),
+    reason: text('reason'),
+    /** reply | manual | import | probably_blocked (migration 0008; domain/optOutSource.ts). */
+    source: text('source').notNull().default('manual'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('opt_outs_created_idx').on(t.createdAt.desc(), t.phoneNumber)],
+);
 
 export const deviceDailyCounts = pgTable(
   'device_daily_counts',

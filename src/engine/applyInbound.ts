@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { isOptOut } from '../domain/optOut.ts';
+import { addOptOut } from '../optOuts/optOutStore.ts';
 import type { InboundMessage } from '../webhooks/webhookEvent.ts';
 import { advancesTo, statusIn } from '../db/statusSql.ts';
 import { RANK, REPLY_MOVES, REPLY_TARGETS } from '../domain/status.ts';
@@ -60,10 +61,7 @@ export async function applyInbound(tx: Db, m: Pick<InboundMessage, 'phone' | 'te
   );
   const stop = isOptOut(m.text);
   if (stop) {
-    await tx.execute(
-      sql`INSERT INTO opt_outs (phone_number, reason) VALUES (${phone}, ${`replied "${m.text.slice(0, 40)}"`})
-          ON CONFLICT (phone_number) DO NOTHING`,
-    );
+    await addOptOut(tx, phone, `replied "${m.text.slice(0, 40)}"`, 'reply');
   }
   const about = !hit
     ? 'message kept; no recipient sent to this number within the reply window'

@@ -111,6 +111,34 @@ function classifySend(result: GatewayResult, nowMs: number): SendOutcome {
   return { kind: 'ambiguous', reason: `${reason} without a message id (the message may have been sent)` };
 }
 
+/**
+ * Which FAILED recipients "Retry failed" may send again: the one table of it. A FAILED row keeps
+ * the reason it failed (last_error, written from the outcomes above and from the gateway's ERROR
+ * status); the first row whose pattern matches that reason decides. Retrying never risks a
+ * duplicate — a failure is a message that did not arrive — so the only question is whether
+ * another try can succeed: not when the number cannot receive WhatsApp, nor when WhatsApp refused
+ * the message itself (the same text is refused again), nor when the sender is blocked or banned
+ * (more sends make it worse). Anything else — attempts used up on a gateway or network that was
+ * down, a refusal with no reason — is worth one more try.
+ */
+export const FAILURE_RETRY: ReadonlyArray<{ match: RegExp; retryable: boolean; why: string }> = [
+  {
+    match: /not\s*(on|registered\s*(on|with|in)?|a)\s*whats\s*app|no\s*whats\s*app|not\s*exists?|does\s*not\s*exist|unregistered|invalid\s*(phone|number|jid|recipient|wa)/i,
+    retryable: false,
+    why: 'the number cannot receive WhatsApp messages',
+  },
+  { match: /too\s*long|invalid\s*message|message\s*(is\s*)?(empty|invalid)|unsupported/i, retryable: false, why: 'WhatsApp refused the message itself' },
+  { match: /blocked|banned|spam/i, retryable: false, why: 'the sender is blocked or banned; more sends make it worse' },
+  { match: /^gave up after \d+ attempts/, retryable: true, why: 'the gateway or the network failed every attempt; nothing was sent' },
+  { match: /[\s\S]*/, retryable: true, why: 'refused once for a reason that may pass' },
+];
+
+/** Whether a FAILED recipient with this reason may be sent again (FAILURE_RETRY). */
+export function failureRetryable(reason: string | null): boolean {
+  const text = reason ?? '';
+  return (FAILURE_RETRY.find((row) => row.match.test(text)) ?? { retryable: true }).retryable;
+}
+
 /** `success:false` (WSAPME) or a boolean `status:false` (other wrappers): the gateway said no. */
 function refused(body: unknown): boolean {
   if (body === null || typeof body !== 'object') return false;

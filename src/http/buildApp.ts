@@ -17,6 +17,7 @@ import { docsCsp, registerSecurityHeaders } from './securityHeaders.ts';
 import { blastRoutes } from './routes/blastRoutes.ts';
 import { recipientRoutes } from './routes/recipientRoutes.ts';
 import { deviceRoutes } from './routes/deviceRoutes.ts';
+import { optOutRoutes } from './routes/optOutRoutes.ts';
 import { sessionRoutes } from './routes/sessionRoutes.ts';
 import { systemRoutes } from './routes/systemRoutes.ts';
 import { webhookRoutes } from './routes/webhookRoutes.ts';
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     await blastRoutes(app, ctx);
     await recipientRoutes(app, ctx);
     await deviceRoutes(app, ctx);
+    await optOutRoutes(app, ctx);
     await webhookEventRoutes(app, ctx);
     await webhookEndpointRoutes(app, ctx);
     await connectionRoutes(app, ctx);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { closeBody, repliesQuery, reportQuery } from './inboxSchemas.ts';
 import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody, testMessageBody } from './schemas.ts';
+import { addOptOutBody, optOutsQuery } from './optOutSchemas.ts';
 import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -27,7 +28,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         post: {
           summary: 'Create a blast (JSON, or multipart/form-data with a CSV "file"); dry_run validates only',
           requestBody: body(createBlastBody),
-          responses: { 201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}' }, 400: error, 413: error, 415: error },
+          responses: { 201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}; a dry run adds preview and recently_messaged {count, same_text}' }, 400: error, 413: error, 415: error },
         },
       },
       '/api/blasts/upload': { post: { summary: 'Create a blast from a CSV upload (multipart/form-data)', responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 413: error } } },
@@ -43,7 +44,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/pause': { post: { summary: 'Pause before the next message', parameters: idParam, responses: ok('{success, state}') } },
       '/api/blasts/{id}/resume': { post: { summary: 'Resume a paused blast', parameters: idParam, responses: ok('{success, state}') } },
       '/api/blasts/{id}/cancel': { post: { summary: 'Cancel; recipients not yet sent become SKIPPED', parameters: idParam, responses: ok('{success, state}') } },
-      '/api/blasts/{id}/resend': { post: { summary: 'Requeue UNCERTAIN and/or FAILED recipients on purpose', parameters: idParam, requestBody: body(resendBody), responses: ok('{success, requeued}') } },
+      '/api/blasts/{id}/resend': { post: { summary: 'Requeue UNCERTAIN and/or retryable FAILED recipients on purpose (a number not on WhatsApp is not retried); dry_run counts', parameters: idParam, requestBody: body(resendBody), responses: ok('{success, requeued, not_retryable}') } },
       '/api/blasts/{id}/follow-up': { post: { summary: 'Create the next blast from a funnel segment of this one', parameters: idParam, requestBody: body(followUpBody), responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 404: error } } },
       '/api/devices': {
         get: {
@@ -55,7 +56,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/devices/{id}': { put: { summary: 'Set pacing overrides of a device (null: the env default)', responses: ok('Device') } },
       '/api/blasts/{id}/check-status': { post: { summary: 'Poll the gateway for every unsettled recipient now', parameters: idParam, responses: ok('{checked, updated}') } },
       '/api/blasts/{id}/recipients': {
-        get: { summary: 'Recipients; filter by status and phone digits; format=csv exports', parameters: [...idParam, ...queryParams(recipientsQuery)], responses: ok('{recipients, total, limit, offset}') },
+        get: { summary: 'Recipients with their latest reply and opt-out; filter by status, phone digits, q (name, any variable or number); format=csv exports', parameters: [...idParam, ...queryParams(recipientsQuery)], responses: ok('{recipients, total, limit, offset}') },
       },
       '/api/blasts/{id}/recipients/close': { post: { summary: 'Mark the recipient with this phone CLOSED', parameters: idParam, requestBody: body(closeByPhoneBody), responses: ok('{success, recipient}') } },
       '/api/recipients/{id}/close': { post: { summary: 'Mark a sent recipient CLOSED, with an optional outcome (won/lost) and note (409 if never sent)', parameters: idParam, requestBody: { ...body(closeBody), required: false }, responses: ok('{success, recipient}') } },
@@ -65,7 +66,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/contacts/{phone}': { get: { summary: 'Everything sent to a number across blasts, its replies and its opt-out', parameters: [{ name: 'phone', in: 'path', required: true, schema: { type: 'string' } }], responses: ok('{phone, name, opted_out, messages, replies}') } },
       '/api/reports/funnel': { get: { summary: 'The funnel across blasts by follow_up_stage, tag, device (blasts created in from–to) or day (events in from–to, days in tz); format=csv', parameters: queryParams(reportQuery), responses: ok('{group_by, tz, from, to, groups, total}') } },
       '/api/blasts/{id}/events': { get: { summary: 'Server-sent events: the report whenever the funnel changes', parameters: idParam, responses: ok('text/event-stream') } },
-      '/api/opt-outs': { get: { summary: 'Numbers that asked not to be messaged', parameters: queryParams(pageQuery), responses: ok('{opt_outs}') } },
+      '/api/opt-outs': {
+        get: { summary: 'Numbers never to message, newest first, each with its source (reply, manual, import, probably_blocked); q searches number or reason', parameters: queryParams(optOutsQuery), responses: ok('{opt_outs, total, limit, offset}') },
+        post: { summary: 'Opt a number out by hand (or as probably blocked); 201 when new, 200 when it was already', requestBody: body(addOptOutBody), responses: { 201: { description: '{success, phone_number, added}' }, 400: error } },
+      },
+      '/api/opt-outs/import': { post: { summary: 'Opt out every number of a CSV with a phone column (multipart/form-data "file")', responses: ok('{success, added, already, duplicates, invalid}') } },
+      '/api/opt-outs/{phone}': { delete: { summary: 'Let a number be messaged again', parameters: [{ name: 'phone', in: 'path', required: true, schema: { type: 'string' } }], responses: ok('{success}') } },
       '/api/webhook-events': {
         get: { summary: 'The webhook inbox: each event with its result (applied, waiting, ignored, not_understood) and why, and the raw requests they came in; unmatched=true lists events waiting for their send, result= filters', responses: ok('{events, requests}') },
       },

@@ -43,11 +43,15 @@ const statusList = z
 export const recipientsQuery = pageQuery.extend({
   status: statusList.optional(),
   phone: text().max(32).optional(),
+  /** A name or any variable's text, or digits of the number. */
+  q: text().trim().max(200).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
 export const resendBody = z.strictObject({
   statuses: z.array(z.enum(['UNCERTAIN', 'FAILED'])).min(1).default(['UNCERTAIN', 'FAILED']),
+  /** Count what would be requeued (and what cannot be retried) without changing anything. */
+  dry_run: z.boolean().default(false),
 });
 
 export const closeByPhoneBody = z.strictObject({ phone: text().min(1).max(64) });

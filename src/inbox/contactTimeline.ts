@@ -4,6 +4,7 @@ import { rows } from '../db/client.ts';
 import { normalisePhone } from '../domain/phone.ts';
 import { renderTemplate } from '../domain/template.ts';
 import { AppError } from '../errors.ts';
+import { findOptOut } from '../optOuts/optOutStore.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { variableNamed } from './listReplies.ts';
 import { CONTACT_TIMES as TIMES, type ContactMessage, type ContactTime as Time, type ContactTimeline } from '../api/contract.ts';
@@ -37,10 +38,7 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
         WHERE i.phone_number = ${phone}
         ORDER BY i.received_at, i.id`,
   );
-  const [optOut] = await rows<{ reason: string | null; created_at: string }>(
-    db,
-    sql`SELECT reason, created_at FROM opt_outs WHERE phone_number = ${phone}`,
-  );
+  const optOut = await findOptOut(db, phone);
   let name: string | null = null;
   const messages = sent.map(({ message, variables, ...m }) => {
     name = variableNamed(variables, 'name') ?? name;
@@ -50,7 +48,7 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
   return {
     phone,
     name,
-    opted_out: optOut ? { reason: optOut.reason, created_at: isoTime(optOut.created_at)! } : null,
+    opted_out: optOut,
     messages,
     replies: replies.map((r) => ({
       ...r,

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { containsPattern, phoneDigitsPattern } from '../util/likePattern.ts';
 
 export interface ReplyFilter {
   blastId?: number | undefined;
@@ -7,14 +8,14 @@ export interface ReplyFilter {
   /** Bounds on received_at, already resolved to instants (see reports/timeBounds.ts). */
   from?: Date | undefined;
   to?: Date | undefined;
-  /** Only replies whose recipient is not CLOSED (replies that matched no recipient stay in). */
+  /**
+   * Leads still to chase: replies whose recipient is not CLOSED (replies that matched no recipient
+   * stay in), from numbers that have not opted out — a STOP is never a lead.
+   */
   open?: boolean | undefined;
   /** Digits of the number, or text anywhere in the reply or the recipient's name. */
   q?: string | undefined;
 }
-
-/** LIKE's wildcards and its escape character taken literally: the search text is the user's. */
-const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The WHERE of the inbox over `inbound_messages i LEFT JOIN blast_recipients r LEFT JOIN blasts b`.
@@ -28,16 +29,13 @@ export function replyWhere(f: ReplyFilter): SQL {
   if (f.tag !== undefined) parts.push(sql`b.tag = ${f.tag}`);
   if (f.from) parts.push(sql`i.received_at >= ${f.from.toISOString()}::timestamptz`);
   if (f.to) parts.push(sql`i.received_at < ${f.to.toISOString()}::timestamptz`);
-  if (f.open) parts.push(sql`(r.id IS NULL OR r.status <> 'CLOSED')`);
+  if (f.open) parts.push(sql`(r.id IS NULL OR r.status <> 'CLOSED') AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone_number = i.phone_number)`);
   const q = f.q?.trim();
   if (q) {
-    const like = `%${literal(q)}%`;
+    const like = containsPattern(q);
     const ors: SQL[] = [sql`i.text ILIKE ${like}`, sql`r.variables->>'name' ILIKE ${like}`];
-    const digits = q.replace(/\D/g, '');
-    if (digits && /^[\d\s+().-]+$/.test(q)) {
-      // A local spelling (leading 0) also finds the international number without it.
-      ors.push(sql`i.phone_number LIKE ${`%${digits.replace(/^0+/, '')}%`}`);
-    }
+    const digits = phoneDigitsPattern(q);
+    if (digits) ors.push(sql`i.phone_number LIKE ${digits}`);
     parts.push(sql`(${sql.join(ors, sql` OR `)})`);
   }
   return sql.join(parts, sql` AND `);

@@ -200,8 +200,12 @@ describe('dashboard', () => {
     await page.getByLabel('Follow-up stage').selectOption('Follow-up 1');
   });
 
-  it('creates and sends, then pauses and resumes', async () => {
+  it('creates and sends (after the review), then pauses and resumes', async () => {
     await page.getByRole('button', { name: 'Create & send now' }).click();
+    // The review says who gets it; nothing is sent before the confirmation.
+    await expect.poll(() => page.getByTestId('review-count').textContent()).toBe('280');
+    expect(Object.keys(app.simulator!.tally()).length).toBe(0);
+    await page.getByTestId('review').getByRole('button', { name: 'Send to 280 people' }).click();
     await page.getByTestId('blast-detail').waitFor();
     blastId = Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'));
     expect(blastId).toBeGreaterThan(0);
@@ -220,7 +224,7 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => stateOf(page).textContent()).toBe('Sending');
     await screenshots(page, 'blast-sending');
-  }, 30_000);
+  }, 60_000);
 
   it('watches the funnel fill live until it matches the simulator', async () => {
     await expect.poll(() => stateOf(page).textContent(), { timeout: 40_000 }).toBe('Completed');
@@ -251,7 +255,9 @@ describe('dashboard', () => {
     expect(ui.sent + ui.failed).toBe(280);
     expect(ui.read).toBeGreaterThan(0);
     expect(ui.replied).toBeGreaterThan(0);
-    expect(await page.locator('.live-live').count()).toBe(1);
+    // Settled: the time it finished instead of a "Live" dot.
+    expect(await page.locator('.live').count()).toBe(0);
+    expect(await page.getByTestId('settled').textContent()).toMatch(/^Finished/);
     await screenshots(page, 'blast-detail');
   }, 90_000);
 
@@ -267,11 +273,11 @@ describe('dashboard', () => {
     expect(new Set(statuses)).toEqual(new Set(['Replied']));
 
     await page.getByLabel('Status', { exact: true }).selectOption('');
-    const phone = (await page.getByTestId('recipients-table').locator('tbody tr td.mono').first().textContent())!;
-    await page.getByLabel('Phone', { exact: true }).fill(phone.slice(-6));
+    const phone = (await page.getByTestId('recipients-table').getByTestId('wa-link').first().textContent())!;
+    await page.getByLabel('Search', { exact: true }).fill(phone.slice(-6));
     await expect.poll(() => page.getByTestId('recipients-table').locator('tbody tr').count()).toBe(1);
-    expect(await page.getByTestId('recipients-table').locator('tbody td.mono').textContent()).toBe(phone);
-    await page.getByLabel('Phone', { exact: true }).fill('');
+    expect(await page.getByTestId('recipients-table').getByTestId('wa-link').textContent()).toBe(phone);
+    await page.getByLabel('Search', { exact: true }).fill('');
     await expect.poll(() => page.getByTestId('recipients-table').locator('tbody tr').count()).toBe(50);
     await page.getByRole('button', { name: 'Next →' }).click();
     await expect.poll(() => page.locator('.pagination-text').first().textContent()).toContain('51–100 of 280');
@@ -298,9 +304,9 @@ describe('dashboard', () => {
   it('closes a recipient from the table, and the funnel follows', async () => {
     const before = (await funnel(page)).closed;
     // A recipient who read the message (the filter is still READ_ACK), found again by phone alone.
-    const phone = (await page.getByTestId('recipients-table').locator('tbody td.mono').first().textContent())!;
+    const phone = (await page.getByTestId('recipients-table').getByTestId('wa-link').first().textContent())!;
     await page.getByLabel('Status', { exact: true }).selectOption('');
-    await page.getByLabel('Phone', { exact: true }).fill(phone);
+    await page.getByLabel('Search', { exact: true }).fill(phone);
     await expect.poll(() => page.getByTestId('recipients-table').locator('tbody tr').count()).toBe(1);
     const row = page.getByTestId('recipients-table').locator('tbody tr').first();
     await row.getByRole('button', { name: `Mark ${phone} closed` }).click();
@@ -309,7 +315,7 @@ describe('dashboard', () => {
     await expect.poll(async () => (await funnel(page)).closed).toBe(before + 1);
     const res = await fetch(`${app.url}/api/blasts/${blastId}/report`);
     expect(((await res.json()) as { closed: number }).closed).toBe(before + 1);
-    await page.getByLabel('Phone', { exact: true }).fill('');
+    await page.getByLabel('Search', { exact: true }).fill('');
   });
 
   it('lists the blast with its funnel bar, newest first', async () => {
@@ -344,6 +350,7 @@ describe('dashboard', () => {
     const pad = (n: number) => String(n).padStart(2, '0');
     await page.getByLabel('Date and time').fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:30`);
     await page.getByRole('button', { name: 'Create & schedule' }).click();
+    await page.getByTestId('review').getByRole('button', { name: 'Schedule to 2 people' }).click();
     await page.getByTestId('blast-detail').waitFor();
     await expect.poll(() => stateOf(page).textContent()).toBe('Scheduled');
     await page.getByRole('button', { name: 'Cancel blast' }).click();
@@ -355,7 +362,7 @@ describe('dashboard', () => {
     await page.getByRole('link', { name: 'Blasts', exact: true }).click();
     await page.getByTestId('blast-list').waitFor();
     const titles = await page.getByTestId('blast-list').locator('.blast-item-title').allTextContents();
-    expect(titles).toEqual(['VIP customers', 'June promo']);
+    expect(titles).toEqual([`#${blastId + 1}VIP customers`, `#${blastId}June promo`]);
     await screenshots(page, 'blasts');
   });
 
@@ -381,6 +388,7 @@ describe('dashboard', () => {
     await panel.getByRole('textbox', { name: /^Tag/ }).fill('June promo nudge');
 
     await panel.getByRole('button', { name: 'Create & send now' }).click();
+    await panel.getByTestId('review').getByRole('button', { name: /^Send to/ }).click();
     await expect.poll(async () => Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'))).not.toBe(blastId);
     const childId = Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'));
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('June promo nudge');

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWablast, type WablastHandle } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { eventually } from '../helpers/testApp.ts';
+import { jsonApi } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = `${ROOT}docs/screenshots`;
@@ -22,14 +23,7 @@ let app: WablastHandle;
 let blastId: number;
 const pageErrors: string[] = [];
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json() as Promise<any>;
-};
+const api = (method: string, path: string, body?: unknown) => jsonApi(app.url, method, path, body);
 
 beforeAll(async () => {
   await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });

@@ -50,7 +50,7 @@ describe('opt-outs', () => {
   it('adds by hand (normalised), lists, keeps them out of new blasts, and removes', async () => {
     app = await startTestApp();
     const add = await app.api('POST', '/api/opt-outs', { phone: '012-345 6789' });
-    expect(add.body).toEqual({ success: true, phone_number: '+60123456789' });
+    expect(add.body).toEqual({ success: true, phone_number: '+60123456789', added: true });
     expect((await app.api('POST', '/api/opt-outs', { phone: 'abc' })).status).toBe(400);
     expect((await app.api('GET', '/api/opt-outs')).body.opt_outs.map((o: { phone_number: string }) => o.phone_number)).toEqual(['+60123456789']);
     const blast = await app.api('POST', '/api/blasts', { message: 'x', recipients: ['+60123456789', '+60123456780'] });

@@ -13,6 +13,7 @@ import { RepliesPage } from './pages/RepliesPage.tsx';
 import { ContactPage } from './pages/ContactPage.tsx';
 import { ReportsPage } from './pages/ReportsPage.tsx';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
+import { OptOutsPage } from './pages/OptOutsPage.tsx';
 
 type Auth = 'checking' | 'signed-in' | 'signed-out';
 
@@ -69,7 +70,7 @@ export function App() {
   }, [route]);
 
   useEffect(() => {
-    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', replies: 'Replies', contact: 'Contact', reports: 'Reports', connection: 'Connection', notfound: 'Not found' } as const;
+    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', replies: 'Replies', contact: 'Contact', reports: 'Reports', connection: 'Connection', optouts: 'Opt-outs', notfound: 'Not found' } as const;
     document.title = auth === 'signed-out' ? 'Sign in · wablast' : `${titles[route.page]} · wablast`;
   }, [route, auth]);
 
@@ -108,6 +109,8 @@ export function App() {
     body = <RepliesPage />;
   } else if (route.page === 'contact') {
     body = <ContactPage key={route.phone} phone={route.phone} />;
+  } else if (route.page === 'optouts') {
+    body = <OptOutsPage />;
   } else if (route.page === 'reports') {
     body = <ReportsPage />;
   } else {

@@ -83,10 +83,10 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.post('/api/blasts/:id/cancel', async (req) => ({ success: true, state: await cancelBlast(db, parse(idParam, req.params).id) }));
   app.post('/api/blasts/:id/resend', async (req) => {
     const { id } = parse(idParam, req.params);
-    const { statuses } = parse(resendBody, req.body);
-    const requeued = await resendRecipients(db, id, statuses);
-    ctx.wakeEngine();
-    return { success: true, requeued };
+    const { statuses, dry_run } = parse(resendBody, req.body);
+    const result = await resendRecipients(db, id, statuses, dry_run);
+    if (!dry_run) ctx.wakeEngine();
+    return { success: true, ...result };
   });
 }
 

@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/client.ts';
-import { normalisePhone } from '../../domain/phone.ts';
 import { type HoldColumns, clearHold, sendingState } from '../../engine/deviceHold.ts';
 import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
 import type { AppContext } from '../context.ts';
 import { text } from '../inputLimits.ts';
-import { pageQuery, parse } from '../schemas.ts';
+import { parse } from '../schemas.ts';
 
 const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
 const devicePatch = z.strictObject({
@@ -33,7 +32,7 @@ interface DeviceRow extends HoldColumns {
   sent_today: number;
 }
 
-/** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". Opt-outs. */
+/** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". */
 export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
   const view = ({ hold_kind, hold_reason, held_since, held_until, hold_probes, ...d }: DeviceRow) => ({
@@ -73,36 +72,5 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     ctx.wakeEngine();
     const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
     return view(row!);
-  });
-
-  app.get('/api/opt-outs', async (req) => {
-    const page = parse(pageQuery, req.query);
-    const found = await rows<{ phone_number: string; reason: string | null; created_at: string }>(
-      db,
-      sql`SELECT phone_number, reason, created_at FROM opt_outs ORDER BY created_at DESC, phone_number LIMIT ${page.limit} OFFSET ${page.offset}`,
-    );
-    return { opt_outs: found.map((o) => ({ ...o, created_at: isoTime(o.created_at) })), ...page };
-  });
-
-  app.post('/api/opt-outs', async (req, reply) => {
-    const { phone, reason } = parse(z.strictObject({ phone: z.string().min(1).max(64), reason: text().max(200).optional() }), req.body);
-    const parsed = normalisePhone(phone, ctx.config.phoneRegion);
-    if (!parsed.ok) throw new AppError('validation_failed', `phone: ${parsed.reason}`, [{ field: 'phone', message: parsed.reason }]);
-    await db.execute(
-      sql`INSERT INTO opt_outs (phone_number, reason) VALUES (${parsed.e164}, ${reason ?? 'added by hand'}) ON CONFLICT (phone_number) DO NOTHING`,
-    );
-    reply.status(201);
-    return { success: true, phone_number: parsed.e164 };
-  });
-
-  app.delete('/api/opt-outs/:phone', async (req) => {
-    const { phone } = parse(z.object({ phone: z.string().min(1).max(64) }), req.params);
-    const parsed = normalisePhone(phone, ctx.config.phoneRegion);
-    const [gone] = await rows<{ phone_number: string }>(
-      db,
-      sql`DELETE FROM opt_outs WHERE phone_number = ${parsed.ok ? parsed.e164 : phone} RETURNING phone_number`,
-    );
-    if (!gone) throw new AppError('not_found', 'That number is not opted out');
-    return { success: true };
   });
 }

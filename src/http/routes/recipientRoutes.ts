@@ -24,7 +24,7 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const { id } = parse(idParam, req.params);
     const q = parse(recipientsQuery, req.query);
     await getBlast(db, id);
-    const filter = { blastId: id, statuses: q.status, phone: q.phone };
+    const filter = { blastId: id, statuses: q.status, phone: q.phone, q: q.q };
     if (q.format === 'json') return listRecipients(db, filter, { limit: q.limit, offset: q.offset });
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="blast-${id}-recipients.csv"`);

@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, errorText, fieldSentence } from '../lib/api.ts';
 import { formatNumber } from '../lib/format.ts';
-import { href, navigate } from '../lib/router.ts';
+import { href } from '../lib/router.ts';
+import { useCreateFlow } from '../lib/useCreateFlow.ts';
 import { SEGMENT_LABELS, segmentSizes } from '../lib/segments.ts';
 import { SEGMENTS, type Blast, type CreateBlastResult, type Segment } from '../lib/types.ts';
 import { ErrorText } from './ErrorText.tsx';
 import { MessagePreview } from './MessagePreview.tsx';
+import { ReviewStep } from './ReviewStep.tsx';
 import { OTHER, STAGES, StageField } from './StageField.tsx';
 
-type Busy = null | 'draft' | 'now';
 type Errors = Partial<Record<'segment' | 'message' | 'blast_tag' | 'follow_up_stage' | 'count' | 'create', string[]>>;
 
 /** The stage after the parent's: Initial → Follow-up 1 → Follow-up 2 … */
@@ -39,9 +40,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
   const [stage, setStage] = useState(() => nextStage(blast.follow_up_stage));
   const [count, setCount] = useState<{ segment: Segment; result: CreateBlastResult } | null>(null);
   const [counting, setCounting] = useState(false);
-  const [busy, setBusy] = useState<Busy>(null);
   const [errors, setErrors] = useState<Errors>({});
-  const [created, setCreated] = useState<number | null>(null);
   const segmentRef = useRef<HTMLSelectElement>(null);
   const countSeq = useRef(0);
 
@@ -83,6 +82,24 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
 
   const clearError = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
 
+  const request = (dryRun: boolean) =>
+    api.followUp(blast.id, {
+      segment,
+      message,
+      ...(tag.trim() ? { blast_tag: tag.trim() } : {}),
+      ...(stageValue ? { follow_up_stage: stageValue } : {}),
+      ...(dryRun ? { dry_run: true } : {}),
+    });
+  const flow = useCreateFlow({
+    dryRun: () => request(true),
+    create: () => request(false),
+    onError: (err, step, id) =>
+      setErrors(step === 'send' ? { create: [`Follow-up blast #${id} was created but could not be started: ${errorText(err)}`] } : errorsFrom(err, SEGMENT_LABELS[segment])),
+  });
+  const reviewKey = JSON.stringify({ segment, message, tag: tag.trim(), stageValue });
+  const review = flow.review && flow.review.key === reviewKey ? flow.review : null;
+
+  /** "Create & send now" opens the review; "Create as draft" creates at once (a draft sends nothing). */
   const create = async (how: 'draft' | 'now') => {
     const local: Errors = {};
     if (!message.trim()) local.message = ['Write the follow-up message.'];
@@ -92,36 +109,9 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
       setErrors(local);
       return;
     }
-    setBusy(how);
     setErrors({});
-    let id = created;
-    try {
-      if (id === null) {
-        const res = await api.followUp(blast.id, {
-          segment,
-          message,
-          ...(tag.trim() ? { blast_tag: tag.trim() } : {}),
-          ...(stageValue ? { follow_up_stage: stageValue } : {}),
-        });
-        if (res.blast_id === null) throw new ApiError(500, 'internal', 'The server did not return the new blast.');
-        id = res.blast_id;
-        setCreated(id);
-      }
-    } catch (err) {
-      setErrors(errorsFrom(err, SEGMENT_LABELS[segment]));
-      setBusy(null);
-      return;
-    }
-    if (how === 'now') {
-      try {
-        await api.send(id);
-      } catch (err) {
-        setErrors({ create: [`Follow-up blast #${id} was created but could not be started: ${errorText(err)}`] });
-        setBusy(null);
-        return;
-      }
-    }
-    navigate(href.blast(id));
+    if (how === 'now') await flow.openReview(reviewKey);
+    else await flow.createDraft();
   };
 
   const submit = (e: FormEvent) => {
@@ -133,6 +123,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
   const previewRecipient = preview ? { phone: preview.phone, variables: { phone: preview.phone, ...(preview.variables ?? {}) } } : null;
   const total = countIsCurrent ? count.result.total_recipients : null;
   // A recount while the funnel moves keeps the last number on screen and the buttons usable.
+  const busy = flow.busy;
   const canCreate = busy === null && total !== null && total > 0;
   const fe = (k: keyof Errors) => errors[k] ?? [];
 
@@ -253,23 +244,27 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
           errors={fe('follow_up_stage')}
         />
 
-        <div className="create-actions">
-          <button type="button" className="btn btn-primary btn-block" disabled={!canCreate} onClick={() => void create('now')}>
-            {busy === 'now' ? 'Creating…' : 'Create & send now'}
-          </button>
-          <button type="submit" className="btn btn-block" disabled={!canCreate}>
-            {busy === 'draft' ? 'Creating…' : 'Create as draft'}
-          </button>
-          <button type="button" className="btn btn-block" disabled={busy !== null} onClick={() => setOpen(false)}>
-            Close
-          </button>
-          <ErrorText messages={fe('create')} />
-          {created !== null && errors.create && (
-            <p>
-              <a href={href.blast(created)}>Open blast #{created}</a>
-            </p>
-          )}
-        </div>
+        {review ? (
+          <ReviewStep result={review.result} busy={busy === 'send'} onConfirm={() => void flow.confirm()} onBack={flow.closeReview} />
+        ) : (
+          <div className="create-actions">
+            <button type="button" className="btn btn-primary btn-block" disabled={!canCreate} onClick={() => void create('now')}>
+              {busy === 'review' ? 'Preparing the review…' : 'Create & send now'}
+            </button>
+            <button type="submit" className="btn btn-block" disabled={!canCreate}>
+              {busy === 'draft' ? 'Creating…' : 'Create as draft'}
+            </button>
+            <button type="button" className="btn btn-block" disabled={busy !== null} onClick={() => setOpen(false)}>
+              Close
+            </button>
+          </div>
+        )}
+        <ErrorText messages={fe('create')} />
+        {flow.created !== null && errors.create && (
+          <p>
+            <a href={href.blast(flow.created)}>Open blast #{flow.created}</a>
+          </p>
+        )}
       </form>
     </section>
   );

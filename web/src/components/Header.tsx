@@ -24,6 +24,9 @@ export function Header({ page, showNav, canSignOut, onSignOut, version }: Props)
             <a href={href.replies} aria-current={page === 'replies' || page === 'contact' ? 'page' : undefined}>
               Replies
             </a>
+            <a href={href.optOuts} aria-current={page === 'optouts' ? 'page' : undefined}>
+              Opt-outs
+            </a>
             <a href={href.reports} aria-current={page === 'reports' ? 'page' : undefined}>
               Reports
             </a>

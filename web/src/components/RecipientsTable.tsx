@@ -1,18 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../lib/api.ts';
-import { formatDateTime, formatNumber } from '../lib/format.ts';
+import { formatNumber } from '../lib/format.ts';
+import { useDebouncedSearch } from '../lib/useDebouncedSearch.ts';
+import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import { RECIPIENT_STATUSES, type Recipient, type RecipientList } from '../lib/types.ts';
 import { ErrorText } from './ErrorText.tsx';
 import { Pagination } from './Pagination.tsx';
-import { StatusBadge, statusLabel } from './StatusBadge.tsx';
+import { statusLabel } from './StatusBadge.tsx';
+import { RecipientRow } from './RecipientRow.tsx';
 
-const PAGE_SIZE = 50;
-const CLOSABLE = new Set(['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED']);
-
-function lastUpdate(r: Recipient): string | null {
-  return r.closed_at ?? r.replied_at ?? r.read_at ?? r.delivered_at ?? r.failed_at ?? r.sent_at ?? null;
-}
-
+// A phone shows a short page of cards, not 47 of them in one 10,000 px scroll.
+const PAGE_SIZE = { wide: 50, phone: 10 };
 interface Props {
   blastId: number;
   /** changes whenever the funnel moved, so the table reloads */
@@ -21,47 +19,43 @@ interface Props {
 }
 
 export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Props) {
+  const phoneWidth = useMediaQuery('(max-width: 639px)');
+  const pageSize = phoneWidth ? PAGE_SIZE.phone : PAGE_SIZE.wide;
   const [status, setStatus] = useState('');
-  const [phoneInput, setPhoneInput] = useState('');
-  const [phone, setPhone] = useState('');
   const [offset, setOffset] = useState(0);
+  const { input: searchInput, setInput: setSearchInput, search } = useDebouncedSearch(() => setOffset(0));
+  const [reload, setReload] = useState(0);
   const [data, setData] = useState<RecipientList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rowErrors, setRowErrors] = useState<Record<number, string>>({});
   const [closing, setClosing] = useState<number | null>(null);
   const request = useRef(0);
 
-  // Debounce the phone search.
-  useEffect(() => {
-    const t = window.setTimeout(() => {
-      setPhone(phoneInput.trim());
-      setOffset(0);
-    }, 300);
-    return () => window.clearTimeout(t);
-  }, [phoneInput]);
+  // A new page size starts again from the first page.
+  useEffect(() => setOffset(0), [pageSize]);
 
   useEffect(() => {
     const n = ++request.current;
-    api
-      .listRecipients(blastId, { status: status || undefined, phone: phone || undefined, limit: PAGE_SIZE, offset })
-      .then(
-        (list) => {
-          if (n !== request.current) return;
-          setData(list);
-          setError(null);
-        },
-        (err) => {
-          if (n === request.current) setError(errorText(err));
-        },
-      );
-  }, [blastId, status, phone, offset, refreshKey]);
+    api.listRecipients(blastId, { status: status || undefined, q: search || undefined, limit: pageSize, offset }).then(
+      (list) => {
+        if (n !== request.current) return;
+        setData(list);
+        setError(null);
+      },
+      (err) => {
+        if (n === request.current) setError(errorText(err));
+      },
+    );
+  }, [blastId, status, search, offset, pageSize, refreshKey, reload]);
 
   const close = async (r: Recipient) => {
     setClosing(r.id);
     setRowErrors((e) => ({ ...e, [r.id]: '' }));
     try {
       const res = await api.closeRecipient(r.id);
-      setData((d) => d && { ...d, recipients: d.recipients.map((x) => (x.id === r.id ? res.recipient : x)) });
+      setData((d) => d && { ...d, recipients: d.recipients.map((x) => (x.id === r.id ? { ...x, ...res.recipient } : x)) });
+      // Reload the page now: under a status filter the closed row leaves the view (and counts change).
+      setReload((k) => k + 1);
       onRecipientClosed();
     } catch (err) {
       setRowErrors((e) => ({ ...e, [r.id]: errorText(err) }));
@@ -70,7 +64,7 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
     }
   };
 
-  const csvUrl = api.recipientsCsvUrl(blastId, { status: status || undefined, phone: phone || undefined });
+  const csvUrl = api.recipientsCsvUrl(blastId, { status: status || undefined, q: search || undefined });
 
   return (
     <section className="card recipients-card" aria-labelledby="recipients-title">
@@ -100,14 +94,13 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
           </select>
         </div>
         <div className="field">
-          <label htmlFor="phone-search">Phone</label>
+          <label htmlFor="recipient-search">Search</label>
           <input
-            id="phone-search"
+            id="recipient-search"
             type="search"
-            inputMode="tel"
-            value={phoneInput}
-            placeholder="Search numbers"
-            onChange={(e) => setPhoneInput(e.target.value)}
+            value={searchInput}
+            placeholder="Name or number"
+            onChange={(e) => setSearchInput(e.target.value)}
           />
         </div>
       </div>
@@ -116,16 +109,16 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
         <>
           <p className="muted table-count" aria-live="polite" data-testid="recipients-total">
             {formatNumber(data.total)} {data.total === 1 ? 'recipient' : 'recipients'}
-            {status || phone ? ' match' : ''}
+            {status || search ? ' match' : ''}
           </p>
           {data.recipients.length > 0 ? (
             <div className="table-wrap">
               <table className="table" data-testid="recipients-table">
                 <thead>
                   <tr>
-                    <th scope="col">Phone</th>
+                    <th scope="col">Recipient</th>
                     <th scope="col">Status</th>
-                    <th scope="col">Sent</th>
+                    <th scope="col">Latest reply</th>
                     <th scope="col">Last update</th>
                     <th scope="col">Details</th>
                     <th scope="col">
@@ -135,35 +128,7 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
                 </thead>
                 <tbody>
                   {data.recipients.map((r) => (
-                    <tr key={r.id} data-recipient-id={r.id}>
-                      <td data-label="Phone" className="mono">
-                        {r.phone_number}
-                      </td>
-                      <td data-label="Status">
-                        <StatusBadge status={r.status} />
-                      </td>
-                      <td data-label="Sent">{formatDateTime(r.sent_at)}</td>
-                      <td data-label="Last update">{formatDateTime(lastUpdate(r))}</td>
-                      <td data-label="Details" className="details-cell">
-                        {r.last_error ? <span className="error-inline">{r.last_error}</span> : null}
-                        {r.attempts > 1 ? <span className="muted"> {r.attempts} attempts</span> : null}
-                        {!r.last_error && r.attempts <= 1 ? <span className="muted">—</span> : null}
-                      </td>
-                      <td data-label="" className="row-actions">
-                        {CLOSABLE.has(r.status) && (
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            disabled={closing !== null}
-                            onClick={() => void close(r)}
-                            aria-label={`Mark ${r.phone_number} closed`}
-                          >
-                            {closing === r.id ? 'Closing…' : 'Mark closed'}
-                          </button>
-                        )}
-                        {rowErrors[r.id] && <span className="error-inline" role="alert">{rowErrors[r.id]}</span>}
-                      </td>
-                    </tr>
+                    <RecipientRow key={r.id} r={r} closing={closing} onClose={() => void close(r)} error={rowErrors[r.id]} />
                   ))}
                 </tbody>
               </table>
@@ -171,7 +136,7 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
           ) : (
             <p className="muted empty-table">No recipients match.</p>
           )}
-          <Pagination total={data.total} limit={PAGE_SIZE} offset={offset} onChange={setOffset} label="Recipients pages" />
+          <Pagination total={data.total} limit={pageSize} offset={offset} onChange={setOffset} label="Recipients pages" />
         </>
       )}
     </section>

@@ -3,7 +3,7 @@ import { api, errorText } from '../lib/api.ts';
 import { formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import type { CloseOutcome, Reply } from '../lib/types.ts';
-import { StatusBadge } from './StatusBadge.tsx';
+import { OptedOutBadge, RecipientStatus } from './OptedOutBadge.tsx';
 import { ErrorText } from './ErrorText.tsx';
 
 /** One reply: who, what they wrote, what they were sent, and closing (with outcome and note) or undoing it. */
@@ -33,8 +33,7 @@ export function ReplyCard({ reply, onChanged }: { reply: Reply; onChanged: () =>
         <a className="inbox-who" href={href.contact(reply.phone)}>
           {reply.name ? <strong>{reply.name}</strong> : null} <span className="inbox-phone">{reply.phone}</span>
         </a>
-        {reply.opted_out && <span className="inbox-badge inbox-badge-optout">Opted out</span>}
-        {reply.status && <StatusBadge status={reply.status} />}
+        {reply.status ? <RecipientStatus status={reply.status} optedOut={reply.opted_out} /> : reply.opted_out && <OptedOutBadge />}
         {reply.outcome && <span className={`inbox-badge inbox-badge-${reply.outcome}`}>{reply.outcome === 'won' ? 'Won' : 'Lost'}</span>}
         <time className="muted inbox-time" dateTime={reply.received_at}>
           {formatDateTime(reply.received_at)}

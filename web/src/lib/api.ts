@@ -12,9 +12,12 @@ import type {
   CreateBlastResult,
   FollowUpRequest,
   Meta,
+  OptOutImport,
+  OptOutList,
   Recipient,
   RecipientList,
   Report,
+  ResendResult,
   TestMessageResult,
   WebhookUrl,
 } from './types.ts';
@@ -78,7 +81,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      // A FormData body sets its own multipart content type (with the boundary).
+      headers: body === undefined || body instanceof FormData ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
   } catch {
@@ -132,18 +136,24 @@ export const api = {
   pause: (id: number) => request<{ success: boolean; state: string }>('POST', `/api/blasts/${id}/pause`),
   resume: (id: number) => request<{ success: boolean; state: string }>('POST', `/api/blasts/${id}/resume`),
   cancel: (id: number) => request<{ success: boolean; state: string }>('POST', `/api/blasts/${id}/cancel`),
-  resendUncertain: (id: number) =>
-    request<{ success: boolean; requeued: number }>('POST', `/api/blasts/${id}/resend`, { statuses: ['UNCERTAIN'] }),
+  resend: (id: number, status: 'UNCERTAIN' | 'FAILED', dryRun = false) =>
+    request<ResendResult>('POST', `/api/blasts/${id}/resend`, { statuses: [status], dry_run: dryRun }),
 
-  listRecipients: (id: number, filter: { status?: string; phone?: string; limit: number; offset: number }) =>
+  listRecipients: (id: number, filter: { status?: string; q?: string; limit: number; offset: number }) =>
     request<RecipientList>('GET', `/api/blasts/${id}/recipients${qs(filter)}`),
-  recipientsCsvUrl: (id: number, filter: { status?: string; phone?: string }) =>
+  recipientsCsvUrl: (id: number, filter: { status?: string; q?: string }) =>
     `/api/blasts/${id}/recipients${qs({ ...filter, format: 'csv' })}`,
   closeRecipient: (id: number, details: { outcome?: CloseOutcome | null; note?: string | null } = {}) =>
     request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/close`, details),
   reopenRecipient: (id: number) => request<{ success: boolean; recipient: Recipient }>('POST', `/api/recipients/${id}/reopen`),
 
   listReplies: (filter: ReplyFilter) => request<ReplyList>('GET', `/api/replies${qs({ ...filter })}`),
+  listOptOuts: (filter: { q?: string; source?: string; limit: number; offset: number }) =>
+    request<OptOutList>('GET', `/api/opt-outs${qs(filter)}`),
+  addOptOut: (phone: string, reason?: string) =>
+    request<{ success: boolean; phone_number: string; added: boolean }>('POST', '/api/opt-outs', { phone, ...(reason ? { reason } : {}) }),
+  removeOptOut: (phone: string) => request<{ success: boolean }>('DELETE', `/api/opt-outs/${encodeURIComponent(phone)}`),
+  importOptOuts: (form: FormData) => request<OptOutImport>('POST', '/api/opt-outs/import', form),
   contact: (phone: string) => request<ContactTimeline>('GET', `/api/contacts/${encodeURIComponent(phone)}`),
   funnelReport: (filter: { group_by: ReportGroupBy; from?: string; to?: string; tz?: string }) =>
     request<FunnelReport>('GET', `/api/reports/funnel${qs(filter)}`),

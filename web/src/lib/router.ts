@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-// A tiny hash router: #/ (blasts), #/new, #/blasts/:id, #/replies, #/contacts/:phone, #/reports, #/connection.
+// A tiny hash router: #/ (blasts), #/new, #/blasts/:id, #/replies, #/contacts/:phone, #/reports, #/connection, #/opt-outs.
 
 export type Route =
   | { page: 'list' }
@@ -10,6 +10,7 @@ export type Route =
   | { page: 'contact'; phone: string }
   | { page: 'reports' }
   | { page: 'connection' }
+  | { page: 'optouts' }
   | { page: 'notfound' };
 
 export function parseRoute(hash: string): Route {
@@ -27,6 +28,7 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (path === '/connection') return { page: 'connection' };
+  if (path === '/opt-outs') return { page: 'optouts' };
   const m = /^\/blasts\/(\d+)$/.exec(path);
   if (m) return { page: 'detail', id: Number(m[1]) };
   return { page: 'notfound' };
@@ -50,6 +52,7 @@ export const href = {
   list: '#/',
   new: '#/new',
   connection: '#/connection',
+  optOuts: '#/opt-outs',
   blast: (id: number) => `#/blasts/${id}`,
   replies: '#/replies',
   reports: '#/reports',

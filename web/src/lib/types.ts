@@ -3,7 +3,7 @@
 import { SEGMENT_NAMES, type Segment } from '../../../src/domain/segments.ts';
 import { STATUSES, type Status } from '../../../src/domain/status.ts';
 
-import type { BlastState, BlastView, ConnectionReport, RecipientView, ReplyView, Report, TestMessageAnswer } from '../../../src/api/contract.ts';
+import type { BlastState, BlastView, ConnectionReport, OptOutView, ReplyView, Report, TestMessageAnswer } from '../../../src/api/contract.ts';
 
 // The API's answers are the server's own types (src/api/contract.ts), under the names the pages use.
 export type {
@@ -17,6 +17,12 @@ export type {
   FunnelReport,
   InvalidRecipient,
   Meta,
+  OptOutImport,
+  OptOutSource,
+  RecipientListItem as Recipient,
+  ResendResult,
+  SendPlan,
+  OptOutList,
   RecipientList,
   ReplyList,
   Report,
@@ -25,7 +31,7 @@ export type {
   StageFunnel,
 } from '../../../src/api/contract.ts';
 export type Blast = BlastView;
-export type Recipient = RecipientView;
+export type OptOut = OptOutView;
 export type Reply = ReplyView;
 export type TestMessageResult = TestMessageAnswer;
 

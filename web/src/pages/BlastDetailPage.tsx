@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText } from '../lib/api.ts';
-import { formatDateTime, stageLabel } from '../lib/format.ts';
+import { formatClock, formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import { segmentLabel } from '../lib/segments.ts';
 import type { Blast, BlastEvent } from '../lib/types.ts';
@@ -10,10 +10,11 @@ import { blastTitle } from '../components/BlastListItem.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { FollowUpPanel } from '../components/FollowUpPanel.tsx';
 import { FunnelChart } from '../components/FunnelChart.tsx';
-import { ProgressBar } from '../components/ProgressBar.tsx';
+import { SendingProgress } from '../components/SendingProgress.tsx';
 import { RecipientsTable } from '../components/RecipientsTable.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { processed } from '../components/funnel.ts';
+import css from './BlastDetailPage.module.css';
 
 const TABLE_REFRESH_MS = 2000;
 
@@ -85,13 +86,20 @@ export function BlastDetailPage({ id }: { id: number }) {
   if (!blast) return <p className="muted loading">Loading blast…</p>;
 
   const r = blast.report;
+  // A finished blast no longer changes by itself: no "Live" dot, the time it ended instead.
+  const settled = blast.state === 'completed' || blast.state === 'cancelled';
   return (
     <article aria-labelledby="blast-title" data-testid="blast-detail" data-blast-id={blast.id}>
       <p className="breadcrumb">
         <a href={href.list}>← Blasts</a>
       </p>
       <div className="page-head">
-        <h1 id="blast-title">{blastTitle(blast)}</h1>
+        <div className={css.title}>
+          <h1 id="blast-title">{blastTitle(blast)}</h1>
+          <span className={css.id} data-testid="blast-id">
+            #{blast.id}
+          </span>
+        </div>
         <StateBadge state={blast.state} />
       </div>
       {blast.parent_blast_id ? (
@@ -131,12 +139,18 @@ export function BlastDetailPage({ id }: { id: number }) {
         <section className="card" aria-labelledby="funnel-title">
           <div className="section-head">
             <h2 id="funnel-title">Funnel</h2>
-            <span className={`live live-${live}`} role="status">
-              {live === 'live' ? 'Live' : live === 'polling' ? 'Reconnecting…' : 'Connecting…'}
-            </span>
+            {settled ? (
+              <span className="muted" role="status" data-testid="settled">
+                {blast.state === 'completed' ? `Finished ${formatClock(blast.completed_at)}` : `Cancelled ${formatClock(blast.completed_at)}`}
+              </span>
+            ) : (
+              <span className={`live live-${live}`} role="status">
+                {live === 'live' ? 'Live' : live === 'polling' ? 'Reconnecting…' : 'Connecting…'}
+              </span>
+            )}
           </div>
           {(blast.state === 'sending' || blast.state === 'paused') && (
-            <ProgressBar done={processed(r)} total={r.total} label="Sending progress" />
+            <SendingProgress done={processed(r)} total={r.total} paused={blast.state === 'paused'} plan={blast.plan} />
           )}
           <FunnelChart report={r} />
           <BlastActions blast={blast} onChanged={() => void load()} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, errorText } from '../lib/api.ts';
 import { href } from '../lib/router.ts';
 import type { BlastList } from '../lib/types.ts';
+import { groupBlasts } from '../lib/groupBlasts.ts';
 import { usePolling } from '../lib/usePolling.ts';
 import { BlastListItem } from '../components/BlastListItem.tsx';
 import { Pagination } from '../components/Pagination.tsx';
@@ -50,9 +51,9 @@ export function BlastsPage() {
       )}
       {data && data.blasts.length > 0 && (
         <>
-          <ul className="blast-list" aria-label="Blasts, newest first" data-testid="blast-list">
-            {data.blasts.map((b) => (
-              <BlastListItem key={b.id} blast={b} />
+          <ul className="blast-list" aria-label="Blasts, newest first, follow-ups under their blast" data-testid="blast-list">
+            {groupBlasts(data.blasts).map((g) => (
+              <BlastListItem key={g.blast.id} group={g} />
             ))}
           </ul>
           <Pagination total={data.total} limit={PAGE_SIZE} offset={offset} onChange={setOffset} label="Blasts pages" />

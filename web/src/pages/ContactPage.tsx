@@ -3,8 +3,10 @@ import { api, errorText } from '../lib/api.ts';
 import { formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import type { ContactTimeline } from '../lib/types.ts';
-import { StatusBadge } from '../components/StatusBadge.tsx';
+import { RecipientStatus } from '../components/OptedOutBadge.tsx';
+import { SOURCE_LABELS } from './OptOutsPage.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { PhoneLink } from '../components/PhoneLink.tsx';
 import '../components/inbox.css';
 
 type Entry =
@@ -35,11 +37,12 @@ export function ContactPage({ phone }: { phone: string }) {
       <div className="page-head">
         <h1 id="contact-title">
           {data?.name ? `${data.name} · ` : ''}
-          <a href={`https://wa.me/${(data?.phone ?? phone).replace(/\D/g, '')}`}>{data?.phone ?? phone}</a>
+          <PhoneLink phone={data?.phone ?? phone} />
         </h1>
         {data?.opted_out && (
-          <span className="inbox-badge inbox-badge-optout" title={data.opted_out.reason ?? undefined}>
+          <span className="inbox-badge inbox-badge-optout" title={data.opted_out.reason ?? undefined} data-testid="opted-out">
             Opted out {formatDateTime(data.opted_out.created_at)}
+            {data.opted_out.source ? ` · ${SOURCE_LABELS[data.opted_out.source] ?? data.opted_out.source}` : ''}
           </span>
         )}
       </div>
@@ -56,7 +59,7 @@ export function ContactPage({ phone }: { phone: string }) {
                     #{e.m.blast_id} {e.m.blast_tag ?? 'Untitled'}
                   </a>
                   <span className="muted">{stageLabel(e.m.follow_up_stage)}</span>
-                  <StatusBadge status={e.m.status} />
+                  <RecipientStatus status={e.m.status} optedOut={Boolean(data?.opted_out)} />
                   {e.m.outcome && <span className={`inbox-badge inbox-badge-${e.m.outcome}`}>{e.m.outcome === 'won' ? 'Won' : 'Lost'}</span>}
                 </div>
                 <p className="inbox-sent-text">{e.m.text}</p>

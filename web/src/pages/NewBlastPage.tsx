@@ -1,8 +1,10 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, errorText, fieldSentence } from '../lib/api.ts';
+import { api, errorText } from '../lib/api.ts';
+import { type Errors, type FieldKey, errorsFrom } from '../lib/newBlastErrors.ts';
 import { localInputToIso, timeZoneName, toLocalInputValue, formatDateTime } from '../lib/format.ts';
 import { looksLikePhone, splitPastedNumbers } from '../lib/recipientsInput.ts';
-import { href, navigate } from '../lib/router.ts';
+import { href } from '../lib/router.ts';
+import { useCreateFlow } from '../lib/useCreateFlow.ts';
 import { templateVariables } from '../lib/template.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import type { CreateBlastRequest, CreateBlastResult, Meta } from '../lib/types.ts';
@@ -10,35 +12,8 @@ import { CheckResult } from '../components/CheckResult.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { MessagePreview } from '../components/MessagePreview.tsx';
 import { RecipientsField, type LoadedCsv, type RecipientsMode } from '../components/RecipientsField.tsx';
+import { CreatePanel } from '../components/CreatePanel.tsx';
 import { OTHER, StageField } from '../components/StageField.tsx';
-
-type Busy = null | 'check' | 'now' | 'schedule';
-type FieldKey = 'blast_tag' | 'message' | 'recipients' | 'follow_up_stage' | 'scheduled_at' | 'device';
-const FIELDS: FieldKey[] = ['blast_tag', 'message', 'recipients', 'follow_up_stage', 'scheduled_at', 'device'];
-type Errors = Partial<Record<FieldKey | 'check' | 'create', string[]>>;
-
-/** Spreads an API error over the fields it names; what names no field goes to `fallback`. */
-function errorsFrom(err: unknown, fallback: 'check' | 'create'): Errors {
-  const out: Errors = {};
-  if (err instanceof ApiError && err.fields.length > 0) {
-    const unplaced: string[] = [];
-    // A lone issue whose top-level message is its own sentence (not "field: issue") reads best as is.
-    const only = err.fields.length === 1 ? err.fields[0] : undefined;
-    const useTop = only !== undefined && !err.message.startsWith(`${only.field}:`) && /^[A-Z]/.test(err.message);
-    const sentence = (f: { field: string; message: string }) => (useTop ? err.message : fieldSentence(f.field, f.message));
-    for (const f of err.fields) {
-      const key = FIELDS.find((k) => f.field === k || f.field.startsWith(`${k}.`) || f.field.startsWith(`${k}[`))
-        ?? (f.field === 'file' || f.field === 'phone' ? 'recipients' : f.field === 'tag' ? 'blast_tag' : undefined);
-      if (key) (out[key] ??= []).push(sentence(f));
-      else unplaced.push(sentence(f));
-    }
-    if (unplaced.length > 0 || Object.keys(out).length === 0) out[fallback] = unplaced.length ? unplaced : [err.message];
-    else out[fallback] = ['Please fix the highlighted fields.'];
-    return out;
-  }
-  out[fallback] = [errorText(err)];
-  return out;
-}
 
 export function NewBlastPage({ meta }: { meta: Meta }) {
   const [tag, setTag] = useState('');
@@ -52,8 +27,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const [csv, setCsv] = useState<LoadedCsv | null>(null);
   const [check, setCheck] = useState<{ key: string; result: CreateBlastResult } | null>(null);
   const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState<Busy>(null);
-  const [created, setCreated] = useState<number | null>(null);
+  const [checking, setChecking] = useState(false);
   const messageRef = useRef<HTMLTextAreaElement>(null);
   // On a wide screen the preview sits beside the form; on a phone, right under the message.
   const wide = useMediaQuery('(min-width: 960px)');
@@ -119,7 +93,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
       setErrors(local);
       return null;
     }
-    setBusy('check');
+    setChecking(true);
     setErrors({});
     try {
       const result = await api.createBlast({ ...baseRequest(), message: message.trim() ? message : '(check)', dry_run: true });
@@ -129,13 +103,29 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
       setErrors(errorsFrom(err, 'check'));
       return null;
     } finally {
-      setBusy(null);
+      setChecking(false);
     }
   };
 
-  const create = async (how: 'now' | 'schedule') => {
+  // The schedule the review was opened for: the flow's dry run and create read it.
+  const scheduleRef = useRef<string | null>(null);
+  const flow = useCreateFlow({
+    dryRun: () => api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}), dry_run: true }),
+    create: () => api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}) }),
+    onError: (err, stage, id) =>
+      setErrors(
+        stage === 'send'
+          ? { create: [`Blast #${id} was created but could not be ${scheduleRef.current ? 'scheduled' : 'started'}: ${errorText(err)}`] }
+          : errorsFrom(err, 'create'),
+      ),
+  });
+  const reviewKey = JSON.stringify({ recipients, device: device.trim(), message, tag: tag.trim(), stage, when: scheduleRef.current });
+  const review = flow.review && flow.review.key === reviewKey ? flow.review : null;
+
+  /** "Create & send now" / "Create & schedule": checks what can be checked here, then opens the review. */
+  const startReview = async (how: 'now' | 'schedule') => {
     const local = validateLocally();
-    let scheduledAt: string | undefined;
+    let scheduledAt: string | null = null;
     if (how === 'schedule') {
       const iso = localInputToIso(when);
       if (!iso) local.scheduled_at = ['Pick a valid date and time.'];
@@ -155,38 +145,14 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
       setErrors({ recipients: ['None of these numbers is valid. Fix them and check again.'] });
       return;
     }
-    setBusy(how);
     setErrors({});
-    let blastId: number | null = created;
-    try {
-      if (blastId === null) {
-        const res = await api.createBlast({
-          ...baseRequest(),
-          ...(scheduledAt ? { scheduled_at: scheduledAt } : {}),
-        });
-        blastId = res.blast_id;
-        if (blastId === null) throw new ApiError(500, 'internal', 'The server did not return the new blast.');
-        setCreated(blastId);
-      }
-    } catch (err) {
-      setErrors(errorsFrom(err, 'create'));
-      setBusy(null);
-      return;
-    }
-    try {
-      await api.send(blastId);
-      navigate(href.blast(blastId));
-    } catch (err) {
-      setErrors({
-        create: [`Blast #${blastId} was created but could not be ${how === 'now' ? 'started' : 'scheduled'}: ${errorText(err)}`],
-      });
-      setBusy(null);
-    }
+    scheduleRef.current = scheduledAt;
+    await flow.openReview(JSON.stringify({ recipients, device: device.trim(), message, tag: tag.trim(), stage, when: scheduledAt }), how === 'schedule');
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void create('now');
+    void startReview('now');
   };
 
   const insertVariable = (name: string) => {
@@ -206,6 +172,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     });
   };
 
+  const busy = checking || flow.busy !== null;
   const whenIso = localInputToIso(when);
   const whenInFuture = whenIso !== null && new Date(whenIso).getTime() > Date.now() + 30_000;
   const fe = (k: FieldKey) => errors[k] ?? [];
@@ -362,10 +329,10 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
                 type="button"
                 className="btn"
                 onClick={() => void runCheck()}
-                disabled={busy !== null}
+                disabled={busy}
                 aria-describedby={errors.check ? 'check-error' : undefined}
               >
-                {busy === 'check' ? 'Checking…' : checkIsCurrent ? 'Check again' : 'Check numbers'}
+                {checking ? 'Checking…' : checkIsCurrent ? 'Check again' : 'Check numbers'}
               </button>
             </div>
             <ErrorText id="check-error" messages={errors.check} />
@@ -383,32 +350,16 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
         <aside className="new-blast-side">
           <div className="card sticky">
             {wide && <MessagePreview message={message} recipient={previewRecipient} />}
-            <div className="create-actions">
-              <button type="submit" className="btn btn-primary btn-block" disabled={busy !== null || !checkIsCurrent}>
-                {busy === 'now' ? 'Creating…' : 'Create & send now'}
-              </button>
-              <button
-                type="button"
-                className="btn btn-block"
-                disabled={busy !== null || !checkIsCurrent || !whenInFuture}
-                onClick={() => void create('schedule')}
-              >
-                {busy === 'schedule' ? 'Scheduling…' : 'Create & schedule'}
-              </button>
-              <p className="hint" aria-live="polite">
-                {!checkIsCurrent
-                  ? 'Check the numbers first.'
-                  : whenInFuture && whenIso
-                    ? `Scheduling sends it on ${formatDateTime(whenIso)}.`
-                    : 'To schedule, pick a later date and time.'}
-              </p>
-              <ErrorText id="create-error" messages={errors.create} />
-              {created !== null && errors.create && (
-                <p>
-                  <a href={href.blast(created)}>Open blast #{created}</a>
-                </p>
-              )}
-            </div>
+            <CreatePanel
+              flow={flow}
+              review={review}
+              scheduledFor={scheduleRef.current}
+              checkIsCurrent={checkIsCurrent}
+              whenIso={whenInFuture ? whenIso : null}
+              disabled={busy}
+              onSchedule={() => void startReview('schedule')}
+              error={errors.create}
+            />
           </div>
         </aside>
       </form>

@@ -72,7 +72,7 @@ export function RepliesPage() {
         </label>
         <label className="inbox-check">
           <input type="checkbox" checked={filters.open === 'true'} onChange={(e) => set('open', e.target.checked ? 'true' : '')} />
-          Not yet closed
+          Not yet closed <span className="muted">(opt-outs left out)</span>
         </label>
       </form>
       <ErrorText messages={error} />

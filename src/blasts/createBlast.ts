@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { type Variation, summariseVariation } from '../domain/variation.ts';
 import { AppError } from '../errors.ts';
 import { type InvalidRecipient, type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
 
@@ -25,11 +26,15 @@ export interface CreateBlastResult {
   duplicates: number;
   opted_out: number;
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
+  /** Dry runs: how varied the texts are (domain/variation.ts). */
+  variation?: Variation;
 }
 
 export interface CreateLimits {
   region: string;
   maxRecipients: number;
+  /** Given, a dry run says how varied the texts are: warn above `warnAt` identical texts unless `preset` is fast. */
+  variation?: { warnAt: number; preset?: string | null };
 }
 
 const MAX_INVALID_REPORTED = 1000;
@@ -58,6 +63,7 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
       blast_id: null,
       ...summary,
       preview: valid.slice(0, 5).map((r) => ({ phone: r.phone, variables: r.vars })),
+      ...(limits.variation && { variation: summariseVariation(input.message, valid, limits.variation) }),
     };
   }
   if (valid.length === 0) {

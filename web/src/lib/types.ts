@@ -1,7 +1,8 @@
 // Shapes of the wablast HTTP API, as the dashboard sees them.
 
-import type { Funnel } from '../../../src/domain/funnel.ts';
-import { STATUSES, type Status } from '../../../src/domain/status.ts';
+import type { Funnel } from '@domain/funnel.ts';
+import { STATUSES, type Status } from '@domain/status.ts';
+import type { Variation } from '@domain/variation.ts';
 
 export type BlastState = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 
@@ -86,6 +87,8 @@ export interface CreateBlastResult {
   duplicates: number;
   opted_out: number;
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
+  /** Dry runs: how many distinct texts the blast sends, a few of them, and a warning when too uniform. */
+  variation?: Variation;
 }
 
 /** The status lattice's statuses, from the server's pure module (src/domain/status.ts). */

@@ -5,6 +5,7 @@ import { href, navigate } from '../lib/router.ts';
 import { SEGMENT_LABELS, segmentSizes } from '../lib/segments.ts';
 import { SEGMENTS, type Blast, type CreateBlastResult, type Segment } from '../lib/types.ts';
 import { ErrorText } from './ErrorText.tsx';
+import { templateProblem } from '@domain/template.ts';
 import { MessagePreview } from './MessagePreview.tsx';
 import { OTHER, STAGES, StageField } from './StageField.tsx';
 
@@ -85,7 +86,9 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
 
   const create = async (how: 'draft' | 'now') => {
     const local: Errors = {};
+    const problem = templateProblem(message);
     if (!message.trim()) local.message = ['Write the follow-up message.'];
+    else if (problem) local.message = [`Message: ${problem.message}.`];
     if (stage.choice === OTHER && !stage.other.trim()) local.follow_up_stage = ['Type the name of the stage, or pick one from the list.'];
     if (countIsCurrent && count.result.total_recipients === 0) local.segment = ['Nobody is in this segment. Pick another one.'];
     if (Object.keys(local).length > 0) {
@@ -212,7 +215,8 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
             aria-describedby={fe('message').length ? 'follow-up-message-error' : 'follow-up-message-hint'}
           />
           <p id="follow-up-message-hint" className="hint">
-            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>.
+            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>; spintax{' '}
+            <code>{'{Hi|Hello}'}</code> varies the words.
           </p>
           <ErrorText id="follow-up-message-error" messages={fe('message')} />
         </div>

@@ -104,3 +104,20 @@ it('pasted phone⇥name rows keep their names; a check shows the distinct texts,
   expect(sent.get('+60123456703')).toMatch(/ Muthu, /);
   await page.close();
 });
+
+it('a CSV with a "phone-number" column reads in the dashboard as it does through the API', async () => {
+  const page = await newPage();
+  await page.goto(`${app.url}/#/new`);
+  await page.getByLabel('Message', { exact: true }).fill('{Hi|Hello} {{Name}}');
+  await page.getByRole('radio', { name: 'Upload CSV' }).check();
+  await page.locator('#csv-file').setInputFiles({
+    name: 'shop.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('Name,phone-number\nAisha,+60123999101\nBob,+60123999102\n'),
+  });
+  await expect.poll(() => page.getByTestId('csv-summary').textContent()).toContain('phone column “phone-number”');
+  await expect.poll(() => page.getByTestId('message-preview').textContent()).toMatch(/^(Hi|Hello) Aisha$/);
+  await page.getByRole('button', { name: 'Check numbers' }).click();
+  await expect.poll(() => page.getByTestId('count-valid').textContent()).toBe('2');
+  await page.close();
+});

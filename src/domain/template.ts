@@ -33,7 +33,7 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, s
 
 /** renderTemplate in pieces, saying where each came from (the dashboard marks variables and spun text). */
 export function renderParts(template: string, vars: Readonly<Record<string, string>>, recipientKey: string): TemplatePart[] {
-  const random = seededRandom(`${recipientKey}\u0000${template}`);
+  const random = mulberry32(hash53(`${recipientKey}\u0000${templateHash(template)}`));
   const lower = lowerKeys(vars);
   const parts: TemplatePart[] = [];
   const push = (p: TemplatePart) => {
@@ -106,7 +106,15 @@ function lowerKeys(vars: Readonly<Record<string, string>>): Record<string, strin
   return out;
 }
 
-/** The same key always gives the same sequence, here and in the browser; nearby keys spread evenly. */
-function seededRandom(key: string): () => number {
-  return mulberry32(hash53(key));
+// A blast renders one template for every recipient: its hash is taken once, not per recipient.
+let lastTemplate = '';
+let lastHash = hash53('');
+
+/** Mixed into each recipient's seed, so that editing the message re-draws the options. */
+function templateHash(template: string): number {
+  if (template !== lastTemplate) {
+    lastTemplate = template;
+    lastHash = hash53(template);
+  }
+  return lastHash;
 }

@@ -16,7 +16,7 @@
  *   10 s–48 h after delivery. Every range is log-uniform.
  */
 import { POLL_OFFSETS_S } from '../src/domain/pollSchedule.ts';
-import { mulberry32 } from '../sim/mulberry32.ts';
+import { mulberry32 } from '../src/domain/mulberry32.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
 
 const HOURS_48 = 48 * 3600;

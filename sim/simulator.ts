@@ -9,7 +9,7 @@ import { DeviceWindows } from './deviceWindows.ts';
 import { readJson, sendJson } from './httpJson.ts';
 import { drawMessageFate } from './messageFate.ts';
 import { MessageLifecycle } from './messageLifecycle.ts';
-import { mulberry32 } from './mulberry32.ts';
+import { mulberry32 } from '../src/domain/mulberry32.ts';
 import type { SimMessage } from './simMessage.ts';
 import { defaultSimOptions, simOptionsSchema, type SimOptions } from './simOptions.ts';
 import { WebhookSender } from './webhookSender.ts';

@@ -67,6 +67,8 @@ const schema = z.object({
     .refine((c) => isSupportedCountry(c), 'is not a country code libphonenumber knows (e.g. MY, SG, GB)')
     .default('MY'),
   MAX_RECIPIENTS: positiveInt(100_000),
+  // One identical text to more numbers than this draws a warning in the dry run (issue 13).
+  IDENTICAL_TEXT_WARN_AT: positiveInt(30),
   POLL_MODE: z.enum(['off', 'fallback', 'always']).default('fallback'),
   POLL_RATE: positiveNumber(5),
   REPLY_WINDOW_HOURS: positiveNumber(24 * 7),
@@ -111,6 +113,7 @@ export type Config = Readonly<{
   sendConcurrency: number;
   phoneRegion: string;
   maxRecipients: number;
+  identicalTextWarnAt: number;
   pollMode: 'off' | 'fallback' | 'always';
   pollRate: number;
   replyWindowHours: number;
@@ -166,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendConcurrency: e.SEND_CONCURRENCY,
     phoneRegion: e.PHONE_DEFAULT_REGION,
     maxRecipients: e.MAX_RECIPIENTS,
+    identicalTextWarnAt: e.IDENTICAL_TEXT_WARN_AT,
     pollMode: e.POLL_MODE,
     pollRate: e.POLL_RATE,
     replyWindowHours: e.REPLY_WINDOW_HOURS,

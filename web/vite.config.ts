@@ -10,6 +10,8 @@ export default defineConfig({
   root,
   base: '/',
   plugins: [react()],
+  // The server's pure rules, imported as they are (web/tsconfig.json has the same path).
+  resolve: { alias: { '@domain': fileURLToPath(new URL('../src/domain', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

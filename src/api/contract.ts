@@ -9,8 +9,9 @@ import type { OptOutSource } from '../domain/optOutSource.ts';
 import type { CloseOutcome } from '../domain/reopen.ts';
 import type { StageFunnel } from '../domain/stageFunnel.ts';
 import type { Status } from '../domain/status.ts';
+import type { Variation } from '../domain/variation.ts';
 
-export type { BlastState, CloseOutcome, OptOutSource, StageFunnel, Status };
+export type { BlastState, CloseOutcome, OptOutSource, StageFunnel, Status, Variation };
 
 /** A blast's live funnel (GET /api/blasts/:id/report and every blast view). */
 export interface Report extends Funnel {
@@ -81,6 +82,8 @@ export interface CreateBlastResult {
   recently_messaged?: RecentlyMessaged;
   /** Dry run: the pacing plan, when the server has one. */
   plan?: SendPlan | null;
+  /** Dry run: how many distinct texts the blast sends, a few of them, and a warning when too uniform. */
+  variation?: Variation;
 }
 
 export interface RecentlyMessaged {

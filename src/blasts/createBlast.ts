@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { type Variation, summariseVariation } from '../domain/variation.ts';
 import { AppError } from '../errors.ts';
 import { optedOutAmong } from '../optOuts/optOutStore.ts';
 import { recentlyMessaged } from './recentlyMessaged.ts';
@@ -25,6 +26,8 @@ export interface CreateBlastInput {
 export interface CreateLimits {
   region: string;
   maxRecipients: number;
+  /** Given, a dry run says how varied the texts are: warn above `warnAt` identical texts unless `preset` is fast. */
+  variation?: { warnAt: number; preset?: string | null };
 }
 
 const MAX_INVALID_REPORTED = 1000;
@@ -54,6 +57,7 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
       ...summary,
       preview: valid.slice(0, 5).map((r) => ({ phone: r.phone, variables: r.vars })),
       recently_messaged: await recentlyMessaged(db, valid.map((r) => r.phone), input.message),
+      ...(limits.variation && { variation: summariseVariation(input.message, valid, limits.variation) }),
     };
   }
   if (valid.length === 0) {

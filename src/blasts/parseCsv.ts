@@ -1,13 +1,12 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { findPhoneColumn, noPhoneColumnMessage } from '../domain/csvHeader.ts';
 import { AppError } from '../errors.ts';
 import type { RawRecipient } from './prepareRecipients.ts';
 
-const PHONE_HEADERS = ['phone', 'phone_number', 'phonenumber', 'number', 'mobile', 'whatsapp', 'to', 'msisdn'];
-
 /**
- * Reads a recipients CSV: a header row, one column holding the phone number (any of
- * PHONE_HEADERS, case-insensitive), every other column a template variable. Streams, so a large
+ * Reads a recipients CSV: a header row, one column holding the phone number (the one header rule,
+ * domain/csvHeader.ts, shared with the dashboard), every other column a template variable. Streams, so a large
  * upload is parsed as it arrives; stops with a clear error naming the line at the first broken row.
  */
 export async function parseRecipientsCsv(
@@ -52,9 +51,9 @@ export async function parseRecipientsCsv(
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!header) {
         header = record.map((h) => h.trim());
-        phoneCol = header.findIndex((h) => PHONE_HEADERS.includes(h.toLowerCase().replace(/[\s-]/g, '_')));
+        phoneCol = findPhoneColumn(header);
         if (phoneCol < 0) {
-          throw new AppError('invalid_csv', `The CSV needs a "phone" column in its first row (found: ${header.slice(0, 10).join(', ') || 'nothing'})`, [
+          throw new AppError('invalid_csv', noPhoneColumnMessage(header), [
             { field: 'file', message: 'no phone column' },
           ]);
         }

@@ -3,11 +3,12 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { BlastView } from '../blasts/blastView.ts';
 import type { CreateBlastResult } from '../blasts/createBlast.ts';
+import { splitPastedRecipients, toRecipientInput } from '../domain/pastedRecipients.ts';
 import { type ApiClient as Api, CliError, FormData } from './client.ts';
 import { registerBlastLifecycle } from './blastLifecycle.ts';
 import { registerBlastReports } from './blastReports.ts';
 import { printCreateResult } from './createResult.ts';
-import { action, list, out, printJson, table, time } from './output.ts';
+import { action, out, printJson, table, time } from './output.ts';
 
 /** `wablast blasts …`: list and create here; lifecycle and reporting in their own files. */
 export function registerBlasts(program: Command): void {
@@ -50,12 +51,12 @@ export function registerBlasts(program: Command): void {
   blasts
     .command('create')
     .description('create a blast from numbers or a CSV file (a phone column; other columns become template variables)')
-    .requiredOption('--message <message>', 'the message; {{name}} and any CSV column are template variables')
+    .requiredOption('--message <message>', 'the message; {{name}} and any CSV column are template variables, {Hi|Hello} is spintax')
     .option('--tag <tag>', 'blast tag')
     .option('--stage <stage>', 'follow-up stage, e.g. Initial')
     .option('--at <iso>', 'schedule for this ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z')
     .option('--device <device>', 'WSAPME device id (default: the server\'s WSAPME_DEVICE)')
-    .addOption(new Option('--numbers <list>', 'comma-separated phone numbers').conflicts('csv'))
+    .addOption(new Option('--numbers <list>', 'comma-separated phone numbers, each optionally with a name ("0123456789 Muthu")').conflicts('csv'))
     .addOption(new Option('--csv <file>', 'CSV file to upload').conflicts('numbers'))
     .option('--dry-run', 'validate and count without creating')
     .action(
@@ -83,7 +84,8 @@ interface CreateOptions {
 
 async function createFromNumbers(api: Api, opts: CreateOptions): Promise<CreateBlastResult> {
   if (opts.numbers === undefined) throw new CliError('give the recipients: --numbers <a,b,c> or --csv <file>');
-  const recipients = list(opts.numbers);
+  // The dashboard's paste splitter: "0123456789 Muthu, 0198765432 Siti" keeps the names as {{name}}.
+  const recipients = splitPastedRecipients(opts.numbers).recipients.map(toRecipientInput);
   if (recipients.length === 0) throw new CliError('--numbers lists no phone number');
   return api.json<CreateBlastResult>('POST', '/api/blasts', {
     json: {

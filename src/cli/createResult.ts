@@ -24,5 +24,11 @@ export function printCreateResult(r: CreateBlastResult, dryRun: boolean, followU
       out(`  ${p.phone}${vars ? `  ${vars}` : ''}`);
     }
   }
+  if (dryRun && r.variation) {
+    const v = r.variation;
+    out(`Texts: ${v.distinct} distinct for ${r.total_recipients} number${r.total_recipients === 1 ? '' : 's'}${v.possible > 1 ? ` (the spintax makes ${v.possible} variants)` : ''}`);
+    if (v.samples.length > 1) for (const s of v.samples) out(`  ${s.phone}: ${s.text.replace(/\s+/g, ' ')}`);
+    if (v.warning) out(`Warning: ${v.warning}`);
+  }
   if (!dryRun && r.blast_id !== null) out(`Send it with: wablast blasts send ${r.blast_id}`);
 }

@@ -240,7 +240,7 @@ export class DeviceSender {
       return;
     }
     this.inFlight++;
-    const message = renderTemplate(c.message, { ...c.variables, phone: c.phone_number });
+    const message = renderTemplate(c.message, { ...c.variables, phone: c.phone_number }, c.phone_number);
     this.deps.gateway
       .sendMessage({ device: this.device, to: c.phone_number, message })
       .then((outcome) => this.record(c, outcome, probe))

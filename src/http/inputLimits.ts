@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderTemplate } from '../domain/template.ts';
+import { longestRendering, templateProblem } from '../domain/template.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -30,6 +30,17 @@ export const CONTROL_MESSAGE = 'must not contain control characters (NUL and the
 /** A text field of the API: no control characters. */
 export const text = () => z.string().refine((v) => !hasControlChars(v), CONTROL_MESSAGE);
 
+/** A message template: text whose spintax and variables are well formed (domain/templateSyntax.ts). */
+export const messageText = () =>
+  text()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(4096, 'must be at most 4096 characters')
+    .superRefine((v, ctx) => {
+      const problem = templateProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+    });
+
 /**
  * Checks one recipient's variables and the message they render: count, names, values, length.
  * `where` names the place in the request for the error ("recipients.3", "file row 12").
@@ -48,6 +59,7 @@ export function checkRecipient(where: string, phone: string, vars: Readonly<Reco
     if (value.length > LIMITS.variableValueChars) bad(`${where}.${name}`, `at most ${LIMITS.variableValueChars} characters`);
     if (hasControlChars(value)) bad(`${where}.${name}`, CONTROL_MESSAGE);
   }
-  const rendered = renderTemplate(message, { phone, ...vars }).length;
-  if (rendered > LIMITS.renderedMessageChars) bad(`${where}`, `the message for this recipient is ${rendered} characters with its variables; at most ${LIMITS.renderedMessageChars}`);
+  // The longest spintax option counts: the text this recipient gets is decided at send time.
+  const rendered = longestRendering(message, { phone, ...vars });
+  if (rendered > LIMITS.renderedMessageChars) bad(`${where}`, `the message for this recipient is up to ${rendered} characters with its variables; at most ${LIMITS.renderedMessageChars}`);
 }

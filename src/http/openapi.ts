@@ -26,9 +26,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts': {
         get: { summary: 'List blasts, newest first, each with its funnel', parameters: queryParams(pageQuery), responses: ok('{blasts, total, limit, offset}') },
         post: {
-          summary: 'Create a blast (JSON, or multipart/form-data with a CSV "file"); dry_run validates only',
+          summary: 'Create a blast (JSON, or multipart/form-data with a CSV "file"); the message takes {{variables}} and spintax {a|b}; dry_run validates only',
           requestBody: body(createBlastBody),
-          responses: { 201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}; a dry run adds preview and recently_messaged {count, same_text}' }, 400: error, 413: error, 415: error },
+          responses: {
+            200: { description: 'dry_run: {success, blast_id: null, total_recipients, invalid, duplicates, opted_out, preview, recently_messaged: {count, same_text}, variation: {distinct, possible, largest_identical, samples: [{phone, text}], warning}}' },
+            201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}' },
+            400: error,
+            413: error,
+            415: error,
+          },
         },
       },
       '/api/blasts/upload': { post: { summary: 'Create a blast from a CSV upload (multipart/form-data)', responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 413: error } } },

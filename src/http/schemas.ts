@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { STATUSES } from '../domain/status.ts';
 import { SEGMENT_NAMES } from '../domain/segments.ts';
-import { text } from './inputLimits.ts';
+import { messageText, text } from './inputLimits.ts';
 
 /** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
 const variableValue = z.union([text().max(1000), z.number(), z.boolean()]).transform(String);
@@ -14,7 +14,7 @@ export const recipientInput = z.union([
 
 export const createBlastBody = z.strictObject({
   blast_tag: text().trim().max(200).nullish(),
-  message: text().trim().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters'),
+  message: messageText(),
   recipients: z.array(recipientInput).min(1, 'must list at least one phone number'),
   follow_up_stage: text().trim().max(100).nullish(),
   scheduled_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' }).nullish(),
@@ -77,4 +77,4 @@ export const followUpBody = z.strictObject({
 });
 
 /** POST /api/connection/test-message: the operator's own number, and optionally the text. */
-export const testMessageBody = z.strictObject({ phone: z.string().min(1).max(64), message: text().trim().min(1).max(4096).optional() });
+export const testMessageBody = z.strictObject({ phone: z.string().min(1).max(64), message: messageText().optional() });

@@ -43,7 +43,7 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
   const messages = sent.map(({ message, variables, ...m }) => {
     name = variableNamed(variables, 'name') ?? name;
     const times = Object.fromEntries(TIMES.map((t) => [t, isoTime(m[t])])) as Record<Time, string | null>;
-    return { ...m, ...times, recipient_id: Number(m.recipient_id), blast_id: Number(m.blast_id), text: renderTemplate(message, { ...variables, phone }) };
+    return { ...m, ...times, recipient_id: Number(m.recipient_id), blast_id: Number(m.blast_id), text: renderTemplate(message, { ...variables, phone }, phone) };
   });
   return {
     phone,

@@ -52,7 +52,7 @@ function toReplyView(r: Row): ReplyView {
     received_at: isoTime(r.received_at)!,
     blast_tag: r.blast_tag,
     follow_up_stage: r.follow_up_stage,
-    sent_message: r.message === null ? null : renderTemplate(r.message, { ...vars, phone: r.phone }),
+    sent_message: r.message === null ? null : renderTemplate(r.message, { ...vars, phone: r.phone }, r.phone),
     status: r.status,
     sent_at: isoTime(r.sent_at),
     closed_at: isoTime(r.closed_at),

@@ -172,6 +172,7 @@ describe('blast API', () => {
           { phone: '+60123456789', variables: { name: 'A' } },
           { phone: '+60123456790', variables: {} },
         ],
+        variation: { distinct: 1, possible: 1, largest_identical: 2, samples: [{ phone: '+60123456789', text: 'Campaign message' }], warning: null },
       });
     });
 

@@ -15,7 +15,8 @@ const CSV_MAX_BYTES = 50 * 1024 * 1024;
 
 export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
-  const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients };
+  // No pacing preset per blast yet: the variation warning takes every blast as `safe`.
+  const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients, variation: { warnAt: ctx.config.identicalTextWarnAt } };
 
   app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query)));
 

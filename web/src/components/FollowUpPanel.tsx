@@ -6,6 +6,7 @@ import { useCreateFlow } from '../lib/useCreateFlow.ts';
 import { SEGMENT_LABELS, segmentSizes } from '../lib/segments.ts';
 import { SEGMENTS, type Blast, type CreateBlastResult, type Segment } from '../lib/types.ts';
 import { ErrorText } from './ErrorText.tsx';
+import { templateProblem } from '@domain/template.ts';
 import { MessagePreview } from './MessagePreview.tsx';
 import { ReviewStep } from './ReviewStep.tsx';
 import { OTHER, STAGES, StageField } from './StageField.tsx';
@@ -102,7 +103,9 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
   /** "Create & send now" opens the review; "Create as draft" creates at once (a draft sends nothing). */
   const create = async (how: 'draft' | 'now') => {
     const local: Errors = {};
+    const problem = templateProblem(message);
     if (!message.trim()) local.message = ['Write the follow-up message.'];
+    else if (problem) local.message = [`Message: ${problem.message}.`];
     if (stage.choice === OTHER && !stage.other.trim()) local.follow_up_stage = ['Type the name of the stage, or pick one from the list.'];
     if (countIsCurrent && count.result.total_recipients === 0) local.segment = ['Nobody is in this segment. Pick another one.'];
     if (Object.keys(local).length > 0) {
@@ -203,7 +206,8 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
             aria-describedby={fe('message').length ? 'follow-up-message-error' : 'follow-up-message-hint'}
           />
           <p id="follow-up-message-hint" className="hint">
-            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>.
+            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>; spintax{' '}
+            <code>{'{Hi|Hello}'}</code> varies the words.
           </p>
           <ErrorText id="follow-up-message-error" messages={fe('message')} />
         </div>

@@ -1,4 +1,5 @@
-import { renderTemplate } from '../lib/template.ts';
+import { renderParts } from '@domain/template.ts';
+import './variation.css';
 
 interface Props {
   message: string;
@@ -7,9 +8,9 @@ interface Props {
   noRecipientText?: string;
 }
 
-/** The message as the first valid recipient will receive it. */
+/** The message as the first valid recipient will receive it (spintax chosen for that number, as the server will). */
 export function MessagePreview({ message, recipient, noRecipientText }: Props) {
-  const parts = renderTemplate(message, recipient?.variables ?? {});
+  const parts = renderParts(message, recipient?.variables ?? {}, recipient?.phone ?? '');
   const missing = [...new Set(parts.filter((p) => p.kind === 'missing').map((p) => p.variable ?? ''))];
   return (
     <section className="preview" aria-labelledby="preview-title">
@@ -32,6 +33,10 @@ export function MessagePreview({ message, recipient, noRecipientText }: Props) {
           parts.map((p, i) =>
             p.kind === 'text' ? (
               <span key={i}>{p.text}</span>
+            ) : p.kind === 'spin' ? (
+              <mark key={i} className="var-spin" title="One of the spintax options">
+                {p.text}
+              </mark>
             ) : p.kind === 'missing' ? (
               <mark key={i} className="var-missing" title={`No value for ${p.variable}`}>
                 {`{{${p.variable}}}`}

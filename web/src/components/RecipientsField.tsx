@@ -1,5 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { csvToRecipients, type CsvRecipients } from '../lib/csv.ts';
+import { csvToRecipients, type CsvRecipients } from '@domain/csvRecipients.ts';
 import { formatNumber } from '../lib/format.ts';
 import { ErrorText } from './ErrorText.tsx';
 
@@ -12,6 +12,9 @@ interface Props {
   pasted: string;
   onPasted: (v: string) => void;
   pastedCount: number;
+  /** How many pasted numbers came with a name, and text cells left out beyond the name. */
+  pastedNamed: number;
+  pastedIgnored: number;
   csv: LoadedCsv | null;
   onCsv: (csv: LoadedCsv | null) => void;
   errors: string[];
@@ -19,7 +22,7 @@ interface Props {
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, csv, onCsv, errors }: Props) {
+export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, pastedNamed, pastedIgnored, csv, onCsv, errors }: Props) {
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -87,12 +90,27 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, c
             aria-describedby={['numbers-hint', describedBy].filter(Boolean).join(' ')}
           />
           <p id="numbers-hint" className="hint">
-            One per line, or separated by commas, semicolons or spaces. Include the country code.
+            One per line, or separated by commas, semicolons or spaces. Include the country code. Rows pasted from a
+            spreadsheet keep their name as <code>{'{{name}}'}</code> (phone and name columns, or a header row such as{' '}
+            <code>phone, name, city</code> for more columns).
             {pastedCount > 0 && (
               <>
                 {' '}
-                <strong data-testid="pasted-count">{formatNumber(pastedCount)}</strong> entered.
+                <strong data-testid="pasted-count">{formatNumber(pastedCount)}</strong> entered
+                {pastedNamed > 0 && (
+                  <>
+                    , <strong data-testid="pasted-named">{formatNumber(pastedNamed)}</strong> with a name
+                  </>
+                )}
+                .
               </>
+            )}
+            {pastedIgnored > 0 && (
+              <span className="warn" data-testid="pasted-ignored">
+                {' '}
+                {formatNumber(pastedIgnored)} extra {pastedIgnored === 1 ? 'column was' : 'columns were'} left out: paste a header
+                row to keep them.
+              </span>
             )}
           </p>
         </div>
@@ -120,7 +138,7 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, c
               aria-describedby={['csv-hint', describedBy, fileError ? 'csv-error' : undefined].filter(Boolean).join(' ')}
             />
             <p id="csv-hint" className="hint">
-              First row is the header, with a <code>phone</code> column. Other columns (like <code>name</code>) become
+              First row is the header, with a <code>phone</code> column (or “phone number”, “mobile”, “WhatsApp”). Other columns (like <code>name</code>) become
               variables for the message.
             </p>
           </div>

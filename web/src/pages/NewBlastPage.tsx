@@ -2,10 +2,10 @@ import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, errorText } from '../lib/api.ts';
 import { type Errors, type FieldKey, errorsFrom } from '../lib/newBlastErrors.ts';
 import { localInputToIso, timeZoneName, toLocalInputValue, formatDateTime } from '../lib/format.ts';
-import { looksLikePhone, splitPastedNumbers } from '../lib/recipientsInput.ts';
-import { href } from '../lib/router.ts';
+import { looksLikePhone, splitPastedRecipients, toRecipientInput } from '@domain/pastedRecipients.ts';
+import { templateProblem, templateVariables, variantCount } from '@domain/template.ts';
+import { href, navigate } from '../lib/router.ts';
 import { useCreateFlow } from '../lib/useCreateFlow.ts';
-import { templateVariables } from '../lib/template.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import type { CreateBlastRequest, CreateBlastResult, Meta } from '../lib/types.ts';
 import { CheckResult } from '../components/CheckResult.tsx';
@@ -14,6 +14,7 @@ import { MessagePreview } from '../components/MessagePreview.tsx';
 import { RecipientsField, type LoadedCsv, type RecipientsMode } from '../components/RecipientsField.tsx';
 import { CreatePanel } from '../components/CreatePanel.tsx';
 import { OTHER, StageField } from '../components/StageField.tsx';
+import { VariationSummary } from '../components/VariationSummary.tsx';
 
 export function NewBlastPage({ meta }: { meta: Meta }) {
   const [tag, setTag] = useState('');
@@ -25,20 +26,23 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const [mode, setMode] = useState<RecipientsMode>('paste');
   const [pasted, setPasted] = useState('');
   const [csv, setCsv] = useState<LoadedCsv | null>(null);
-  const [check, setCheck] = useState<{ key: string; result: CreateBlastResult } | null>(null);
+  // `message` is the text the check counted distinct texts for (the numbers may be checked before it is written).
+  const [check, setCheck] = useState<{ key: string; message: string; result: CreateBlastResult } | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [checking, setChecking] = useState(false);
   const messageRef = useRef<HTMLTextAreaElement>(null);
   // On a wide screen the preview sits beside the form; on a phone, right under the message.
   const wide = useMediaQuery('(min-width: 960px)');
 
-  const pastedNumbers = useMemo(() => splitPastedNumbers(pasted), [pasted]);
+  const pastedList = useMemo(() => splitPastedRecipients(pasted), [pasted]);
+  const pastedNumbers = pastedList.recipients;
   const recipients = useMemo(
-    () => (mode === 'paste' ? pastedNumbers.map((p) => p.input) : (csv?.recipients ?? [])),
+    () => (mode === 'paste' ? pastedNumbers.map(toRecipientInput) : (csv?.recipients ?? [])),
     [mode, pastedNumbers, csv],
   );
   const sourceLine = (position: number) =>
     mode === 'paste' ? pastedNumbers[position - 1]?.sourceLine : csv?.sourceLines[position - 1];
+  const messageProblem = templateProblem(message);
 
   const stage = stageChoice === OTHER ? stageOther.trim() : stageChoice;
   const baseRequest = (): CreateBlastRequest => ({
@@ -65,7 +69,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     return null;
   }, [checkIsCurrent, check, recipients]);
 
-  const variables = mode === 'csv' && csv ? csv.columns : [];
+  const variables = mode === 'csv' ? (csv?.columns ?? []) : pastedList.columns;
   const usedVariables = templateVariables(message);
   const unknownVariables =
     mode === 'csv' && csv
@@ -74,12 +78,14 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
           .map((v) => v.name)
           .filter((v) => !csv.columns.some((c) => c.toLowerCase() === v.toLowerCase()))
       : [];
+  const variants = messageProblem ? 1 : variantCount(message);
 
   const clearError = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
 
   const validateLocally = (): Errors => {
     const e: Errors = {};
     if (!message.trim()) e.message = ['Write the message to send.'];
+    else if (messageProblem) e.message = [`Message: ${messageProblem.message}.`];
     if (recipients.length === 0)
       e.recipients = [mode === 'paste' ? 'Paste at least one phone number.' : 'Choose a CSV file with the recipients.'];
     if (stageChoice === OTHER && !stageOther.trim()) e.follow_up_stage = ['Type the name of the stage, or pick one from the list.'];
@@ -96,8 +102,10 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     setChecking(true);
     setErrors({});
     try {
-      const result = await api.createBlast({ ...baseRequest(), message: message.trim() ? message : '(check)', dry_run: true });
-      setCheck({ key: checkKey, result });
+      // The numbers can be checked before the message is written or while it does not parse yet.
+      const counted = message.trim() && !messageProblem ? message : '(check)';
+      const result = await api.createBlast({ ...baseRequest(), message: counted, dry_run: true });
+      setCheck({ key: checkKey, message: counted, result });
       return result;
     } catch (err) {
       setErrors(errorsFrom(err, 'check'));
@@ -225,8 +233,16 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
               <div id="message-hint" className="hint">
                 <span>
                   Personalise with <code>{'{{name}}'}</code>, a fallback <code>{'{{name|there}}'}</code>, or any CSV column.
+                  Vary the words with spintax <code>{'{Hi|Hello}'}</code>: each number gets one option.
                 </span>{' '}
-                <span className="muted">{message.length} characters</span>
+                <span className="muted">
+                  {message.length} characters
+                  {variants > 1 && (
+                    <>
+                      , <span data-testid="variant-count">{variants.toLocaleString('en')}</span> variants
+                    </>
+                  )}
+                </span>
               </div>
               {variables.length > 0 && (
                 <div className="chips" aria-label="Insert a variable">
@@ -240,6 +256,11 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
               {unknownVariables.length > 0 && (
                 <p className="hint warn">
                   The file has no column {unknownVariables.map((v) => `“${v}”`).join(', ')}: add a fallback or a column.
+                </p>
+              )}
+              {messageProblem && !fe('message').length && (
+                <p className="hint warn" role="note" data-testid="message-problem">
+                  {messageProblem.message.charAt(0).toUpperCase() + messageProblem.message.slice(1)}.
                 </p>
               )}
               <ErrorText id="message-error" messages={fe('message')} />
@@ -317,6 +338,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
                 clearError('recipients');
               }}
               pastedCount={pastedNumbers.length}
+              pastedNamed={pastedNumbers.filter((p) => p.vars.name).length}
+              pastedIgnored={pastedList.ignoredCells}
               csv={csv}
               onCsv={(c) => {
                 setCsv(c);
@@ -350,6 +373,21 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
         <aside className="new-blast-side">
           <div className="card sticky">
             {wide && <MessagePreview message={message} recipient={previewRecipient} />}
+            {check?.result.variation && check.message !== '(check)' ? (
+              <VariationSummary
+                variation={check.result.variation}
+                recipients={check.result.total_recipients}
+                stale={!checkIsCurrent || check.message !== message}
+              />
+            ) : (
+              checkIsCurrent &&
+              message.trim() !== '' &&
+              !messageProblem && (
+                <p className="hint" data-testid="variation-pending">
+                  Check again to count how many distinct texts this message makes.
+                </p>
+              )
+            )}
             <CreatePanel
               flow={flow}
               review={review}

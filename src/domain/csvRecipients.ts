@@ -1,15 +1,19 @@
-// A small RFC 4180 CSV reader for recipient files: quoted fields, doubled quotes, CRLF, a BOM,
-// and comma, semicolon or tab as the separator (guessed from the header line).
+import { findPhoneColumn, noPhoneColumnMessage } from './csvHeader.ts';
 
+/**
+ * A small RFC 4180 reader for recipient tables held in memory (the dashboard's file preview, a
+ * pasted table with a header row): quoted fields, doubled quotes, CRLF, a BOM, and comma,
+ * semicolon or tab as the separator (guessed from the header line). The server streams uploads
+ * through csv-parse instead (blasts/parseCsv.ts); both find the phone column by domain/csvHeader.ts.
+ */
 export interface CsvTable {
   header: string[];
   rows: string[][];
 }
 
-export function parseCsv(input: string): CsvTable {
+export function parseCsvTable(input: string, delimiter?: string): CsvTable {
   const text = input.replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = guessDelimiter(firstLine);
+  const sep = delimiter ?? guessDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -24,7 +28,7 @@ export function parseCsv(input: string): CsvTable {
         } else inQuotes = false;
       } else field += c;
     } else if (c === '"' && field === '') inQuotes = true;
-    else if (c === delimiter) {
+    else if (c === sep) {
       record.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
@@ -44,13 +48,11 @@ export function parseCsv(input: string): CsvTable {
   return { header: header.map((h) => h.trim()), rows };
 }
 
-function guessDelimiter(line: string): string {
+export function guessDelimiter(line: string): string {
   const counts: Array<[string, number]> = [',', ';', '\t'].map((d) => [d, line.split(d).length - 1]);
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0] && counts[0][1] > 0 ? counts[0][0] : ',';
 }
-
-const PHONE_HEADERS = ['phone', 'phone_number', 'phonenumber', 'number', 'mobile', 'whatsapp', 'msisdn', 'to'];
 
 export interface CsvRecipients {
   recipients: Array<{ phone: string } & Record<string, string>>;
@@ -62,14 +64,10 @@ export interface CsvRecipients {
 
 /** Reads a recipients CSV. Throws an Error with a readable message when there is no phone column. */
 export function csvToRecipients(text: string): CsvRecipients {
-  const { header, rows } = parseCsv(text);
+  const { header, rows } = parseCsvTable(text);
   if (header.length === 0) throw new Error('The file is empty.');
-  const phoneIndex = header.findIndex((h) => PHONE_HEADERS.includes(h.toLowerCase().replace(/\s+/g, '_')));
-  if (phoneIndex < 0) {
-    throw new Error(
-      `The first row must be a header with a "phone" column. Found: ${header.map((h) => `"${h}"`).join(', ') || 'nothing'}.`,
-    );
-  }
+  const phoneIndex = findPhoneColumn(header);
+  if (phoneIndex < 0) throw new Error(noPhoneColumnMessage(header));
   const recipients: CsvRecipients['recipients'] = [];
   const sourceLines: number[] = [];
   rows.forEach((row, i) => {

@@ -1,6 +1,7 @@
 /**
- * A tiny seeded PRNG (mulberry32): the simulator draws every random decision from it, so a test
- * that fixes the seed and the request order sees the same deliveries, replies and faults each run.
+ * A tiny seeded PRNG (mulberry32). The simulator draws every random decision from it, so a test
+ * that fixes the seed and the request order sees the same deliveries, replies and faults each run;
+ * spintax picks each recipient's options with it (domain/template.ts), the same in the browser.
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -4,6 +4,10 @@ import { rows } from '../../src/db/client.ts';
 import { type Clock, systemClock } from '../../src/engine/clock.ts';
 import { createDueStep } from '../../src/sequences/createDueStep.ts';
 import { silentLogger } from '../../src/log.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/runCli.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
 /**
@@ -270,5 +274,39 @@ describe('sequences', () => {
     expect(cancelled.steps.map((s: { state: string }) => s.state)).toEqual(['created', 'created', 'cancelled']);
     expect(cancelled.members.active).toBe(0);
     expect((await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [one] })).status).toBe(409);
+
+    // The CLI, as a user runs it, on the same server.
+    const wablast = (...args: string[]) => runCli(app!.url, ...args);
+    const shown = await wablast('sequence', 'show', String(root));
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^Sequence of blast #${root} · cancelled\n`));
+    expect(shown.stdout).toMatch(/^1 +not_replied +1d +F1 +created/m);
+    expect(shown.stdout).toMatch(/^3 +not_replied +1d +F2 +cancelled/m);
+    expect(shown.stdout).toContain(`2 taken over by the sequence of blast #${rootB}`);
+    const added = await wablast('sequence', 'add', String(rootB), '--segment', 'read_not_replied', '--delay', '1d12h', '--message', 'Still keen?', '--stage', 'F3');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain(`Step 2 added to the sequence of blast #${rootB}.`);
+    expect(added.stdout).toMatch(/^2 +read_not_replied +1d12h +F3 +waiting/m);
+    const dir = await mkdtemp(join(tmpdir(), 'wablast-seq-'));
+    try {
+      await writeFile(join(dir, 'steps.json'), JSON.stringify([{ segment: 'not_replied', delay: '90m', message: 'Only one' }]));
+      const set = await wablast('--json', 'sequence', 'set', String(rootB), '--file', join(dir, 'steps.json'));
+      expect(set.code, set.stderr).toBe(0);
+      expect(JSON.parse(set.stdout).steps).toMatchObject([{ position: 1, delay_seconds: 5400, message: 'Only one', state: 'waiting' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect((await wablast('sequence', 'pause', String(rootB))).stdout).toBe(`The sequence of blast #${rootB} is paused.\n`);
+    const again = await wablast('sequence', 'pause', String(rootB));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('error: Cannot pause a sequence that is paused\n');
+    const badDelay = await wablast('sequence', 'add', String(rootB), '--segment', 'not_replied', '--delay', '12', '--message', 'x');
+    expect(badDelay.code).toBe(1);
+    expect(badDelay.stderr).toMatch(/a delay such as 90m, 36h, 2d or 1d12h/);
+    const report = await wablast('sequence', 'report', String(root));
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(new RegExp(`^Blast #${root}: 0 of 6 sent replied at some step \\(0\\.0%\\)\\.\n`));
+    expect(report.stdout).toMatch(/^root +\d+ +6 +0 +0 +0 +0\.0%$/m);
+    expect(report.stdout).toMatch(/^step 2 +\d+ +F2 +4 +0 +0 +0 +0\.0%$/m);
   });
 });

@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rows } from '../../src/db/client.ts';
+import { createBlast } from '../../src/blasts/createBlast.ts';
+import { openDatabase, rows } from '../../src/db/client.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createDueStep } from '../../src/sequences/createDueStep.ts';
+import { putSequence } from '../../src/sequences/putSequence.ts';
 import { printFigures } from './support/promise.ts';
 import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
 import { Rig, WEBHOOK_SECRET } from './support/rig.ts';
@@ -127,5 +131,44 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
       heldBy: racers.map((e) => logLines(e, HELD).map((l) => l.step)),
       seconds: Math.round((Date.now() - started) / 1000),
     });
+  });
+
+  it('two engines claim one due step at the same moment: the one inside creates it, the other skips it and then finds it created; a second blast for a step is refused', async () => {
+    rig = await Rig.start();
+    const a = rig.db.db;
+    const other = await openDatabase({ url: rig.databaseUrl, poolMax: 2 });
+    const limits = { region: 'MY', maxRecipients: 1000 };
+    try {
+      const made = await createBlast(
+        a,
+        { tag: null, message: 'Hi', followUpStage: null, scheduledAt: null, device: 'dev-seq', recipients: phones(20, 90_000).map((phone) => ({ phone, vars: {} })), dryRun: false },
+        limits,
+      );
+      const root = made.blast_id!;
+      await a.execute(sql`UPDATE blast_recipients SET status = 'DELIVERY_ACK', sent_at = now(), delivered_at = now() WHERE blast_id = ${root}`);
+      await a.execute(sql`UPDATE blasts SET state = 'completed', completed_at = now() WHERE id = ${root}`);
+      await putSequence(a, root, [{ segment: 'not_replied', delaySeconds: 0, message: 'S', followUpStage: null }]);
+      const now = new Date(Date.now() + 1000);
+      let entered: () => void = () => undefined;
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      // The first engine's transaction stops at its hold point: blast and recipients inserted, not committed.
+      const first = createDueStep(a, now, { limits, log: silentLogger, holdMs: 1500, sleep: async (ms) => { entered(); await sleep(ms); } });
+      await inside;
+      expect(await createDueStep(other.db, now, { limits, log: silentLogger })).toBeNull();
+      const created = await first;
+      expect(created).toMatchObject({ sequenceId: root, position: 1, recipients: 20 });
+      expect(await createDueStep(other.db, now, { limits, log: silentLogger })).toBeNull();
+      // The last line of defence: a blast records its step under a unique index.
+      await expect(a.execute(sql`INSERT INTO blasts (message, device, sequence_step_id) VALUES ('x', 'dev-seq', ${created!.stepId})`)).rejects.toThrow();
+      const [n] = await rows<{ blasts: number; recipients: number }>(
+        a,
+        sql`SELECT count(DISTINCT b.id)::int AS blasts, count(r.id)::int AS recipients FROM blasts b JOIN blast_recipients r ON r.blast_id = b.id WHERE b.sequence_step_id IS NOT NULL`,
+      );
+      expect(n).toEqual({ blasts: 1, recipients: 20 });
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -195,7 +195,7 @@ describe('sequences', () => {
     expect(report).toMatchObject({ blast_id: root, original_recipients: 25, sent: 24, replied: repliedSoFar.size, stages: expectedStages });
     // Root: 4 replies and 2 STOPs; step 1: 2 replies, a STOP, the one closed and the late 'ok'.
     expect(report.replied).toBe(4 + 2 + 2 + 1 + 1 + 1);
-  });
+  }, 180_000);
 
   it('edits change only steps not yet created; pause holds, resume creates; a newer sequence takes a phone over; cancel; bad input is refused', async () => {
     const clock = new TestClock();
@@ -221,7 +221,8 @@ describe('sequences', () => {
     expect((await app.api('POST', `/api/blasts/${root}/sequence/pause`)).status).toBe(404);
 
     const one = { segment: 'not_replied', delay_seconds: DAY, message: 'One', follow_up_stage: 'F1' };
-    const two = { segment: 'not_replied', delay_seconds: DAY, message: 'Two', follow_up_stage: 'F2' };
+    // Each delay far beyond the ones before it: moving the clock to one step's due time never makes the next one due.
+    const two = { segment: 'not_replied', delay_seconds: 10 * DAY, message: 'Two', follow_up_stage: 'F2' };
     expect((await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [one, two] })).status).toBe(201);
     // Nothing created yet: everything may change.
     const edited = await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [{ ...one, message: 'One!' }, two] });
@@ -238,7 +239,7 @@ describe('sequences', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/step 1 was already created/);
     expect((await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [] })).status).toBe(400);
-    const keep = await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [{ ...one, message: 'One!' }, { ...two, message: 'Two, edited' }, { ...two, message: 'Three' }] });
+    const keep = await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [{ ...one, message: 'One!' }, { ...two, message: 'Two, edited' }, { ...two, delay_seconds: 100 * DAY, message: 'Three' }] });
     expect(keep.status).toBe(200);
     expect(keep.body.steps.map((s: { message: string; state: string }) => [s.message, s.state])).toEqual([['One!', 'created'], ['Two, edited', 'waiting'], ['Three', 'waiting']]);
 
@@ -281,7 +282,7 @@ describe('sequences', () => {
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(new RegExp(`^Sequence of blast #${root} · cancelled\n`));
     expect(shown.stdout).toMatch(/^1 +not_replied +1d +F1 +created/m);
-    expect(shown.stdout).toMatch(/^3 +not_replied +1d +F2 +cancelled/m);
+    expect(shown.stdout).toMatch(/^3 +not_replied +100d +F2 +cancelled/m);
     expect(shown.stdout).toContain(`2 taken over by the sequence of blast #${rootB}`);
     const added = await wablast('sequence', 'add', String(rootB), '--segment', 'read_not_replied', '--delay', '1d12h', '--message', 'Still keen?', '--stage', 'F3');
     expect(added.code, added.stderr).toBe(0);
@@ -308,5 +309,5 @@ describe('sequences', () => {
     expect(report.stdout).toMatch(new RegExp(`^Blast #${root}: 0 of 6 sent replied at some step \\(0\\.0%\\)\\.\n`));
     expect(report.stdout).toMatch(/^root +\d+ +6 +0 +0 +0 +0\.0%$/m);
     expect(report.stdout).toMatch(/^step 2 +\d+ +F2 +4 +0 +0 +0 +0\.0%$/m);
-  });
+  }, 180_000);
 });

@@ -17,7 +17,7 @@ program
   .option('--role <role>', 'all | api | engine (overrides ROLE)')
   .option('--port <port>', 'HTTP port (overrides PORT)')
   .action(async (opts: { role?: string; port?: string }) => {
-    let config;
+    let config: ReturnType<typeof loadConfig>;
     try {
       config = loadConfig({ ...process.env, ...(opts.role ? { ROLE: opts.role } : {}), ...(opts.port ? { PORT: opts.port } : {}) });
     } catch (err) {

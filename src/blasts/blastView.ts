@@ -3,9 +3,10 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { isoTime } from '../util/pgTime.ts';
+import type { BlastState } from './blastStates.ts';
 import { type Report, reportsFor } from './report.ts';
 
-export type BlastState = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
+export type { BlastState } from './blastStates.ts';
 
 /** A blast as the API shows it: its row plus the live funnel. */
 export type BlastView = BlastRow & { report: Report };

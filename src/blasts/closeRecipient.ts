@@ -5,6 +5,8 @@ import { normalisePhone } from '../domain/phone.ts';
 import { type CloseOutcome, reopenStatusSql } from '../domain/reopen.ts';
 import { AppError, notFound } from '../errors.ts';
 import { RECIPIENT_COLUMNS, type RecipientRow, type RecipientView, toRecipientView } from './listRecipients.ts';
+import { statusIn } from '../db/statusSql.ts';
+import { SENT } from '../domain/status.ts';
 
 export interface CloseDetails {
   outcome?: CloseOutcome | null | undefined;
@@ -24,7 +26,7 @@ export async function closeRecipient(db: Db, recipientId: number, details: Close
           closed_from = CASE WHEN status = 'CLOSED' THEN closed_from ELSE status END,
           close_outcome = coalesce(${details.outcome ?? null}, close_outcome),
           close_note = coalesce(${details.note ?? null}, close_note)
-        WHERE id = ${recipientId} AND status IN ('PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED')
+        WHERE id = ${recipientId} AND ${statusIn(SENT)}
         RETURNING ${RECIPIENT_COLUMNS}`,
   );
   if (row) return toRecipientView(row);

@@ -5,6 +5,7 @@ import type { Status } from '../domain/status.ts';
 import { AppError } from '../errors.ts';
 import { getBlast } from './blastView.ts';
 import { type CreateBlastResult, type CreateLimits, createBlast } from './createBlast.ts';
+import { textArray } from '../db/statusSql.ts';
 
 /** Funnel segments a follow-up can target: where each recipient stopped. */
 export const SEGMENTS = {
@@ -38,7 +39,7 @@ export async function createFollowUp(db: Db, parentId: number, input: FollowUpIn
   const members = await rows<{ phone_number: string; variables: Record<string, string> }>(
     db,
     sql`SELECT phone_number, variables FROM blast_recipients
-        WHERE blast_id = ${parentId} AND status = ANY(${`{${statuses.join(',')}}`}::text[])
+        WHERE blast_id = ${parentId} AND status = ANY(${textArray(statuses)})
         ORDER BY id`,
   );
   if (members.length === 0 && !input.dryRun) {

@@ -2,22 +2,18 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { BlastState } from './blastView.ts';
+import { textArray } from '../db/statusSql.ts';
+import { BLAST_TRANSITIONS, type BlastAction, type BlastState, canTransition } from './blastStates.ts';
 
 /**
- * The state machine of a blast. Each transition is one conditional UPDATE, so two people pressing
- * buttons at once cannot both win: the loser gets 409 with the state that beat them.
- *
- *   draft ──send──▶ scheduled ──(time)──▶ sending ──▶ completed
- *                       │                  │  ▲
- *                       │               pause resume
- *                       ▼                  ▼  │
- *                   cancelled ◀─────────── paused
+ * What a person does to a blast (the table is blasts/blastStates.ts). Each transition is one
+ * conditional UPDATE, so two people pressing buttons at once cannot both win: the loser gets 409
+ * with the state that beat them.
  */
-async function transition(db: Db, id: number, from: BlastState[], set: ReturnType<typeof sql>, action: string): Promise<BlastState> {
+async function transition(db: Db, id: number, action: BlastAction, set: ReturnType<typeof sql>): Promise<BlastState> {
   const [row] = await rows<{ state: BlastState }>(
     db,
-    sql`UPDATE blasts SET ${set} WHERE id = ${id} AND state = ANY(${`{${from.join(',')}}`}::text[]) RETURNING state`,
+    sql`UPDATE blasts SET ${set} WHERE id = ${id} AND state = ANY(${textArray(BLAST_TRANSITIONS[action].from)}) RETURNING state`,
   );
   if (row) return row.state;
   const [current] = await rows<{ state: BlastState }>(db, sql`SELECT state FROM blasts WHERE id = ${id}`);
@@ -33,7 +29,7 @@ export async function sendBlast(db: Db, id: number): Promise<BlastState> {
           state = CASE WHEN scheduled_at > now() THEN 'scheduled' ELSE 'sending' END,
           started_at = CASE WHEN scheduled_at > now() THEN started_at ELSE coalesce(started_at, now()) END,
           last_error = NULL
-        WHERE id = ${id} AND state = 'draft'
+        WHERE id = ${id} AND state = ANY(${textArray(BLAST_TRANSITIONS.send.from)})
         RETURNING state`,
   );
   if (row) return row.state;
@@ -46,15 +42,15 @@ export async function sendBlast(db: Db, id: number): Promise<BlastState> {
 }
 
 /** Takes effect before the next message: the claim only picks recipients of sending blasts. */
-export const pauseBlast = (db: Db, id: number) => transition(db, id, ['sending', 'scheduled'], sql`state = 'paused'`, 'pause');
+export const pauseBlast = (db: Db, id: number) => transition(db, id, 'pause', sql`state = 'paused'`);
 
 export const resumeBlast = (db: Db, id: number) =>
-  transition(db, id, ['paused'], sql`state = 'sending', started_at = coalesce(started_at, now()), last_error = NULL`, 'resume');
+  transition(db, id, 'resume', sql`state = 'sending', started_at = coalesce(started_at, now()), last_error = NULL`);
 
 /** Cancels and marks every recipient not yet sent SKIPPED, in one transaction. In-flight ones finish. */
 export async function cancelBlast(db: Db, id: number): Promise<BlastState> {
   return db.transaction(async (tx) => {
-    const state = await transition(tx, id, ['draft', 'scheduled', 'sending', 'paused'], sql`state = 'cancelled', completed_at = now()`, 'cancel');
+    const state = await transition(tx, id, 'cancel', sql`state = 'cancelled', completed_at = now()`);
     await tx.execute(
       sql`UPDATE blast_recipients SET status = 'SKIPPED', last_error = 'blast cancelled'
           WHERE blast_id = ${id} AND status = 'QUEUED'`,
@@ -76,10 +72,10 @@ export async function resendRecipients(db: Db, id: number, statuses: Array<'UNCE
       tx,
       sql`UPDATE blast_recipients SET status = 'QUEUED', claimed_by = NULL, next_attempt_at = NULL, failed_at = NULL,
                  last_error = 'resent on request after ' || lower(status)
-          WHERE blast_id = ${id} AND status = ANY(${`{${statuses.join(',')}}`}::text[])
+          WHERE blast_id = ${id} AND status = ANY(${textArray(statuses)})
           RETURNING id`,
     );
-    if (requeued.length > 0 && blast.state === 'completed') {
+    if (requeued.length > 0 && canTransition('resend', blast.state)) {
       await tx.execute(sql`UPDATE blasts SET state = 'sending', completed_at = NULL WHERE id = ${id}`);
     }
     return requeued.length;

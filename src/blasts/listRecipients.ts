@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { Status } from '../domain/status.ts';
 import { isoTime } from '../util/pgTime.ts';
+import { textArray } from '../db/statusSql.ts';
 
 export interface RecipientView {
   id: number;
@@ -36,7 +37,7 @@ export const RECIPIENT_COLUMNS = sql`id, blast_id, phone_number, status, message
 
 export function recipientWhere(f: RecipientFilter): SQL {
   const parts: SQL[] = [sql`blast_id = ${f.blastId}`];
-  if (f.statuses?.length) parts.push(sql`status = ANY(${`{${f.statuses.join(',')}}`}::text[])`);
+  if (f.statuses?.length) parts.push(sql`status = ANY(${textArray(f.statuses)})`);
   const digits = f.phone?.replace(/\D/g, '');
   // Digits only, so no LIKE wildcard can come from the user.
   if (digits) parts.push(sql`phone_number LIKE ${`%${digits}%`}`);

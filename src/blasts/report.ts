@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { type Funnel, funnelFromCounts, type StatusCounts } from '../domain/funnel.ts';
 import type { Status } from '../domain/status.ts';
+import { bigintArray } from '../db/statusSql.ts';
 
 export interface Report extends Funnel {
   avg_seconds_to_deliver: number | null;
@@ -36,7 +37,7 @@ export async function reportsFor(db: Db, blastIds: readonly number[]): Promise<M
                sum(deliver_seconds)::float8 AS deliver_sum, sum(deliver_n)::int AS deliver_n,
                sum(read_seconds)::float8 AS read_sum, sum(read_n)::int AS read_n
         FROM blast_status_counts
-        WHERE blast_id = ANY(${`{${blastIds.join(',')}}`}::bigint[])
+        WHERE blast_id = ANY(${bigintArray(blastIds)})
         GROUP BY blast_id, status
         HAVING sum(n) <> 0`,
   );

@@ -79,7 +79,8 @@ export class ApiClient {
     const url = `${this.base}${path}${queryString(options.query)}`;
     let res: Awaited<ReturnType<typeof fetch>>;
     try {
-      const dispatcher: Dispatcher | undefined = options.noTimeout ? (patient ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 })) : undefined;
+      if (options.noTimeout) patient ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+      const dispatcher: Dispatcher | undefined = options.noTimeout ? patient : undefined;
       res = await fetch(url, { method, headers, body, ...(dispatcher ? { dispatcher } : {}) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -41,6 +41,9 @@ export type ProgressStatus = 'PENDING' | 'DELIVERY_ACK' | 'READ_ACK' | 'REPLIED'
 
 export const isStatus = (s: unknown): s is Status => typeof s === 'string' && (STATUSES as readonly string[]).includes(s);
 
+/** The progress chain above SENDING, in rank order. */
+export const PROGRESS: readonly ProgressStatus[] = ['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED'];
+
 /** True when evidence of `to` should replace `from`. Equal ranks never move: duplicates are no-ops. */
 export function canAdvance(from: Status, to: ProgressStatus): boolean {
   if (from === 'SKIPPED') return false;
@@ -48,9 +51,23 @@ export function canAdvance(from: Status, to: ProgressStatus): boolean {
 }
 
 /** An ERROR from WhatsApp fails a message only while nothing better is known about it. */
-export function canFail(from: Status): boolean {
-  return from === 'SENDING' || from === 'PENDING' || from === 'UNCERTAIN';
-}
+export const FAILABLE: readonly Status[] = ['SENDING', 'PENDING', 'UNCERTAIN'];
+export const canFail = (from: Status): boolean => FAILABLE.includes(from);
+
+/** Statuses of a message that certainly went out (PENDING or beyond): only these can be closed. */
+export const SENT: readonly Status[] = STATUSES.filter((s) => s !== 'SKIPPED' && RANK[s] >= RANK.PENDING);
+
+/** A reply answers the latest message to that number that went out, may have (UNCERTAIN) or is going out. */
+export const REPLY_TARGETS: readonly Status[] = [...SENT, 'UNCERTAIN', 'SENDING'];
+
+/** Settled reply targets a reply moves to REPLIED (a SENDING one waits for its send to be stored). */
+export const REPLY_MOVES: readonly Status[] = REPLY_TARGETS.filter((s) => s !== 'SENDING' && canAdvance(s, 'REPLIED'));
+
+/** Sent but not yet delivered or read: what a status lookup can still move (read is as far as it sees). */
+export const POLLABLE: readonly Status[] = ['PENDING', 'DELIVERY_ACK'];
+
+/** A blast is finished when none of its recipients is in one of these. */
+export const UNFINISHED: readonly Status[] = ['QUEUED', 'SENDING'];
 
 /** The stage timestamps that must be set once a recipient reaches `status` (a reply implies read). */
 export const STAGE_COLUMNS = [

@@ -3,6 +3,8 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { isOptOut } from '../domain/optOut.ts';
 import type { InboundMessage } from '../webhooks/webhookEvent.ts';
+import { advancesTo, statusIn } from '../db/statusSql.ts';
+import { RANK, REPLY_MOVES, REPLY_TARGETS } from '../domain/status.ts';
 
 export interface InboundApplied {
   /** The blast whose funnel changed, if any. */
@@ -34,7 +36,7 @@ export async function applyInbound(tx: Db, m: Pick<InboundMessage, 'phone' | 'te
     tx,
     sql`SELECT id, blast_id, status FROM blast_recipients
         WHERE phone_number = ${phone}
-          AND status IN ('PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED', 'UNCERTAIN', 'SENDING')
+          AND ${statusIn(REPLY_TARGETS)}
           AND coalesce(sent_at, claimed_at) > now() - ${windowHours} * interval '1 hour'
         ORDER BY coalesce(sent_at, claimed_at) DESC, id DESC
         LIMIT 1
@@ -47,7 +49,7 @@ export async function applyInbound(tx: Db, m: Pick<InboundMessage, 'phone' | 'te
       sql`UPDATE blast_recipients SET status = 'REPLIED',
             sent_at = coalesce(sent_at, now()), delivered_at = coalesce(delivered_at, now()),
             read_at = coalesce(read_at, now()), replied_at = coalesce(replied_at, now()), next_poll_at = NULL
-          WHERE id = ${hit.id} AND status_rank < 5
+          WHERE id = ${hit.id} AND ${advancesTo(RANK.REPLIED)}
           RETURNING blast_id`,
     );
     if (moved.length) changedBlast = hit.blast_id;
@@ -84,7 +86,7 @@ export async function applyWaitingReplies(tx: Db, recipientIds: readonly number[
           sent_at = coalesce(r.sent_at, now()), delivered_at = coalesce(r.delivered_at, now()),
           read_at = coalesce(r.read_at, now()), replied_at = coalesce(r.replied_at, now()), next_poll_at = NULL
         WHERE r.id IN (SELECT json_array_elements_text(${JSON.stringify(recipientIds)}::json)::bigint)
-          AND r.status IN ('PENDING', 'DELIVERY_ACK', 'READ_ACK', 'UNCERTAIN')
+          AND ${statusIn(REPLY_MOVES, 'r.status')}
           AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.recipient_id = r.id)
         RETURNING r.blast_id`,
   );

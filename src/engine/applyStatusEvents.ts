@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { type ProgressStatus, RANK } from '../domain/status.ts';
+import { FAILABLE, type ProgressStatus, RANK } from '../domain/status.ts';
+import { advancesTo, statusIn, statusOfRank } from '../db/statusSql.ts';
 
 export interface StatusEvent {
   messageId: string;
@@ -10,11 +11,6 @@ export interface StatusEvent {
   reason?: string | null;
 }
 
-const STATUS_OF_RANK = sql.raw(
-  `CASE e.rank ${(['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED'] as const)
-    .map((s) => `WHEN ${RANK[s]} THEN '${s}'`)
-    .join(' ')} END`,
-);
 
 /**
  * Applies gateway evidence to recipients by message id, in a set: one UPDATE for any number of
@@ -59,7 +55,7 @@ export async function applyStatusEvents(
             GROUP BY mid
           ), moved AS (
           UPDATE blast_recipients r SET
-            status = ${STATUS_OF_RANK},
+            status = ${statusOfRank('e.rank')},
             sent_at = coalesce(r.sent_at, now()),
             delivered_at = CASE WHEN e.rank >= ${RANK.DELIVERY_ACK} THEN coalesce(r.delivered_at, now()) END,
             read_at = CASE WHEN e.rank >= ${RANK.READ_ACK} THEN coalesce(r.read_at, now()) END,
@@ -74,7 +70,7 @@ export async function applyStatusEvents(
                                   THEN greatest(r.next_poll_at, now() + ${defer} * interval '1 minute')
                                 ELSE r.next_poll_at END
           FROM e
-          WHERE r.message_id = e.mid AND r.status_rank < e.rank AND r.status <> 'SKIPPED'
+          WHERE r.message_id = e.mid AND ${advancesTo(sql`e.rank`, 'r.')}
           RETURNING r.blast_id, r.message_id
           )
           SELECT 'moved' AS k, message_id AS mid, blast_id FROM moved
@@ -99,7 +95,7 @@ export async function applyStatusEvents(
       sql`UPDATE blast_recipients r SET status = 'FAILED', failed_at = coalesce(r.failed_at, now()),
                  last_error = e.reason, next_poll_at = NULL
           FROM json_to_recordset(${payload}::json) AS e(mid text, reason text)
-          WHERE r.message_id = e.mid AND r.status IN ('SENDING', 'PENDING', 'UNCERTAIN')
+          WHERE r.message_id = e.mid AND ${statusIn(FAILABLE, 'r.status')}
           RETURNING r.blast_id, r.message_id`,
     );
     updated += failed.length;

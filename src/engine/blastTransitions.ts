@@ -1,13 +1,16 @@
 import { sql } from 'drizzle-orm';
+import { BLAST_TRANSITIONS } from '../blasts/blastStates.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { statusIn, textArray } from '../db/statusSql.ts';
+import { UNFINISHED } from '../domain/status.ts';
 
 /** Scheduled blasts whose time has come start sending. */
 export async function startDueBlasts(db: Db): Promise<number[]> {
   const started = await rows<{ id: number }>(
     db,
     sql`UPDATE blasts SET state = 'sending', started_at = coalesce(started_at, now())
-        WHERE state = 'scheduled' AND scheduled_at <= now()
+        WHERE state = ANY(${textArray(BLAST_TRANSITIONS.start.from)}) AND scheduled_at <= now()
         RETURNING id`,
   );
   return started.map((r) => r.id);
@@ -21,8 +24,8 @@ export async function completeFinishedBlasts(db: Db): Promise<number[]> {
   const done = await rows<{ id: number }>(
     db,
     sql`UPDATE blasts b SET state = 'completed', completed_at = now()
-        WHERE b.state = 'sending'
-          AND NOT EXISTS (SELECT 1 FROM blast_recipients r WHERE r.blast_id = b.id AND r.status IN ('QUEUED', 'SENDING'))
+        WHERE b.state = ANY(${textArray(BLAST_TRANSITIONS.complete.from)})
+          AND NOT EXISTS (SELECT 1 FROM blast_recipients r WHERE r.blast_id = b.id AND ${statusIn(UNFINISHED, 'r.status')})
         RETURNING id`,
   );
   return done.map((r) => r.id);

@@ -10,6 +10,8 @@ import type { Logger } from '../log.ts';
 import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
 import type { GatewayPort } from './gatewayPort.ts';
 import { claimLookupProbe, markLookupAvailable, markLookupUnavailable, readLookupState } from './statusLookupState.ts';
+import { statusIn } from '../db/statusSql.ts';
+import { POLLABLE } from '../domain/status.ts';
 
 interface Due {
   id: number;
@@ -77,7 +79,7 @@ export class Poller {
         this.db,
         sql`WITH due AS (
               SELECT r.id FROM blast_recipients r
-              WHERE r.next_poll_at <= now() AND r.status IN ('PENDING', 'DELIVERY_ACK') AND r.message_id IS NOT NULL
+              WHERE r.next_poll_at <= now() AND ${statusIn(POLLABLE, 'r.status')} AND r.message_id IS NOT NULL
               ORDER BY r.next_poll_at
               LIMIT ${limit}
               FOR UPDATE SKIP LOCKED
@@ -104,7 +106,7 @@ export class Poller {
     const due = await rows<Due>(
       this.db,
       sql`SELECT r.id, r.blast_id, r.message_id, b.device, r.phone_number FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
-          WHERE r.blast_id = ${blastId} AND r.status IN ('PENDING', 'DELIVERY_ACK') AND r.message_id IS NOT NULL
+          WHERE r.blast_id = ${blastId} AND ${statusIn(POLLABLE, 'r.status')} AND r.message_id IS NOT NULL
           ORDER BY r.id`,
     );
     const state = await readLookupState(this.db);

@@ -65,8 +65,9 @@ export async function reprocessWebhookEvents(
           wholeDone.add(c.request_id);
           const all = await rows<{ id: number }>(tx, sql`SELECT id FROM webhook_events WHERE request_id = ${c.request_id}`);
           replaced.push(...all.map((a) => a.id));
-          parseWebhookBody(c.content_type, c.body, opts.region).forEach((event, ordinal) =>
-            fresh.push({ requestId: c.request_id, ordinal, receivedAt: c.received_at, event }),
+          parseWebhookBody(c.content_type, c.body, opts.region).forEach((event, ordinal) => {
+            fresh.push({ requestId: c.request_id, ordinal, receivedAt: c.received_at, event });
+          }
           );
           continue;
         }

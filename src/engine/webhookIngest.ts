@@ -121,7 +121,9 @@ export class WebhookIngest {
     let refused: unknown;
     try {
       const { stored, changed } = await this.commit(batch.map((w) => w.req));
-      batch.forEach((w, i) => this.answer(w, stored[i]!));
+      batch.forEach((w, i) => {
+        this.answer(w, stored[i]!);
+      });
       return changed;
     } catch (err) {
       if (!isDataError(err)) throw err;
@@ -176,7 +178,11 @@ export class WebhookIngest {
         return await this.db.transaction(async (tx) => {
           const { outcomes, changedBlasts } = await applyWebhookEvents(tx, requests.flatMap((r) => r.events), this.opts);
           let at = 0;
-          const withOutcomes = requests.map((r) => ({ ...r, outcomes: outcomes.slice(at, (at += r.events.length)) }));
+          const withOutcomes = requests.map((r) => {
+            const from = at;
+            at += r.events.length;
+            return { ...r, outcomes: outcomes.slice(from, at) };
+          });
           const ids = await storeWebhookRequests(tx, withOutcomes);
           return { stored: withOutcomes.map((r, i) => ({ requestId: ids[i]!, outcomes: r.outcomes })), changed: changedBlasts };
         });

@@ -21,6 +21,7 @@ export const LIMITS = {
 
 // C0 controls but tab, newline and carriage return, and DEL: NUL breaks PostgreSQL text, the rest
 // have no place in a WhatsApp message and hide things from a person reviewing it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export const hasControlChars = (s: string): boolean => CONTROL.test(s);

@@ -91,8 +91,8 @@ function pastedNumbers(): { text: string; invalid: string[] } {
   const duplicates = Array.from({ length: 10 }, (_, i) => `+6012${String(3_400_000 + i * 7 * 13).padStart(7, '0')}`);
   const invalid = ['abc', '12345', 'call me', '+60 1', '999', 'x123', '+6012', 'hello', '1-2-3', '+1 555'];
   const all = [...valid];
-  duplicates.forEach((d, i) => all.splice(20 + i * 25, 0, d));
-  invalid.forEach((d, i) => all.splice(10 + i * 28, 0, d));
+  for (const [i, d] of duplicates.entries()) all.splice(20 + i * 25, 0, d);
+  for (const [i, d] of invalid.entries()) all.splice(10 + i * 28, 0, d);
   // Any separators: lines of one, and lines of three joined by commas or semicolons.
   const lines: string[] = [];
   for (let i = 0; i < all.length; ) {

@@ -130,20 +130,24 @@ export class FactSheetGateway {
     const record = (outcome: Attempt['outcome']) => this.tally.attempts.push({ at: Date.now(), digits, outcome });
     if (!tokenOk) {
       record('token');
-      return answer({ success: false, message: 'Unauthorised Token' });
+      answer({ success: false, message: 'Unauthorised Token' });
+      return;
     }
     if (String(body.device ?? '') !== this.opts.device) {
       record('device');
-      return answer({ success: false, message: 'Device not found' });
+      answer({ success: false, message: 'Device not found' });
+      return;
     }
     if (this.switches.deviceOffline) {
       record('offline');
-      return answer({ success: false, message: 'Device is not connected' });
+      answer({ success: false, message: 'Device is not connected' });
+      return;
     }
     const text = typeof body.message === 'string' ? body.message : '';
     if (!digits || digits.length < 8 || !text) {
       record('bad');
-      return answer({ success: false, message: 'Invalid number or message' });
+      answer({ success: false, message: 'Invalid number or message' });
+      return;
     }
     record('accepted');
     const id = `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
@@ -209,7 +213,10 @@ export class FactSheetGateway {
   private releaseFlush: (() => void) | null = null;
 
   private queueAck(a: Ack): void {
-    if (a.style === 'form') return this.postAcks([a]);
+    if (a.style === 'form') {
+      this.postAcks([a]);
+      return;
+    }
     this.pendingAcks.push(a);
     if (this.flushTimer) return;
     this.releaseFlush = this.poster.hold();

@@ -178,7 +178,10 @@ describe('status tracking', () => {
     const recips = await rows<{ id: number; message_id: string }>(app.db.db, sql`SELECT id, message_id FROM blast_recipients WHERE blast_id = ${id}`);
     const choices = ['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'DELIVERY_ACK', 'READ_ACK'] as const;
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const events: Array<{ messageId: string; status: string }> = [];
     const highest = new Map<string, Status>();
     for (const r of recips) {

@@ -105,7 +105,7 @@ describe('status lookups in the WSAPME dialect', () => {
   // Runs once the shared map (src/gateway/normaliseGatewayStatus.ts) knows Baileys' numbers.
   it.runIf(normaliseGatewayStatus(3) === 'DELIVERY_ACK')('Baileys numbers end as the names the poller applies', () => {
     const names = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ_ACK', 'READ_ACK'];
-    names.forEach((name, n) => expect(classify('status', res(200, { data: { status: n } }), NOW)).toMatchObject({ status: name }));
+    for (const [n, name] of names.entries()) expect(classify('status', res(200, { data: { status: n } }), NOW)).toMatchObject({ status: name });
   });
 
   it('a boolean status is not a status; success:false is a refusal; 404 is not found', () => {

@@ -154,7 +154,9 @@ async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<Crea
   }
   if (!recipients) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
   const f = parse(uploadFields, fields);
-  (recipients as RecipientPreparer).result().valid.forEach((r, i) => checkRecipient(`file recipient ${i + 1}`, r.phone, r.vars, f.message));
+  (recipients as RecipientPreparer).result().valid.forEach((r, i) => {
+    checkRecipient(`file recipient ${i + 1}`, r.phone, r.vars, f.message);
+  });
   return toInput(f, recipients, f.dry_run, ctx);
 }
 

@@ -41,7 +41,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const body = typeof req.body === 'string' ? req.body : '';
       const contentType = req.headers['content-type'] ?? null;
       const events = parseWebhookBody(contentType, body, ctx.config.phoneRegion);
-      let stored;
+      let stored: Awaited<ReturnType<typeof ctx.webhooks.submit>>;
       try {
         stored = await ctx.webhooks.submit({ contentType, body, secretIn: given.in, events });
       } catch {

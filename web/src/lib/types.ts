@@ -3,7 +3,8 @@
 import type { Funnel } from '../../../src/domain/funnel.ts';
 import { STATUSES, type Status } from '../../../src/domain/status.ts';
 
-export type BlastState = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
+export type { BlastState } from '../../../src/blasts/blastStates.ts';
+import type { BlastState } from '../../../src/blasts/blastStates.ts';
 
 /** The funnel the API reports: the server's own pure type (src/domain/funnel.ts), not a copy. */
 export type Report = Funnel & { avg_seconds_to_deliver?: number | null; avg_seconds_to_read?: number | null };

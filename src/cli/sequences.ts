@@ -21,7 +21,9 @@ const delayArg = (value: string): number => {
 
 /** `wablast sequence …`: a blast's automatic follow-ups (PUT/GET /api/blasts/:id/sequence and friends). */
 export function registerSequences(program: Command): void {
-  const seq = program.command('sequence').description("a blast's automatic follow-ups: steps sent to who has not replied, stopped by a reply");
+  const seq = program
+    .command('sequence')
+    .description("a blast's automatic follow-ups: steps sent to who has not replied, stopped by a reply");
 
   seq
     .command('show')
@@ -56,14 +58,18 @@ export function registerSequences(program: Command): void {
 
   seq
     .command('set')
-    .description('replace the steps not yet created from a JSON file: [{"segment", "delay": "2d" or "delay_seconds", "message", "follow_up_stage"}]')
+    .description(
+      'replace the steps not yet created from a JSON file: [{"segment", "delay": "2d" or "delay_seconds", "message", "follow_up_stage"}]',
+    )
     .argument('<blast>', 'the blast the sequence follows up', blastId)
     .requiredOption('--file <file>', 'JSON file with the whole list of steps (created ones repeated unchanged)')
     .action(
       action(async ({ api, json }, id: number, opts: { file: string }) => {
-        const steps = parseStepsFile(await readFile(opts.file, 'utf8').catch((err: Error) => {
-          throw new CliError(`cannot read ${opts.file}: ${err.message}`);
-        }));
+        const steps = parseStepsFile(
+          await readFile(opts.file, 'utf8').catch((err: Error) => {
+            throw new CliError(`cannot read ${opts.file}: ${err.message}`);
+          }),
+        );
         const s = await api.json<SequenceView>('PUT', `/api/blasts/${id}/sequence`, { json: { steps } });
         if (json) return printJson(s);
         out(formatSequence(s));
@@ -100,7 +106,16 @@ export function registerSequences(program: Command): void {
         out(
           table(
             ['STAGE', 'BLAST', 'NAME', 'SENT', 'READ', 'REPLIED', 'REPLIED SO FAR', 'RATE SO FAR'],
-            r.stages.map((s) => [s.position === 0 ? 'root' : `step ${s.position}`, s.blast_id, s.follow_up_stage ?? '', s.sent, s.read, s.replied, s.cumulative_replied, percent(s.cumulative_reply_rate)]),
+            r.stages.map((s) => [
+              s.position === 0 ? 'root' : `step ${s.position}`,
+              s.blast_id,
+              s.follow_up_stage ?? '',
+              s.sent,
+              s.read,
+              s.replied,
+              s.cumulative_replied,
+              percent(s.cumulative_reply_rate),
+            ]),
           ),
         );
       }),
@@ -110,7 +125,9 @@ export function registerSequences(program: Command): void {
 async function currentSteps(api: ApiClient, id: number): Promise<StepBody[]> {
   try {
     const s = await api.json<SequenceView>('GET', `/api/blasts/${id}/sequence`);
-    return s.steps.filter((x) => x.state !== 'cancelled').map((x) => ({ segment: x.segment, delay_seconds: x.delay_seconds, message: x.message, follow_up_stage: x.follow_up_stage }));
+    return s.steps
+      .filter((x) => x.state !== 'cancelled')
+      .map((x) => ({ segment: x.segment, delay_seconds: x.delay_seconds, message: x.message, follow_up_stage: x.follow_up_stage }));
   } catch (err) {
     // No sequence yet (the blast itself exists, or the PUT answers 404 for it).
     if (err instanceof ApiError && err.status === 404) return [];
@@ -139,14 +156,29 @@ export function parseStepsFile(text: string): StepBody[] {
 }
 
 export function formatSequence(s: SequenceView): string {
-  const lines = [`Sequence of blast #${s.blast_id} · ${s.state}${s.waiting_for_blast_id ? ` · waiting for blast #${s.waiting_for_blast_id} to finish sending` : ''}`];
+  const lines = [
+    `Sequence of blast #${s.blast_id} · ${s.state}${s.waiting_for_blast_id ? ` · waiting for blast #${s.waiting_for_blast_id} to finish sending` : ''}`,
+  ];
   lines.push(
     table(
       ['STEP', 'SEGMENT', 'DELAY', 'STAGE', 'STATE', 'DUE', 'BLAST', 'RECIPIENTS', 'SENT', 'REPLIED'],
-      s.steps.map((x) => [x.position, x.segment, formatDelay(x.delay_seconds), x.follow_up_stage ?? '', x.state, time(x.due_at), x.blast_id ?? '', x.recipients ?? '', x.counts?.sent ?? '', x.counts?.replied ?? '']),
+      s.steps.map((x) => [
+        x.position,
+        x.segment,
+        formatDelay(x.delay_seconds),
+        x.follow_up_stage ?? '',
+        x.state,
+        time(x.due_at),
+        x.blast_id ?? '',
+        x.recipients ?? '',
+        x.counts?.sent ?? '',
+        x.counts?.replied ?? '',
+      ]),
     ),
   );
-  const left = Object.entries(s.members.left).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${why.replace('_', ' ')}`);
+  const left = Object.entries(s.members.left)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why.replace('_', ' ')}`);
   lines.push(`Members: ${s.members.active} of ${s.members.total} still in${left.length ? `; left: ${left.join(', ')}` : ''}`);
   for (const t of s.members.taken_over_by) lines.push(`${t.members} taken over by the sequence of blast #${t.blast_id}`);
   return lines.join('\n');

@@ -23,7 +23,17 @@ export type StepState = 'waiting' | 'created' | 'cancelled';
  * never sent (the blast was cancelled). `taken_over`: a newer sequence took the phone.
  * `cancelled` and `finished`: the sequence itself ended.
  */
-export const LEAVE_REASONS = ['opted_out', 'closed', 'replied', 'failed', 'uncertain', 'skipped', 'taken_over', 'cancelled', 'finished'] as const;
+export const LEAVE_REASONS = [
+  'opted_out',
+  'closed',
+  'replied',
+  'failed',
+  'uncertain',
+  'skipped',
+  'taken_over',
+  'cancelled',
+  'finished',
+] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
 
 /** Limits on what a sequence takes (README: Sequences). */
@@ -51,12 +61,18 @@ export function planEdit(created: readonly StepSpec[], proposed: readonly StepSp
     const was = created[i]!;
     const now = proposed[i]!;
     const changed = (['segment', 'delaySeconds', 'message', 'followUpStage'] as const).filter((k) => was[k] !== now[k]);
-    if (changed.length) return { ok: false, position: i + 1, why: `step ${i + 1} was already created; its ${changed.map(fieldName).join(', ')} cannot change` };
+    if (changed.length)
+      return {
+        ok: false,
+        position: i + 1,
+        why: `step ${i + 1} was already created; its ${changed.map(fieldName).join(', ')} cannot change`,
+      };
   }
   return { ok: true, waiting: proposed.slice(created.length) };
 }
 
-const fieldName = (k: keyof StepSpec): string => ({ segment: 'segment', delaySeconds: 'delay_seconds', message: 'message', followUpStage: 'follow_up_stage' })[k];
+const fieldName = (k: keyof StepSpec): string =>
+  ({ segment: 'segment', delaySeconds: 'delay_seconds', message: 'message', followUpStage: 'follow_up_stage' })[k];
 
 /** When a step falls due: its delay after the moment the blast it follows finished sending. */
 export function dueAt(anchorAt: Date | null, delaySeconds: number): Date | null {
@@ -112,7 +128,12 @@ export function formatDelay(seconds: number): string {
   if (seconds === 0) return '0s';
   let rest = seconds;
   let out = '';
-  for (const [unit, n] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, n] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= n) {
       out += `${Math.floor(rest / n)}${unit}`;
       rest %= n;

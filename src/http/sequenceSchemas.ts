@@ -17,9 +17,17 @@ export const sequenceStepBody = z.strictObject({
 });
 
 export const sequenceBody = z.strictObject({
-  steps: z.array(sequenceStepBody).min(1, 'must list at least one step (to stop a sequence, cancel it)').max(SEQUENCE_LIMITS.steps, `at most ${SEQUENCE_LIMITS.steps} steps`),
+  steps: z
+    .array(sequenceStepBody)
+    .min(1, 'must list at least one step (to stop a sequence, cancel it)')
+    .max(SEQUENCE_LIMITS.steps, `at most ${SEQUENCE_LIMITS.steps} steps`),
 });
 
 export function toStepSpecs(body: z.infer<typeof sequenceBody>): StepSpec[] {
-  return body.steps.map((s) => ({ segment: s.segment, delaySeconds: s.delay_seconds, message: s.message, followUpStage: s.follow_up_stage || null }));
+  return body.steps.map((s) => ({
+    segment: s.segment,
+    delaySeconds: s.delay_seconds,
+    message: s.message,
+    followUpStage: s.follow_up_stage || null,
+  }));
 }

@@ -49,7 +49,10 @@ export async function chainReport(db: Db, blastId: number): Promise<ChainReport>
         SELECT position, count(*)::int AS n FROM firsts GROUP BY position`,
   );
   const firstAt = new Map(first.map((f) => [f.position, f.n]));
-  const reports = await reportsFor(db, stages.map((s) => s.blast_id));
+  const reports = await reportsFor(
+    db,
+    stages.map((s) => s.blast_id),
+  );
   const root = reports.get(blastId)!;
   const counted = chainStages(
     stages.map((s) => {
@@ -65,6 +68,11 @@ export async function chainReport(db: Db, blastId: number): Promise<ChainReport>
     sent: root.sent,
     replied,
     reply_rate: rate(replied, root.sent),
-    stages: counted.map((c, i) => ({ ...c, blast_id: stages[i]!.blast_id, follow_up_stage: stages[i]!.follow_up_stage, segment: stages[i]!.segment })),
+    stages: counted.map((c, i) => ({
+      ...c,
+      blast_id: stages[i]!.blast_id,
+      follow_up_stage: stages[i]!.follow_up_stage,
+      segment: stages[i]!.segment,
+    })),
   };
 }

@@ -4,6 +4,7 @@ import { SEGMENTS, type Segment } from '../blasts/followUp.ts';
 import { sendBlast } from '../blasts/lifecycle.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { statusIn } from '../db/statusSql.ts';
 import type { Logger } from '../log.ts';
 import { recordLeavers } from './leaveReason.ts';
 import { releaseMembers } from './sequenceLifecycle.ts';
@@ -82,7 +83,6 @@ export async function createDueStep(db: Db, now: Date, opts: StepCreationOptions
       sql`SELECT id FROM sequence_members WHERE sequence_id = ${step.sequence_id} AND left_at IS NULL ORDER BY id FOR UPDATE`,
     );
     await recordLeavers(tx, [step.sequence_id]);
-    const statuses: readonly string[] = SEGMENTS[step.segment];
     const members = await rows<{ phone_number: string; variables: Record<string, string> | null }>(
       tx,
       sql`SELECT m.phone_number, root.variables
@@ -90,7 +90,7 @@ export async function createDueStep(db: Db, now: Date, opts: StepCreationOptions
           JOIN blast_recipients cur ON cur.id = m.current_recipient_id
           JOIN blast_recipients root ON root.id = m.root_recipient_id
           WHERE m.sequence_id = ${step.sequence_id} AND m.left_at IS NULL
-            AND cur.status = ANY(${`{${statuses.join(',')}}`}::text[])
+            AND ${statusIn(SEGMENTS[step.segment], 'cur.status')}
           ORDER BY m.id`,
     );
 
@@ -125,7 +125,10 @@ export async function createDueStep(db: Db, now: Date, opts: StepCreationOptions
     }
 
     if (opts.holdMs && opts.holdMs > 0) {
-      opts.log.warn({ sequence: step.sequence_id, step: step.position, blast: blastId }, 'sequence step held open before commit (SEQUENCE_CREATE_HOLD_MS)');
+      opts.log.warn(
+        { sequence: step.sequence_id, step: step.position, blast: blastId },
+        'sequence step held open before commit (SEQUENCE_CREATE_HOLD_MS)',
+      );
       await (opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(opts.holdMs);
     }
 

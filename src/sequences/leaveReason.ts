@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { affected } from '../db/client.ts';
+import { bigintArray, statusIn } from '../db/statusSql.ts';
 
 /**
  * Why a member leaves the sequence now, as one SQL CASE (null: they stay), the order of
@@ -16,13 +17,13 @@ export function leaveReasonSql(phone: SQL, cur: string, root: string): SQL {
   const r = sql.raw(root);
   return sql`CASE
     WHEN EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone_number = ${phone}) THEN 'opted_out'
-    WHEN ${c}.status = 'CLOSED' OR ${r}.status = 'CLOSED' THEN 'closed'
+    WHEN ${statusIn(['CLOSED'], `${cur}.status`)} OR ${statusIn(['CLOSED'], `${root}.status`)} THEN 'closed'
     WHEN ${c}.replied_at IS NOT NULL OR ${r}.replied_at IS NOT NULL
       OR (${r}.sent_at IS NOT NULL
           AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.phone_number = ${phone} AND i.received_at >= ${r}.sent_at)) THEN 'replied'
-    WHEN ${c}.status = 'FAILED' THEN 'failed'
-    WHEN ${c}.status = 'UNCERTAIN' THEN 'uncertain'
-    WHEN ${c}.status = 'SKIPPED' THEN 'skipped'
+    WHEN ${statusIn(['FAILED'], `${cur}.status`)} THEN 'failed'
+    WHEN ${statusIn(['UNCERTAIN'], `${cur}.status`)} THEN 'uncertain'
+    WHEN ${statusIn(['SKIPPED'], `${cur}.status`)} THEN 'skipped'
   END`;
 }
 
@@ -42,7 +43,7 @@ export async function recordLeavers(db: Db, sequenceIds: readonly number[]): Pro
           FROM sequence_members m2
           JOIN blast_recipients cur ON cur.id = m2.current_recipient_id
           JOIN blast_recipients root ON root.id = m2.root_recipient_id
-          WHERE m2.left_at IS NULL AND m2.sequence_id = ANY(${`{${sequenceIds.join(',')}}`}::bigint[])
+          WHERE m2.left_at IS NULL AND m2.sequence_id = ANY(${bigintArray(sequenceIds)})
         ) x
         WHERE m.id = x.id AND x.reason IS NOT NULL`,
   );

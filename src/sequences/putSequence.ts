@@ -34,9 +34,12 @@ export async function putSequence(db: Db, rootId: number, steps: readonly StepSp
       return { created: true };
     }
     const [seq] = await rows<{ state: SequenceState }>(tx, sql`SELECT state FROM sequences WHERE blast_id = ${rootId} FOR UPDATE`);
-    if (!seq) throw new AppError('invalid_state', `Blast ${rootId} is cancelled: a sequence would have no one to follow up`, { state: root.state });
+    if (!seq)
+      throw new AppError('invalid_state', `Blast ${rootId} is cancelled: a sequence would have no one to follow up`, { state: root.state });
     if (seq.state === 'cancelled' || seq.state === 'completed') {
-      throw new AppError('invalid_state', `The sequence of blast ${rootId} is ${seq.state}; send a follow-up instead`, { state: seq.state });
+      throw new AppError('invalid_state', `The sequence of blast ${rootId} is ${seq.state}; send a follow-up instead`, {
+        state: seq.state,
+      });
     }
     const created = await rows<{ segment: StepSpec['segment']; delay_seconds: number; message: string; follow_up_stage: string | null }>(
       tx,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { textArray } from '../db/statusSql.ts';
 import type { LeaveReason, SequenceState } from '../domain/sequence.ts';
 import { AppError, notFound } from '../errors.ts';
 
@@ -18,7 +19,7 @@ async function transition(db: Db, id: number, from: SequenceState[], to: Sequenc
   const [row] = await rows<{ state: SequenceState }>(
     db,
     sql`UPDATE sequences SET state = ${to}, updated_at = now()
-        WHERE blast_id = ${id} AND state = ANY(${`{${from.join(',')}}`}::text[]) RETURNING state`,
+        WHERE blast_id = ${id} AND state = ANY(${textArray(from)}) RETURNING state`,
   );
   if (row) return row.state;
   const [current] = await rows<{ state: SequenceState }>(db, sql`SELECT state FROM sequences WHERE blast_id = ${id}`);
@@ -41,7 +42,5 @@ export async function cancelSequence(db: Db, id: number): Promise<SequenceState>
 
 /** Members still in leave with `reason`: the sequence itself ended. */
 export async function releaseMembers(tx: Db, id: number, reason: Extract<LeaveReason, 'cancelled' | 'finished'>): Promise<void> {
-  await tx.execute(
-    sql`UPDATE sequence_members SET left_at = now(), left_reason = ${reason} WHERE sequence_id = ${id} AND left_at IS NULL`,
-  );
+  await tx.execute(sql`UPDATE sequence_members SET left_at = now(), left_reason = ${reason} WHERE sequence_id = ${id} AND left_at IS NULL`);
 }

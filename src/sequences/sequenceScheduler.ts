@@ -40,7 +40,10 @@ export class SequenceScheduler {
     if (now - this.lastLeavers >= LEAVERS_EVERY_MS) {
       this.lastLeavers = now;
       const live = await rows<{ blast_id: number }>(db, sql`SELECT blast_id FROM sequences WHERE state IN ('running', 'paused')`);
-      await recordLeavers(db, live.map((s) => s.blast_id));
+      await recordLeavers(
+        db,
+        live.map((s) => s.blast_id),
+      );
     }
     let created = 0;
     while (created < MAX_STEPS_PER_TICK) {

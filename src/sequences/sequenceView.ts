@@ -49,10 +49,13 @@ type StepRow = Omit<StepView, 'counts'>;
 
 /** GET /api/blasts/:id/sequence. */
 export async function getSequence(db: Db, blastId: number): Promise<SequenceView> {
-  const [seq] = await rows<{ state: SequenceState; created_at: string; updated_at: string; anchor_blast_id: number | null; anchor_at: string | null }>(
-    db,
-    sql`SELECT state, created_at, updated_at, anchor_blast_id, anchor_at FROM sequences WHERE blast_id = ${blastId}`,
-  );
+  const [seq] = await rows<{
+    state: SequenceState;
+    created_at: string;
+    updated_at: string;
+    anchor_blast_id: number | null;
+    anchor_at: string | null;
+  }>(db, sql`SELECT state, created_at, updated_at, anchor_blast_id, anchor_at FROM sequences WHERE blast_id = ${blastId}`);
   if (!seq) {
     const [blast] = await rows<{ id: number }>(db, sql`SELECT id FROM blasts WHERE id = ${blastId}`);
     throw notFound(blast ? `A sequence for blast ${blastId}` : `Blast ${blastId}`);
@@ -68,7 +71,10 @@ export async function getSequence(db: Db, blastId: number): Promise<SequenceView
                END AS due_at
         FROM sequence_steps s WHERE s.sequence_id = ${blastId} ORDER BY s.position`,
   );
-  const reports = await reportsFor(db, steps.flatMap((s) => (s.blast_id === null ? [] : [s.blast_id])));
+  const reports = await reportsFor(
+    db,
+    steps.flatMap((s) => (s.blast_id === null ? [] : [s.blast_id])),
+  );
   const members = await rows<{ left_reason: LeaveReason | null; taken_over_by: number | null; n: number }>(
     db,
     sql`SELECT left_reason, taken_over_by, count(*)::int AS n FROM sequence_members WHERE sequence_id = ${blastId} GROUP BY 1, 2`,

@@ -39,11 +39,26 @@ const api = async (method: string, path: string, body?: unknown) => {
 beforeAll(async () => {
   await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  app = await startWablast(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5' }), {
-    simulator: { seed: 12, latencyMs: 5, deliverDelayMs: [5, 20], deliverProbability: 1, readProbability: 0, replyProbability: 0, replyWithoutReadProbability: 0, errorProbability: 0 },
-    clock,
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
   });
+  app = await startWablast(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5' }),
+    {
+      simulator: {
+        seed: 12,
+        latencyMs: 5,
+        deliverDelayMs: [5, 20],
+        deliverProbability: 1,
+        readProbability: 0,
+        replyProbability: 0,
+        replyWithoutReadProbability: 0,
+        errorProbability: 0,
+      },
+      clock,
+    },
+  );
   const created = await api('POST', '/api/blasts', {
     message: 'Hi {{name}}, the sale starts today',
     blast_tag: 'Sale',
@@ -92,7 +107,13 @@ it('adds a two-step sequence, shows step 1 due, then created as a blast with the
   await expect.poll(() => panel.getByTestId('sequence-step').count(), { timeout: 10_000 }).toBe(2);
   await expect.poll(() => panel.getByTestId('sequence-state').textContent()).toBe('running');
   const seq = await api('GET', `/api/blasts/${blastId}/sequence`);
-  expect(seq.steps.map((s: any) => [s.segment, s.delay_seconds, s.follow_up_stage])).toEqual([
+  expect(
+    seq.steps.map((s: { segment: string; delay_seconds: number; follow_up_stage: string }) => [
+      s.segment,
+      s.delay_seconds,
+      s.follow_up_stage,
+    ]),
+  ).toEqual([
     ['not_replied', 86_400, 'Follow-up 1'],
     ['received_not_read', 129_600, 'Follow-up 2'],
   ]);
@@ -111,7 +132,9 @@ it('adds a two-step sequence, shows step 1 due, then created as a blast with the
   await expect.poll(() => panel.getByTestId('sequence-step').first().getAttribute('data-state'), { timeout: 20_000 }).toBe('created');
   const step1 = (await api('GET', `/api/blasts/${blastId}/sequence`)).steps[0];
   await eventually(async () => (await api('GET', `/api/blasts/${step1.blast_id}`)).state === 'completed', 30_000);
-  await expect.poll(async () => panel.getByTestId('sequence-step').first().textContent(), { timeout: 10_000 }).toContain(`${PHONES.length} sent`);
+  await expect
+    .poll(async () => panel.getByTestId('sequence-step').first().textContent(), { timeout: 10_000 })
+    .toContain(`${PHONES.length} sent`);
   await expect.poll(() => panel.getByTestId('chain-stage').count(), { timeout: 10_000 }).toBe(2);
 
   // In the editor the created step is history; the next one is editable.
@@ -120,6 +143,8 @@ it('adds a two-step sequence, shows step 1 due, then created as a blast with the
   await expect.poll(() => panel.getByTestId('sequence-step-editor').count()).toBe(1);
   await panel.getByTestId('sequence-step-editor').getByLabel('Message').fill('Last call, {{name|friend}}, 20% off');
   await panel.getByRole('button', { name: 'Save steps' }).click();
-  await expect.poll(async () => (await api('GET', `/api/blasts/${blastId}/sequence`)).steps[1].message).toBe('Last call, {{name|friend}}, 20% off');
+  await expect
+    .poll(async () => (await api('GET', `/api/blasts/${blastId}/sequence`)).steps[1].message)
+    .toBe('Last call, {{name|friend}}, 20% off');
   await page.screenshot({ path: `${SHOTS}/sequence-desktop.png`, fullPage: true });
 });

@@ -30,30 +30,52 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
     const started = Date.now();
     rig = await Rig.start({
       env: { SEND_RATE: '50', SEND_BURST: '5', LEASE_SECONDS: '3' },
-      sim: { replyProbability: 0, replyWithoutReadProbability: 0, stopProbability: 0, deliverProbability: 1, readProbability: 0, errorProbability: 0, deliverDelayMs: [5, 50] },
+      sim: {
+        replyProbability: 0,
+        replyWithoutReadProbability: 0,
+        stopProbability: 0,
+        deliverProbability: 1,
+        readProbability: 0,
+        errorProbability: 0,
+        deliverDelayMs: [5, 50],
+      },
     });
     const r = rig;
     const apiProc = await r.spawn('api');
-    const hook = async (body: unknown) => expect((await api(apiProc.url, 'POST', `/webhooks/wsapme?token=${WEBHOOK_SECRET}`, body)).status).toBe(200);
+    const hook = async (body: unknown) =>
+      expect((await api(apiProc.url, 'POST', `/webhooks/wsapme?token=${WEBHOOK_SECRET}`, body)).status).toBe(200);
     const statusOf = async (blastId: number) =>
-      rows<{ id: number; phone_number: string; status: string; message_id: string }>(r.db.db, sql`SELECT id, phone_number, status, message_id FROM blast_recipients WHERE blast_id = ${blastId} ORDER BY phone_number`);
+      rows<{ id: number; phone_number: string; status: string; message_id: string }>(
+        r.db.db,
+        sql`SELECT id, phone_number, status, message_id FROM blast_recipients WHERE blast_id = ${blastId} ORDER BY phone_number`,
+      );
     const until = async (what: string, check: () => Promise<boolean>, ms = 60_000) => {
       for (const deadline = Date.now() + ms; !(await check()); await sleep(100)) {
         if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms\n${r.tail()}`);
       }
     };
-    const delivered = (blastId: number) => until(`blast ${blastId} delivered`, async () => (await statusOf(blastId)).every((x) => x.status !== 'PENDING' && x.status !== 'SENDING' && x.status !== 'QUEUED'));
+    const delivered = (blastId: number) =>
+      until(`blast ${blastId} delivered`, async () =>
+        (await statusOf(blastId)).every((x) => x.status !== 'PENDING' && x.status !== 'SENDING' && x.status !== 'QUEUED'),
+      );
     const step = async (position: number) => {
-      const [s] = await rows<{ id: number; state: string; blast_id: number | null }>(r.db.db, sql`SELECT id, state, blast_id FROM sequence_steps WHERE position = ${position}`);
+      const [s] = await rows<{ id: number; state: string; blast_id: number | null }>(
+        r.db.db,
+        sql`SELECT id, state, blast_id FROM sequence_steps WHERE position = ${position}`,
+      );
       return s!;
     };
     const readAndReply = async (blastId: number, readers: string[], repliers: string[], stoppers: string[]) => {
-      for (const x of (await statusOf(blastId)).filter((x) => readers.includes(x.phone_number))) await hook({ messageId: x.message_id, status: 'READ' });
+      for (const x of (await statusOf(blastId)).filter((x) => readers.includes(x.phone_number)))
+        await hook({ messageId: x.message_id, status: 'READ' });
       for (const p of repliers) await hook({ event: 'message', from: p, message: 'Interested' });
       for (const p of stoppers) await hook({ event: 'message', from: p, message: 'STOP' });
       await until('reads and replies applied', async () => {
         const now = await statusOf(blastId);
-        return readers.every((p) => now.find((x) => x.phone_number === p)?.status !== 'DELIVERY_ACK') && [...repliers, ...stoppers].every((p) => now.find((x) => x.phone_number === p)?.status === 'REPLIED');
+        return (
+          readers.every((p) => now.find((x) => x.phone_number === p)?.status !== 'DELIVERY_ACK') &&
+          [...repliers, ...stoppers].every((p) => now.find((x) => x.phone_number === p)?.status === 'REPLIED')
+        );
       });
     };
 
@@ -71,7 +93,9 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
     await r.waitCompleted([root], 60_000);
     await delivered(root);
     await readAndReply(root, list.slice(0, 10), list.slice(8, 12), list.slice(12, 14));
-    const expected1 = (await statusOf(root)).filter((x) => x.status === 'DELIVERY_ACK' || x.status === 'READ_ACK').map((x) => x.phone_number);
+    const expected1 = (await statusOf(root))
+      .filter((x) => x.status === 'DELIVERY_ACK' || x.status === 'READ_ACK')
+      .map((x) => x.phone_number);
     expect(expected1).toHaveLength(N - 6);
 
     // Step 1 falls due; the engine holds its transaction open and is killed there — twice.
@@ -93,7 +117,10 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
 
     // Two engines at once, each holding its step transaction for 2 s: whichever claims a step
     // first creates it; the other skips it while it is held and finds it created afterwards.
-    const racers = await Promise.all([r.spawn('engine', { SEQUENCE_CREATE_HOLD_MS: '2000' }), r.spawn('engine', { SEQUENCE_CREATE_HOLD_MS: '2000' })]);
+    const racers = await Promise.all([
+      r.spawn('engine', { SEQUENCE_CREATE_HOLD_MS: '2000' }),
+      r.spawn('engine', { SEQUENCE_CREATE_HOLD_MS: '2000' }),
+    ]);
     await until('step 1 created', async () => (await step(1)).state === 'created');
     const b1 = (await step(1)).blast_id!;
     expect((await statusOf(b1)).map((x) => x.phone_number).sort()).toEqual([...expected1].sort());
@@ -112,9 +139,16 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
     await r.waitCompleted([b2], 60_000);
 
     // Exactly once: one blast per step, and the gateway got each step's message once per member.
-    const stepBlasts = await rows<{ sequence_step_id: number; n: number }>(r.db.db, sql`SELECT sequence_step_id, count(*)::int AS n FROM blasts WHERE sequence_step_id IS NOT NULL GROUP BY 1`);
+    const stepBlasts = await rows<{ sequence_step_id: number; n: number }>(
+      r.db.db,
+      sql`SELECT sequence_step_id, count(*)::int AS n FROM blasts WHERE sequence_step_id IS NOT NULL GROUP BY 1`,
+    );
     expect(stepBlasts.map((s) => s.n)).toEqual([1, 1]);
-    const sent = (text: string) => r.sim.messages().filter((m) => m.text === text).map((m) => `+${m.to.replace(/\D/g, '')}`);
+    const sent = (text: string) =>
+      r.sim
+        .messages()
+        .filter((m) => m.text === text)
+        .map((m) => `+${m.to.replace(/\D/g, '')}`);
     expect(sent('S1').sort()).toEqual([...expected1].sort());
     expect(sent('S2').sort()).toEqual([...expected2].sort());
     expect(sent('Hi').sort()).toEqual([...list].sort());
@@ -141,11 +175,21 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
     try {
       const made = await createBlast(
         a,
-        { tag: null, message: 'Hi', followUpStage: null, scheduledAt: null, device: 'dev-seq', recipients: phones(20, 90_000).map((phone) => ({ phone, vars: {} })), dryRun: false },
+        {
+          tag: null,
+          message: 'Hi',
+          followUpStage: null,
+          scheduledAt: null,
+          device: 'dev-seq',
+          recipients: phones(20, 90_000).map((phone) => ({ phone, vars: {} })),
+          dryRun: false,
+        },
         limits,
       );
       const root = made.blast_id!;
-      await a.execute(sql`UPDATE blast_recipients SET status = 'DELIVERY_ACK', sent_at = now(), delivered_at = now() WHERE blast_id = ${root}`);
+      await a.execute(
+        sql`UPDATE blast_recipients SET status = 'DELIVERY_ACK', sent_at = now(), delivered_at = now() WHERE blast_id = ${root}`,
+      );
       await a.execute(sql`UPDATE blasts SET state = 'completed', completed_at = now() WHERE id = ${root}`);
       await putSequence(a, root, [{ segment: 'not_replied', delaySeconds: 0, message: 'S', followUpStage: null }]);
       const now = new Date(Date.now() + 1000);
@@ -154,14 +198,24 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
         entered = resolve;
       });
       // The first engine's transaction stops at its hold point: blast and recipients inserted, not committed.
-      const first = createDueStep(a, now, { limits, log: silentLogger, holdMs: 1500, sleep: async (ms) => { entered(); await sleep(ms); } });
+      const first = createDueStep(a, now, {
+        limits,
+        log: silentLogger,
+        holdMs: 1500,
+        sleep: async (ms) => {
+          entered();
+          await sleep(ms);
+        },
+      });
       await inside;
       expect(await createDueStep(other.db, now, { limits, log: silentLogger })).toBeNull();
       const created = await first;
       expect(created).toMatchObject({ sequenceId: root, position: 1, recipients: 20 });
       expect(await createDueStep(other.db, now, { limits, log: silentLogger })).toBeNull();
       // The last line of defence: a blast records its step under a unique index.
-      await expect(a.execute(sql`INSERT INTO blasts (message, device, sequence_step_id) VALUES ('x', 'dev-seq', ${created!.stepId})`)).rejects.toThrow();
+      await expect(
+        a.execute(sql`INSERT INTO blasts (message, device, sequence_step_id) VALUES ('x', 'dev-seq', ${created!.stepId})`),
+      ).rejects.toThrow();
       const [n] = await rows<{ blasts: number; recipients: number }>(
         a,
         sql`SELECT count(DISTINCT b.id)::int AS blasts, count(r.id)::int AS recipients FROM blasts b JOIN blast_recipients r ON r.blast_id = b.id WHERE b.sequence_step_id IS NOT NULL`,

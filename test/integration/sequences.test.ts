@@ -68,7 +68,10 @@ async function settled(a: TestApp, blastId: number): Promise<void> {
 async function read(a: TestApp, blastId: number, who: string[]): Promise<void> {
   const rs = (await recipientsOf(a, blastId)).filter((r) => who.includes(r.phone_number));
   for (const r of rs) expect((await hook(a, { messageId: r.message_id, status: 'READ' })).status).toBe(200);
-  await eventually(async () => (await recipientsOf(a, blastId)).filter((r) => who.includes(r.phone_number) && r.status === 'READ_ACK').length === who.length);
+  await eventually(
+    async () =>
+      (await recipientsOf(a, blastId)).filter((r) => who.includes(r.phone_number) && r.status === 'READ_ACK').length === who.length,
+  );
 }
 
 /** Replies (STOP among them) from these numbers, applied before the function returns. */
@@ -109,7 +112,10 @@ describe('sequences', () => {
     });
     expect(put.status).toBe(201);
     expect(put.body).toMatchObject({ blast_id: root, state: 'running', waiting_for_blast_id: root, members: { total: 25, active: 25 } });
-    expect(put.body.steps.map((s: { state: string; due_at: string | null }) => [s.state, s.due_at])).toEqual([['waiting', null], ['waiting', null]]);
+    expect(put.body.steps.map((s: { state: string; due_at: string | null }) => [s.state, s.due_at])).toEqual([
+      ['waiting', null],
+      ['waiting', null],
+    ]);
 
     await app.api('POST', `/api/blasts/${root}/send`);
     await settled(app, root);
@@ -125,14 +131,22 @@ describe('sequences', () => {
     const opts = { limits: { region: 'MY', maxRecipients: 1000 }, log: silentLogger };
     expect(await createDueStep(app.db.db, new Date(new Date(step1Due).getTime() - 1000), opts)).toBeNull();
 
-    const inStep1 = (await recipientsOf(app, root)).filter((r) => ['PENDING', 'DELIVERY_ACK', 'READ_ACK'].includes(r.status)).map((r) => r.phone_number);
+    const inStep1 = (await recipientsOf(app, root))
+      .filter((r) => ['PENDING', 'DELIVERY_ACK', 'READ_ACK'].includes(r.status))
+      .map((r) => r.phone_number);
     expect(inStep1).toHaveLength(25 - 1 - 4 - 2);
     clock.moveTo(step1Due);
     await eventually(async () => (await stepOf(app!, root, 1)).state === 'created');
     const s1 = await stepOf(app, root, 1);
     expect(s1).toMatchObject({ state: 'created', recipients: inStep1.length, due_at: step1Due });
     const step1Blast = (await app.api('GET', `/api/blasts/${s1.blast_id}`)).body;
-    expect(step1Blast).toMatchObject({ parent_blast_id: root, segment: 'not_replied', follow_up_stage: 'Follow-up 1', tag: 'Launch', device: rootBlast.device });
+    expect(step1Blast).toMatchObject({
+      parent_blast_id: root,
+      segment: 'not_replied',
+      follow_up_stage: 'Follow-up 1',
+      tag: 'Launch',
+      device: rootBlast.device,
+    });
     expect(sorted((await recipientsOf(app, s1.blast_id)).map((r) => r.phone_number))).toEqual(sorted(inStep1));
 
     await settled(app, s1.blast_id);
@@ -160,11 +174,18 @@ describe('sequences', () => {
 
     const seq = (await app.api('GET', `/api/blasts/${root}/sequence`)).body;
     expect(seq.state).toBe('completed');
-    expect(seq.members).toMatchObject({ total: 25, active: 0, left: { failed: 1, opted_out: 3, replied: 4 + 2 + 1, closed: 1, finished: inStep2.length + (inStep1.length - 9 - 1) } });
+    expect(seq.members).toMatchObject({
+      total: 25,
+      active: 0,
+      left: { failed: 1, opted_out: 3, replied: 4 + 2 + 1, closed: 1, finished: inStep2.length + (inStep1.length - 9 - 1) },
+    });
 
     // No phone twice in any step, and each phone got exactly the messages of the stages it was in.
     const chain = [root, s1.blast_id as number, s2.blast_id as number];
-    const doubles = await rows(app.db.db, sql`SELECT blast_id, phone_number FROM blast_recipients WHERE blast_id = ANY(${`{${chain.join(',')}}`}::bigint[]) GROUP BY 1, 2 HAVING count(*) > 1`);
+    const doubles = await rows(
+      app.db.db,
+      sql`SELECT blast_id, phone_number FROM blast_recipients WHERE blast_id = ANY(${`{${chain.join(',')}}`}::bigint[]) GROUP BY 1, 2 HAVING count(*) > 1`,
+    );
     expect(doubles).toEqual([]);
     const tally = app.simulator!.tally();
     const digits = (p: string) => p.replace('+', '');
@@ -210,13 +231,18 @@ describe('sequences', () => {
       expect(r.body.error.details[0].field).toBe(field);
       return r.body.error.message as string;
     };
-    expect(await bad({ steps: [{ segment: 'failed', delay_seconds: 60, message: 'x' }] }, 'steps.0.segment')).toMatch(/a reply or a failure ends a sequence/);
+    expect(await bad({ steps: [{ segment: 'failed', delay_seconds: 60, message: 'x' }] }, 'steps.0.segment')).toMatch(
+      /a reply or a failure ends a sequence/,
+    );
     await bad({ steps: [{ segment: 'not_replied', delay_seconds: -1, message: 'x' }] }, 'steps.0.delay_seconds');
     await bad({ steps: [{ segment: 'not_replied', delay_seconds: 1.5, message: 'x' }] }, 'steps.0.delay_seconds');
     await bad({ steps: [{ segment: 'not_replied', delay_seconds: 60, message: '  ' }] }, 'steps.0.message');
     await bad({ steps: [] }, 'steps');
     await bad({ steps: [{ segment: 'not_replied', delay_seconds: 60, message: 'x', delay: 3 }] }, 'delay');
-    expect((await app.api('PUT', '/api/blasts/999999/sequence', { steps: [{ segment: 'not_replied', delay_seconds: 60, message: 'x' }] })).status).toBe(404);
+    expect(
+      (await app.api('PUT', '/api/blasts/999999/sequence', { steps: [{ segment: 'not_replied', delay_seconds: 60, message: 'x' }] }))
+        .status,
+    ).toBe(404);
     expect((await app.api('GET', `/api/blasts/${root}/sequence`)).status).toBe(404);
     expect((await app.api('POST', `/api/blasts/${root}/sequence/pause`)).status).toBe(404);
 
@@ -239,9 +265,19 @@ describe('sequences', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/step 1 was already created/);
     expect((await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [] })).status).toBe(400);
-    const keep = await app.api('PUT', `/api/blasts/${root}/sequence`, { steps: [{ ...one, message: 'One!' }, { ...two, message: 'Two, edited' }, { ...two, delay_seconds: 100 * DAY, message: 'Three' }] });
+    const keep = await app.api('PUT', `/api/blasts/${root}/sequence`, {
+      steps: [
+        { ...one, message: 'One!' },
+        { ...two, message: 'Two, edited' },
+        { ...two, delay_seconds: 100 * DAY, message: 'Three' },
+      ],
+    });
     expect(keep.status).toBe(200);
-    expect(keep.body.steps.map((s: { message: string; state: string }) => [s.message, s.state])).toEqual([['One!', 'created'], ['Two, edited', 'waiting'], ['Three', 'waiting']]);
+    expect(keep.body.steps.map((s: { message: string; state: string }) => [s.message, s.state])).toEqual([
+      ['One!', 'created'],
+      ['Two, edited', 'waiting'],
+      ['Three', 'waiting'],
+    ]);
 
     // A newer sequence takes two phones over while this one runs.
     const b = [a[0]!, a[1]!, ...phones(2, 200)];
@@ -249,7 +285,10 @@ describe('sequences', () => {
     expect((await app.api('PUT', `/api/blasts/${rootB}/sequence`, { steps: [two] })).status).toBe(201);
     const older = (await app.api('GET', `/api/blasts/${root}/sequence`)).body;
     expect(older.members).toMatchObject({ total: 6, active: 4, left: { taken_over: 2 }, taken_over_by: [{ blast_id: rootB, members: 2 }] });
-    const [owners] = await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM sequence_members WHERE left_at IS NULL AND phone_number = ${a[0]!}`);
+    const [owners] = await rows<{ n: number }>(
+      app.db.db,
+      sql`SELECT count(*)::int AS n FROM sequence_members WHERE left_at IS NULL AND phone_number = ${a[0]!}`,
+    );
     expect(owners!.n).toBe(1);
 
     // Paused: step 2 falls due but no engine creates it; everyone stays at step 1.
@@ -284,7 +323,19 @@ describe('sequences', () => {
     expect(shown.stdout).toMatch(/^1 +not_replied +1d +F1 +created/m);
     expect(shown.stdout).toMatch(/^3 +not_replied +100d +F2 +cancelled/m);
     expect(shown.stdout).toContain(`2 taken over by the sequence of blast #${rootB}`);
-    const added = await wablast('sequence', 'add', String(rootB), '--segment', 'read_not_replied', '--delay', '1d12h', '--message', 'Still keen?', '--stage', 'F3');
+    const added = await wablast(
+      'sequence',
+      'add',
+      String(rootB),
+      '--segment',
+      'read_not_replied',
+      '--delay',
+      '1d12h',
+      '--message',
+      'Still keen?',
+      '--stage',
+      'F3',
+    );
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain(`Step 2 added to the sequence of blast #${rootB}.`);
     expect(added.stdout).toMatch(/^2 +read_not_replied +1d12h +F3 +waiting/m);

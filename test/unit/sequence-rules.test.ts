@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type StepSpec, chainStages, dueAt, formatDelay, parseDelay, planEdit } from '../../src/domain/sequence.ts';
 import { parseStepsFile } from '../../src/cli/sequences.ts';
 
-const step = (message: string, delaySeconds = 86_400): StepSpec => ({ segment: 'not_replied', delaySeconds, message, followUpStage: 'Follow-up 1' });
+const step = (message: string, delaySeconds = 86_400): StepSpec => ({
+  segment: 'not_replied',
+  delaySeconds,
+  message,
+  followUpStage: 'Follow-up 1',
+});
 
 describe('sequence rules', () => {
   it('an edit keeps the created steps unchanged and replaces only the rest', () => {
@@ -10,9 +15,20 @@ describe('sequence rules', () => {
     expect(planEdit(created, [step('One'), step('Two'), step('Three')])).toEqual({ ok: true, waiting: [step('Two'), step('Three')] });
     expect(planEdit([], [step('Anything')])).toEqual({ ok: true, waiting: [step('Anything')] });
     expect(planEdit(created, [step('One')])).toEqual({ ok: true, waiting: [] });
-    expect(planEdit(created, [step('Changed')])).toEqual({ ok: false, position: 1, why: 'step 1 was already created; its message cannot change' });
-    expect(planEdit(created, [{ ...step('One', 60), segment: 'read_not_replied' }])).toMatchObject({ ok: false, why: 'step 1 was already created; its segment, delay_seconds cannot change' });
-    expect(planEdit([step('One'), step('Two')], [step('One')])).toEqual({ ok: false, position: 2, why: 'step 2 was already created and cannot be removed' });
+    expect(planEdit(created, [step('Changed')])).toEqual({
+      ok: false,
+      position: 1,
+      why: 'step 1 was already created; its message cannot change',
+    });
+    expect(planEdit(created, [{ ...step('One', 60), segment: 'read_not_replied' }])).toMatchObject({
+      ok: false,
+      why: 'step 1 was already created; its segment, delay_seconds cannot change',
+    });
+    expect(planEdit([step('One'), step('Two')], [step('One')])).toEqual({
+      ok: false,
+      position: 2,
+      why: 'step 2 was already created and cannot be removed',
+    });
   });
 
   it('a step falls due its delay after the blast it follows finished sending; unknown until then', () => {
@@ -29,7 +45,11 @@ describe('sequence rules', () => {
       ],
       100,
     );
-    expect(stages.map((s) => [s.position, s.cumulative_replied, s.cumulative_reply_rate])).toEqual([[0, 20, 0.2], [1, 29, 0.29], [2, 34, 0.34]]);
+    expect(stages.map((s) => [s.position, s.cumulative_replied, s.cumulative_reply_rate])).toEqual([
+      [0, 20, 0.2],
+      [1, 29, 0.29],
+      [2, 34, 0.34],
+    ]);
     expect(chainStages([{ position: 0, sent: 0, read: 0, replied: 0, firstReplies: 0 }], 0)[0]!.cumulative_reply_rate).toBe(0);
   });
 
@@ -49,7 +69,9 @@ describe('sequence rules', () => {
     expect(parseStepsFile('[{"segment":"not_replied","delay":"2d","message":"Hi","follow_up_stage":"F1"}]')).toEqual([
       { segment: 'not_replied', delay_seconds: 172_800, message: 'Hi', follow_up_stage: 'F1' },
     ]);
-    expect(parseStepsFile('{"steps":[{"segment":"not_replied","delay_seconds":60,"message":"Hi"}]}')).toEqual([{ segment: 'not_replied', delay_seconds: 60, message: 'Hi' }]);
+    expect(parseStepsFile('{"steps":[{"segment":"not_replied","delay_seconds":60,"message":"Hi"}]}')).toEqual([
+      { segment: 'not_replied', delay_seconds: 60, message: 'Hi' },
+    ]);
     expect(() => parseStepsFile('nope')).toThrow(/not JSON/);
     expect(() => parseStepsFile('{"a":1}')).toThrow(/JSON array of steps/);
     expect(() => parseStepsFile('[{"delay":"soon"}]')).toThrow(/step 1: delay must be like 90m/);

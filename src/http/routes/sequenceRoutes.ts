@@ -24,7 +24,11 @@ export async function sequenceRoutes(app: FastifyInstance, ctx: AppContext): Pro
   });
   app.get('/api/blasts/:id/sequence/report', async (req) => chainReport(db, parse(idParam, req.params).id));
 
-  for (const [action, run] of [['pause', pauseSequence], ['resume', resumeSequence], ['cancel', cancelSequence]] as const) {
+  for (const [action, run] of [
+    ['pause', pauseSequence],
+    ['resume', resumeSequence],
+    ['cancel', cancelSequence],
+  ] as const) {
     app.post(`/api/blasts/:id/sequence/${action}`, async (req) => {
       const { id } = parse(idParam, req.params);
       const state = await run(db, id);

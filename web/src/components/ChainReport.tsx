@@ -11,8 +11,8 @@ export function ChainReport({ report }: { report: Report }) {
     <div className="chain-report" data-testid="chain-report">
       <h3>Chain report</h3>
       <p>
-        <strong data-testid="chain-reply-rate">{formatPercent(report.reply_rate)}</strong> of the {formatNumber(report.sent)} people messaged replied at some
-        step ({formatNumber(report.replied)}).
+        <strong data-testid="chain-reply-rate">{formatPercent(report.reply_rate)}</strong> of the {formatNumber(report.sent)} people
+        messaged replied at some step ({formatNumber(report.replied)}).
       </p>
       <table className="table">
         <thead>
@@ -28,7 +28,9 @@ export function ChainReport({ report }: { report: Report }) {
           {report.stages.map((s) => (
             <tr key={s.position} data-testid="chain-stage">
               <th scope="row">
-                <a href={href.blast(s.blast_id)}>{s.position === 0 ? stageLabel(s.follow_up_stage) : (s.follow_up_stage ?? `Step ${s.position}`)}</a>
+                <a href={href.blast(s.blast_id)}>
+                  {s.position === 0 ? stageLabel(s.follow_up_stage) : (s.follow_up_stage ?? `Step ${s.position}`)}
+                </a>
               </th>
               <td data-label="Sent">{formatNumber(s.sent)}</td>
               <td data-label="Read">{formatNumber(s.read)}</td>

@@ -1,7 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, errorText, fieldSentence } from '../lib/api.ts';
 import { SEGMENT_LABELS } from '../lib/segments.ts';
-import { DELAY_UNITS, type DelayUnit, SEQUENCE_SEGMENTS, type Sequence, type SequenceSegment, type SequenceStepInput, delayText, sequenceApi, splitDelay } from '../lib/sequenceApi.ts';
+import {
+  DELAY_UNITS,
+  type DelayUnit,
+  SEQUENCE_SEGMENTS,
+  type Sequence,
+  type SequenceSegment,
+  type SequenceStepInput,
+  delayText,
+  sequenceApi,
+  splitDelay,
+} from '../lib/sequenceApi.ts';
 import { ErrorText } from './ErrorText.tsx';
 
 interface Draft {
@@ -26,7 +36,17 @@ const blank = (n: number): Draft => ({ segment: 'not_replied', amount: '1', unit
  * after them can be changed, removed and added to. Saving sends the whole list (the created steps
  * unchanged), as PUT /api/blasts/:id/sequence wants it.
  */
-export function SequenceEditor({ blastId, sequence, onSaved, onClose }: { blastId: number; sequence: Sequence | null; onSaved: (s: Sequence) => void; onClose: () => void }) {
+export function SequenceEditor({
+  blastId,
+  sequence,
+  onSaved,
+  onClose,
+}: {
+  blastId: number;
+  sequence: Sequence | null;
+  onSaved: (s: Sequence) => void;
+  onClose: () => void;
+}) {
   const created = (sequence?.steps ?? []).filter((s) => s.state === 'created');
   const [drafts, setDrafts] = useState<Draft[]>(() => {
     const waiting = (sequence?.steps ?? []).filter((s) => s.state === 'waiting').map(toDraft);
@@ -52,8 +72,18 @@ export function SequenceEditor({ blastId, sequence, onSaved, onClose }: { blastI
     setErrors({});
     try {
       const steps: SequenceStepInput[] = [
-        ...created.map((s) => ({ segment: s.segment, delay_seconds: s.delay_seconds, message: s.message, follow_up_stage: s.follow_up_stage })),
-        ...drafts.map((d) => ({ segment: d.segment, delay_seconds: Number(d.amount) * UNIT_SECONDS[d.unit], message: d.message, follow_up_stage: d.stage.trim() || null })),
+        ...created.map((s) => ({
+          segment: s.segment,
+          delay_seconds: s.delay_seconds,
+          message: s.message,
+          follow_up_stage: s.follow_up_stage,
+        })),
+        ...drafts.map((d) => ({
+          segment: d.segment,
+          delay_seconds: Number(d.amount) * UNIT_SECONDS[d.unit],
+          message: d.message,
+          follow_up_stage: d.stage.trim() || null,
+        })),
       ];
       onSaved(await sequenceApi.put(blastId, steps));
     } catch (err) {
@@ -106,7 +136,11 @@ export function SequenceEditor({ blastId, sequence, onSaved, onClose }: { blastI
                     onChange={(e) => set(i, { amount: e.target.value })}
                     aria-invalid={fe(`${at}.delay`).length ? true : undefined}
                   />
-                  <select aria-label={`Step ${at + 1} delay unit`} value={d.unit} onChange={(e) => set(i, { unit: e.target.value as DelayUnit })}>
+                  <select
+                    aria-label={`Step ${at + 1} delay unit`}
+                    value={d.unit}
+                    onChange={(e) => set(i, { unit: e.target.value as DelayUnit })}
+                  >
                     {DELAY_UNITS.map(([u]) => (
                       <option key={u} value={u}>
                         {u}
@@ -137,7 +171,11 @@ export function SequenceEditor({ blastId, sequence, onSaved, onClose }: { blastI
               />
               <ErrorText messages={fe(`${at}.message`)} />
             </div>
-            <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setDrafts((ds) => ds.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger-outline"
+              onClick={() => setDrafts((ds) => ds.filter((_, j) => j !== i))}
+            >
               Remove step {at + 1}
             </button>
           </fieldset>
@@ -168,7 +206,7 @@ function errorsFrom(err: unknown): Record<string, string[]> {
     const m = /^steps\.(\d+)\.(\w+)$/.exec(f.field);
     const key = m ? `${m[1]}.${m[2] === 'delay_seconds' ? 'delay' : m[2]}` : 'form';
     const sentence = err.code === 'invalid_state' ? err.message : fieldSentence(m ? m[2]! : f.field, f.message);
-    (out[key] ??= []).push(sentence);
+    out[key] = [...(out[key] ?? []), sentence];
   }
   return out;
 }

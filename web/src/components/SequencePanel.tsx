@@ -77,7 +77,10 @@ export function SequencePanel({ blast }: { blast: Blast }) {
       </div>
       {seq === null && !editing && (
         <>
-          <p className="hint">Follow up automatically: each step goes, after its delay, to the people still in its segment. A reply, STOP, a close or a failed message ends it for that person.</p>
+          <p className="hint">
+            Follow up automatically: each step goes, after its delay, to the people still in its segment. A reply, STOP, a close or a failed
+            message ends it for that person.
+          </p>
           {blast.state !== 'cancelled' && (
             <div className="actions-row">
               <button type="button" className="btn" onClick={() => setEditing(true)}>
@@ -91,7 +94,13 @@ export function SequencePanel({ blast }: { blast: Blast }) {
         <>
           {seq.waiting_for_blast_id !== null && (
             <p className="hint" data-testid="sequence-waiting">
-              The next step's delay starts when {seq.waiting_for_blast_id === blast.id ? 'this blast' : <a href={href.blast(seq.waiting_for_blast_id)}>blast #{seq.waiting_for_blast_id}</a>} has finished sending.
+              The next step's delay starts when{' '}
+              {seq.waiting_for_blast_id === blast.id ? (
+                'this blast'
+              ) : (
+                <a href={href.blast(seq.waiting_for_blast_id)}>blast #{seq.waiting_for_blast_id}</a>
+              )}{' '}
+              has finished sending.
             </p>
           )}
           <ol className="sequence-steps">
@@ -100,20 +109,29 @@ export function SequencePanel({ blast }: { blast: Blast }) {
                 <div className="sequence-item-head">
                   <strong>Step {s.position}</strong>
                   <span>{SEGMENT_LABELS[s.segment]}</span>
-                  <span className="muted">{delayText(s.delay_seconds)} after {s.position === 1 ? 'the blast' : `step ${s.position - 1}`}</span>
+                  <span className="muted">
+                    {delayText(s.delay_seconds)} after {s.position === 1 ? 'the blast' : `step ${s.position - 1}`}
+                  </span>
                   {s.follow_up_stage && <span className="muted">{s.follow_up_stage}</span>}
-                  <span className={`badge badge-${s.state === 'created' ? 'completed' : s.state === 'waiting' ? 'scheduled' : 'cancelled'}`}>{s.state}</span>
+                  <span
+                    className={`badge badge-${s.state === 'created' ? 'completed' : s.state === 'waiting' ? 'scheduled' : 'cancelled'}`}
+                  >
+                    {s.state}
+                  </span>
                 </div>
                 <p className="message-text">{s.message}</p>
                 <p className="hint">
                   {s.state === 'created' && s.blast_id !== null && (
                     <>
-                      Sent as <a href={href.blast(s.blast_id)}>blast #{s.blast_id}</a> to {formatNumber(s.recipients ?? 0)} · {formatNumber(s.counts?.sent ?? 0)} sent,{' '}
-                      {formatNumber(s.counts?.replied ?? 0)} replied
+                      Sent as <a href={href.blast(s.blast_id)}>blast #{s.blast_id}</a> to {formatNumber(s.recipients ?? 0)} ·{' '}
+                      {formatNumber(s.counts?.sent ?? 0)} sent, {formatNumber(s.counts?.replied ?? 0)} replied
                     </>
                   )}
                   {s.state === 'created' && s.blast_id === null && (s.note ?? 'Nobody was in its segment.')}
-                  {s.state === 'waiting' && (s.due_at ? `Due ${formatDateTime(s.due_at)}${seq.state === 'paused' ? ' (paused)' : ''}` : 'Due once the step before it has finished sending')}
+                  {s.state === 'waiting' &&
+                    (s.due_at
+                      ? `Due ${formatDateTime(s.due_at)}${seq.state === 'paused' ? ' (paused)' : ''}`
+                      : 'Due once the step before it has finished sending')}
                   {s.state === 'cancelled' && 'Cancelled'}
                 </p>
               </li>
@@ -167,6 +185,8 @@ export function SequencePanel({ blast }: { blast: Blast }) {
 }
 
 function leftText(seq: Sequence): string {
-  const parts = (Object.entries(seq.members.left) as Array<[LeaveReason, number]>).filter(([, n]) => n > 0).map(([why, n]) => `${formatNumber(n)} ${LEFT_LABELS[why]}`);
+  const parts = (Object.entries(seq.members.left) as Array<[LeaveReason, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${formatNumber(n)} ${LEFT_LABELS[why]}`);
   return parts.length ? `; left: ${parts.join(', ')}.` : '.';
 }

@@ -32,7 +32,12 @@ export interface Sequence {
   updated_at: string;
   waiting_for_blast_id: number | null;
   steps: SequenceStep[];
-  members: { total: number; active: number; left: Record<LeaveReason, number>; taken_over_by: Array<{ blast_id: number; members: number }> };
+  members: {
+    total: number;
+    active: number;
+    left: Record<LeaveReason, number>;
+    taken_over_by: Array<{ blast_id: number; members: number }>;
+  };
 }
 
 export interface ChainStage {
@@ -59,7 +64,8 @@ export interface ChainReport {
 export const sequenceApi = {
   get: (id: number) => request<Sequence>('GET', `/api/blasts/${id}/sequence`),
   put: (id: number, steps: SequenceStepInput[]) => request<Sequence>('PUT', `/api/blasts/${id}/sequence`, { steps }),
-  act: (id: number, action: 'pause' | 'resume' | 'cancel') => request<{ success: boolean; state: SequenceState }>('POST', `/api/blasts/${id}/sequence/${action}`),
+  act: (id: number, action: 'pause' | 'resume' | 'cancel') =>
+    request<{ success: boolean; state: SequenceState }>('POST', `/api/blasts/${id}/sequence/${action}`),
   report: (id: number) => request<ChainReport>('GET', `/api/blasts/${id}/sequence/report`),
 };
 

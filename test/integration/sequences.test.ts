@@ -320,8 +320,8 @@ describe('sequences', () => {
     const shown = await wablast('sequence', 'show', String(root));
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(new RegExp(`^Sequence of blast #${root} · cancelled\n`));
-    expect(shown.stdout).toMatch(/^1 +not_replied +1d +F1 +created/m);
-    expect(shown.stdout).toMatch(/^3 +not_replied +100d +F2 +cancelled/m);
+    expect(shown.stdout).toMatch(/^ *1 +not_replied +1d +F1 +created/m);
+    expect(shown.stdout).toMatch(/^ *3 +not_replied +100d +F2 +cancelled/m);
     expect(shown.stdout).toContain(`2 taken over by the sequence of blast #${rootB}`);
     const added = await wablast(
       'sequence',
@@ -338,7 +338,7 @@ describe('sequences', () => {
     );
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain(`Step 2 added to the sequence of blast #${rootB}.`);
-    expect(added.stdout).toMatch(/^2 +read_not_replied +1d12h +F3 +waiting/m);
+    expect(added.stdout).toMatch(/^ *2 +read_not_replied +1d12h +F3 +waiting/m);
     const dir = await mkdtemp(join(tmpdir(), 'wablast-seq-'));
     try {
       await writeFile(join(dir, 'steps.json'), JSON.stringify([{ segment: 'not_replied', delay: '90m', message: 'Only one' }]));

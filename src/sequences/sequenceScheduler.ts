@@ -4,7 +4,8 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Logger } from '../log.ts';
-import { createDueStep } from './createDueStep.ts';
+import { maskPhonesIn } from '../domain/maskPhone.ts';
+import { StepCreationError, createDueStep } from './createDueStep.ts';
 import { recordLeavers } from './leaveReason.ts';
 
 export interface SequenceSchedulerDeps {
@@ -21,6 +22,8 @@ export interface SequenceSchedulerDeps {
 const LEAVERS_EVERY_MS = 15_000;
 /** Steps created per engine tick at most: one slow tick never holds the sending back for long. */
 const MAX_STEPS_PER_TICK = 5;
+/** A step whose creation failed waits this long before this engine tries it again; the others go on. */
+const RETRY_FAILED_MS = 60_000;
 
 /**
  * The engine's part of sequences, run on every engine tick (ROLE=engine|all): starts each
@@ -30,6 +33,8 @@ const MAX_STEPS_PER_TICK = 5;
  */
 export class SequenceScheduler {
   private lastLeavers = Number.NEGATIVE_INFINITY;
+  /** Step id → when to try it again (clock ms): one step that cannot be created never blocks the rest. */
+  private readonly failed = new Map<number, number>();
 
   constructor(private readonly deps: SequenceSchedulerDeps) {}
 
@@ -45,13 +50,22 @@ export class SequenceScheduler {
         live.map((s) => s.blast_id),
       );
     }
+    for (const [id, retryAt] of this.failed) if (retryAt <= now) this.failed.delete(id);
     let created = 0;
-    while (created < MAX_STEPS_PER_TICK) {
-      const step = await createDueStep(db, new Date(clock.now()), {
-        limits: this.deps.limits,
-        log,
-        ...(this.deps.holdMs ? { holdMs: this.deps.holdMs, sleep: (ms: number) => clock.sleep(ms) } : {}),
-      });
+    for (let attempts = 0; created < MAX_STEPS_PER_TICK && attempts < 2 * MAX_STEPS_PER_TICK; attempts++) {
+      let step: Awaited<ReturnType<typeof createDueStep>>;
+      try {
+        step = await createDueStep(db, new Date(clock.now()), {
+          limits: this.deps.limits,
+          log,
+          skip: [...this.failed.keys()],
+          ...(this.deps.holdMs ? { holdMs: this.deps.holdMs, sleep: (ms: number) => clock.sleep(ms) } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof StepCreationError)) throw err;
+        await this.failedStep(err);
+        continue;
+      }
       if (!step) break;
       created++;
       log.info(
@@ -61,6 +75,19 @@ export class SequenceScheduler {
       this.deps.onChange?.(new Set([step.sequenceId, ...(step.blastId === null ? [] : [step.blastId])]));
     }
     return created;
+  }
+
+  /** Nothing of it was kept (one transaction); the step says why on the API and is tried again later. */
+  private async failedStep(err: StepCreationError): Promise<void> {
+    // The database's own words, not the driver wrapper's "Failed query: …" with its parameters.
+    let cause: Error = err.reason;
+    for (let i = 0; cause.cause instanceof Error && i < 5; i++) cause = cause.cause;
+    const why = maskPhonesIn(cause.message).slice(0, 300);
+    this.failed.set(err.stepId, this.deps.clock.now() + RETRY_FAILED_MS);
+    this.deps.log.warn({ step: err.stepId, err: why }, 'sequence step could not be created; retrying it in a minute');
+    await this.deps.db
+      .execute(sql`UPDATE sequence_steps SET note = ${`not created yet: ${why}`} WHERE id = ${err.stepId} AND state = 'waiting'`)
+      .catch(() => undefined);
   }
 }
 

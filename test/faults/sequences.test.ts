@@ -4,6 +4,8 @@ import { createBlast } from '../../src/blasts/createBlast.ts';
 import { openDatabase, rows } from '../../src/db/client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createDueStep } from '../../src/sequences/createDueStep.ts';
+import { SequenceScheduler } from '../../src/sequences/sequenceScheduler.ts';
+import { systemClock } from '../../src/engine/clock.ts';
 import { putSequence } from '../../src/sequences/putSequence.ts';
 import { printFigures } from './support/promise.ts';
 import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
@@ -221,6 +223,45 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
         sql`SELECT count(DISTINCT b.id)::int AS blasts, count(r.id)::int AS recipients FROM blasts b JOIN blast_recipients r ON r.blast_id = b.id WHERE b.sequence_step_id IS NOT NULL`,
       );
       expect(n).toEqual({ blasts: 1, recipients: 20 });
+
+      // A step that cannot be created (here a stray blast already holds its step id) never blocks
+      // the others: the scheduler creates the next due step, and the failed one says why.
+      const due = async (start: number) => {
+        const b = await createBlast(
+          a,
+          {
+            tag: null,
+            message: 'Hi',
+            followUpStage: null,
+            scheduledAt: null,
+            device: 'dev-seq',
+            recipients: phones(3, start).map((phone) => ({ phone, vars: {} })),
+            dryRun: false,
+          },
+          limits,
+        );
+        await a.execute(sql`UPDATE blast_recipients SET status = 'DELIVERY_ACK', sent_at = now() WHERE blast_id = ${b.blast_id}`);
+        await a.execute(sql`UPDATE blasts SET state = 'completed', completed_at = now() - interval '1 minute' WHERE id = ${b.blast_id}`);
+        await putSequence(a, b.blast_id!, [{ segment: 'not_replied', delaySeconds: 0, message: 'T', followUpStage: null }]);
+        return b.blast_id!;
+      };
+      const stuck = await due(91_000);
+      const fine = await due(92_000);
+      const [stuckStep] = await rows<{ id: number }>(a, sql`SELECT id FROM sequence_steps WHERE sequence_id = ${stuck}`);
+      await a.execute(sql`INSERT INTO blasts (message, device, sequence_step_id) VALUES ('stray', 'dev-seq', ${stuckStep!.id})`);
+      const scheduler = new SequenceScheduler({ db: a, clock: systemClock, log: silentLogger, limits });
+      expect(await scheduler.tick()).toBe(1);
+      const steps = await rows<{ sequence_id: number; state: string; note: string | null }>(
+        a,
+        sql`SELECT sequence_id, state, note FROM sequence_steps WHERE sequence_id IN (${stuck}, ${fine}) ORDER BY sequence_id`,
+      );
+      expect(steps[0]).toMatchObject({
+        sequence_id: stuck,
+        state: 'waiting',
+        note: expect.stringMatching(/^not created yet: .*blasts_sequence_step_uq/),
+      });
+      expect(steps[1]).toMatchObject({ sequence_id: fine, state: 'created' });
+      expect(await scheduler.tick()).toBe(0); // not retried at once
     } finally {
       await other.close();
     }

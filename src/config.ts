@@ -78,9 +78,9 @@ const schema = z.object({
   /** Outbound webhooks: days an endpoint may fail without a success before it is disabled. */
   OUTBOUND_DISABLE_AFTER_DAYS: positiveNumber(5),
   /** The business's time zone: the days of the reports across blasts. */
+  REPORT_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
   /** Fault tests only: hold each sequence step's creation transaction open this long, so a SIGKILL lands inside it. */
   SEQUENCE_CREATE_HOLD_MS: z.coerce.number().int().min(0).default(0),
-  REPORT_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
 });
 
 export type Config = Readonly<{

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { type Clock, systemClock } from '../../src/engine/clock.ts';
 import { createDueStep } from '../../src/sequences/createDueStep.ts';
@@ -42,10 +42,15 @@ const QUIET_SIM = {
   deliverDelayMs: [1, 10] as [number, number],
 };
 
+// One app for the file (its start is the slow part); the tests use their own numbers and blasts,
+// and share the engine's clock, which only ever moves forward.
 let app: TestApp | null = null;
-afterEach(async () => {
+const clock = new TestClock();
+beforeAll(async () => {
+  app = await startTestApp({ POLL_MODE: 'off' }, QUIET_SIM, { clock });
+}, 180_000);
+afterAll(async () => {
   await app?.close();
-  app = null;
 });
 
 const hook = (a: TestApp, body: unknown) => a.api('POST', `/webhooks/wsapme?token=${encodeURIComponent(a.config.webhookSecret!)}`, body);
@@ -94,8 +99,7 @@ const sorted = (xs: string[]) => [...xs].sort();
 
 describe('sequences', () => {
   it('a 2-step sequence: each step goes exactly to who is in its segment when it falls due; replies, STOPs, failures and closes leave; the chain report matches the rows', async () => {
-    const clock = new TestClock();
-    app = await startTestApp({ POLL_MODE: 'off' }, QUIET_SIM, { clock });
+    if (!app) throw new Error('no app');
     const everyone = [...phones(24), FAILING];
     const created = await app.api('POST', '/api/blasts', {
       message: 'Hi {{name|there}}',
@@ -216,11 +220,10 @@ describe('sequences', () => {
     expect(report).toMatchObject({ blast_id: root, original_recipients: 25, sent: 24, replied: repliedSoFar.size, stages: expectedStages });
     // Root: 4 replies and 2 STOPs; step 1: 2 replies, a STOP, the one closed and the late 'ok'.
     expect(report.replied).toBe(4 + 2 + 2 + 1 + 1 + 1);
-  }, 180_000);
+  }, 300_000);
 
   it('edits change only steps not yet created; pause holds, resume creates; a newer sequence takes a phone over; cancel; bad input is refused', async () => {
-    const clock = new TestClock();
-    app = await startTestApp({ POLL_MODE: 'off' }, QUIET_SIM, { clock });
+    if (!app) throw new Error('no app');
     const a = phones(6, 100);
     const root = (await app.api('POST', '/api/blasts', { message: 'A', recipients: a })).body.blast_id as number;
 
@@ -360,5 +363,5 @@ describe('sequences', () => {
     expect(report.stdout).toMatch(new RegExp(`^Blast #${root}: 0 of 6 sent replied at some step \\(0\\.0%\\)\\.\n`));
     expect(report.stdout).toMatch(/^root +\d+ +6 +0 +0 +0 +0\.0%$/m);
     expect(report.stdout).toMatch(/^step 2 +\d+ +F2 +4 +0 +0 +0 +0\.0%$/m);
-  }, 180_000);
+  }, 300_000);
 });

@@ -3,30 +3,11 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { isoTime } from '../util/pgTime.ts';
-import type { BlastState } from './blastStates.ts';
-import { type Report, reportsFor } from './report.ts';
+import { reportsFor } from './report.ts';
+import type { BlastRow, BlastView, Report } from '../api/contract.ts';
 
-export type { BlastState } from './blastStates.ts';
 
-/** A blast as the API shows it: its row plus the live funnel. */
-export type BlastView = BlastRow & { report: Report };
-
-interface BlastRow {
-  id: number;
-  tag: string | null;
-  message: string;
-  follow_up_stage: string | null;
-  device: string;
-  state: BlastState;
-  scheduled_at: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-  created_at: string;
-  parent_blast_id: number | null;
-  segment: string | null;
-  total_recipients: number;
-  last_error: string | null;
-}
+export type { BlastState, BlastView } from '../api/contract.ts';
 
 const COLUMNS = sql`id, tag, message, follow_up_stage, device, state, scheduled_at, started_at, completed_at,
                     created_at, parent_blast_id, segment, total_recipients, last_error`;

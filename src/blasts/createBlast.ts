@@ -2,7 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { type InvalidRecipient, type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
+import { type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
+import type { CreateBlastResult } from '../api/contract.ts';
+
+export type { CreateBlastResult };
 
 export interface CreateBlastInput {
   tag: string | null;
@@ -15,16 +18,6 @@ export interface CreateBlastInput {
   dryRun: boolean;
   parentBlastId?: number | null;
   segment?: string | null;
-}
-
-export interface CreateBlastResult {
-  success: true;
-  blast_id: number | null;
-  total_recipients: number;
-  invalid: InvalidRecipient[];
-  duplicates: number;
-  opted_out: number;
-  preview?: Array<{ phone: string; variables: Record<string, string> }>;
 }
 
 export interface CreateLimits {

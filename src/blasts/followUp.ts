@@ -1,23 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import type { Status } from '../domain/status.ts';
+import { SEGMENT_STATUSES as SEGMENTS, type Segment } from '../domain/segments.ts';
 import { AppError } from '../errors.ts';
 import { getBlast } from './blastView.ts';
 import { type CreateBlastResult, type CreateLimits, createBlast } from './createBlast.ts';
 import { textArray } from '../db/statusSql.ts';
 
-/** Funnel segments a follow-up can target: where each recipient stopped. */
-export const SEGMENTS = {
-  not_received: ['PENDING'],
-  received_not_read: ['DELIVERY_ACK'],
-  read_not_replied: ['READ_ACK'],
-  replied_not_closed: ['REPLIED'],
-  not_replied: ['PENDING', 'DELIVERY_ACK', 'READ_ACK'],
-  failed: ['FAILED'],
-} as const satisfies Record<string, readonly Status[]>;
-
-export type Segment = keyof typeof SEGMENTS;
+export { SEGMENT_STATUSES as SEGMENTS, type Segment } from '../domain/segments.ts';
 
 export interface FollowUpInput {
   segment: Segment;

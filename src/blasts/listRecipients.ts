@@ -4,26 +4,9 @@ import { rows } from '../db/client.ts';
 import type { Status } from '../domain/status.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { textArray } from '../db/statusSql.ts';
+import type { RecipientView } from '../api/contract.ts';
 
-export interface RecipientView {
-  id: number;
-  blast_id: number;
-  phone_number: string;
-  status: Status;
-  message_id: string | null;
-  attempts: number;
-  last_error: string | null;
-  variables: Record<string, string>;
-  message_c2s_timestamp: string | null;
-  sent_at: string | null;
-  delivered_at: string | null;
-  read_at: string | null;
-  replied_at: string | null;
-  closed_at: string | null;
-  failed_at: string | null;
-  close_outcome: string | null;
-  close_note: string | null;
-}
+export type { RecipientView };
 
 export interface RecipientFilter {
   blastId: number;

@@ -1,4 +1,7 @@
 import { normalisePhone } from '../domain/phone.ts';
+import type { InvalidRecipient } from '../api/contract.ts';
+
+export type { InvalidRecipient };
 
 export interface RawRecipient {
   phone: string;
@@ -8,13 +11,6 @@ export interface RawRecipient {
 export interface PreparedRecipient {
   phone: string;
   vars: Record<string, string>;
-}
-
-export interface InvalidRecipient {
-  input: string;
-  /** 1-based position in the submitted list (for a CSV: the data row, header not counted). */
-  line: number;
-  reason: string;
 }
 
 export interface Prepared {

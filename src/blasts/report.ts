@@ -1,14 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { type Funnel, funnelFromCounts, type StatusCounts } from '../domain/funnel.ts';
+import { funnelFromCounts, type StatusCounts } from '../domain/funnel.ts';
 import type { Status } from '../domain/status.ts';
 import { bigintArray } from '../db/statusSql.ts';
+import type { Report } from '../api/contract.ts';
 
-export interface Report extends Funnel {
-  avg_seconds_to_deliver: number | null;
-  avg_seconds_to_read: number | null;
-}
+export type { Report };
 
 interface Row {
   blast_id: number;

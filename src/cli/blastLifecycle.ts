@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import type { CreateBlastResult } from '../blasts/createBlast.ts';
 import { printCreateResult } from './createResult.ts';
 import { action, blastId, list, out, printJson } from './output.ts';
+import { SEGMENT_NAMES } from '../domain/segments.ts';
 
 interface SendAnswer {
   success: boolean;
@@ -11,9 +12,6 @@ interface SendAnswer {
   uncertain: number;
   state: string;
 }
-
-/** The follow-up segments (src/blasts/followUp.ts SEGMENTS); the server validates them too. */
-export const SEGMENTS = ['not_received', 'received_not_read', 'read_not_replied', 'replied_not_closed', 'not_replied', 'failed'] as const;
 
 /** send, pause, resume, cancel, resend and follow-up. */
 export function registerBlastLifecycle(blasts: Command): void {
@@ -69,7 +67,7 @@ export function registerBlastLifecycle(blasts: Command): void {
     .command('follow-up')
     .description('create the next blast from a funnel segment of this one')
     .argument('<id>', 'the earlier blast', blastId)
-    .addOption(new Option('--segment <segment>', 'who to reach again').choices(SEGMENTS).makeOptionMandatory())
+    .addOption(new Option('--segment <segment>', 'who to reach again').choices(SEGMENT_NAMES).makeOptionMandatory())
     .requiredOption('--message <message>', 'the follow-up message (recipients keep their template variables)')
     .option('--tag <tag>', 'blast tag')
     .option('--stage <stage>', 'follow-up stage, e.g. "Follow-up 1"')

@@ -1,29 +1,7 @@
 import type { Command } from 'commander';
+import type { ConnectionReport as ConnectionAnswer, TestMessageAnswer as TestAnswer } from '../api/contract.ts';
 import { action, out, printJson } from './output.ts';
 
-interface Check {
-  id: string;
-  label: string;
-  ok: boolean | null;
-  detail: string;
-}
-
-interface ConnectionAnswer {
-  ok: boolean;
-  problems: number;
-  checks: Check[];
-  webhook: { reminder: string };
-  last_webhook: { body: string } | null;
-}
-
-interface TestAnswer {
-  blast_id: number;
-  phone: string;
-  outcome: 'sent' | 'failed' | 'uncertain' | 'waiting';
-  status: string;
-  message_id: string | null;
-  reason: string | null;
-}
 
 const mark = (ok: boolean | null): string => (ok === true ? 'ok' : ok === false ? 'PROBLEM' : 'unknown');
 

@@ -1,14 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { type HoldColumns, type SendingState, sendingState } from '../engine/deviceHold.ts';
+import type { DeviceSending } from '../api/contract.ts';
+import { type HoldColumns, sendingState } from '../engine/deviceHold.ts';
 import { isoTime } from '../util/pgTime.ts';
 
-export interface DeviceSending {
-  id: string;
-  enabled: boolean;
-  sending: SendingState;
-}
+export type { DeviceSending };
 
 /** Every known device and whether it may send now (the same hold columns GET /api/devices shows). */
 export async function listDeviceSending(db: Db): Promise<DeviceSending[]> {

@@ -1,6 +1,7 @@
 import type { Check } from '../gateway/classifyProbe.ts';
 import { decodeBody } from '../webhooks/decodeBody.ts';
 import type { LookupState } from '../engine/statusLookupState.ts';
+import type { ConnectionReport } from '../api/contract.ts';
 import type { DeviceSending, LastWebhook } from './connectionQueries.ts';
 
 export type { Check };
@@ -27,14 +28,7 @@ export interface ConnectionFacts {
   pollMode: string;
 }
 
-export interface ConnectionReport {
-  ok: boolean;
-  problems: number;
-  checks: NamedCheck[];
-  webhook: { configured: boolean; url: string | null; masked: boolean; public_url_set: boolean; reminder: string };
-  last_webhook: (Omit<LastWebhook, 'body'> & ReturnType<typeof prettyBody>) | null;
-  devices: DeviceSending[];
-}
+export type { ConnectionReport };
 
 /** What of a raw body the page shows: enough to recognise its shape, not megabytes. */
 export const BODY_SHOWN = 4000;

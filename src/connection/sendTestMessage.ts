@@ -9,6 +9,9 @@ import { readHold } from '../engine/deviceHold.ts';
 import { AppError } from '../errors.ts';
 import type { FunnelHub } from '../http/funnelHub.ts';
 import { waitForSettled } from '../http/longRequests.ts';
+import type { TestMessageAnswer } from '../api/contract.ts';
+
+export type { TestMessageAnswer };
 
 export const TEST_TAG = 'Connection test';
 export const TEST_MESSAGE = 'wablast connection test: if you can read this, sending works.';
@@ -20,19 +23,6 @@ export interface TestMessageDeps {
   config: Config;
   hub: FunnelHub;
   wakeEngine: () => void;
-}
-
-export interface TestMessageAnswer {
-  success: true;
-  blast_id: number;
-  phone: string;
-  /** sent: the gateway took it (message_id); failed / uncertain: as a blast would record it; waiting: not sent within the wait. */
-  outcome: 'sent' | 'failed' | 'uncertain' | 'waiting';
-  status: string;
-  message_id: string | null;
-  reason: string | null;
-  /** The device's hold when the test was asked for: the message waits for it (resume the device to send now). */
-  held: { kind: string; reason: string; retry_in_ms: number } | null;
 }
 
 const SENT = new Set(['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED']);

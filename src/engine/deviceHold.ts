@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { isoTime } from '../util/pgTime.ts';
+import type { SendingState } from '../api/contract.ts';
+
+export type { SendingState };
 
 export type HoldKind = 'auth' | 'device_unavailable' | 'refusals';
 
@@ -18,11 +21,6 @@ export interface DeviceHold {
 export function holdReason(reason: string): string {
   return reason.replace(/\+?\d{6,}/g, '[number]').slice(0, 300);
 }
-
-/** A device's sending as the API shows it (GET /api/devices, GET /api/connection). */
-export type SendingState =
-  | { state: 'running' }
-  | { state: 'held'; kind: string; reason: string | null; since: string | null; retry_at: string | null; probes_refused: number };
 
 /** The hold columns of a `devices` row, as selected by the API's queries. */
 export interface HoldColumns {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { STATUSES } from '../domain/status.ts';
-import { SEGMENTS } from '../blasts/followUp.ts';
+import { SEGMENT_NAMES } from '../domain/segments.ts';
 import { text } from './inputLimits.ts';
 
 /** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
@@ -64,7 +64,7 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 }
 
 export const followUpBody = z.strictObject({
-  segment: z.enum(Object.keys(SEGMENTS) as [keyof typeof SEGMENTS, ...Array<keyof typeof SEGMENTS>]),
+  segment: z.enum(SEGMENT_NAMES),
   message: createBlastBody.shape.message,
   blast_tag: createBlastBody.shape.blast_tag,
   follow_up_stage: createBlastBody.shape.follow_up_stage,

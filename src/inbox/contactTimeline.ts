@@ -6,29 +6,9 @@ import { renderTemplate } from '../domain/template.ts';
 import { AppError } from '../errors.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { variableNamed } from './listReplies.ts';
+import { CONTACT_TIMES as TIMES, type ContactMessage, type ContactTime as Time, type ContactTimeline } from '../api/contract.ts';
 
-const TIMES = ['queued_at', 'sent_at', 'delivered_at', 'read_at', 'replied_at', 'closed_at', 'failed_at'] as const;
-type Time = (typeof TIMES)[number];
-
-export interface ContactMessage extends Record<Time, string | null> {
-  recipient_id: number;
-  blast_id: number;
-  blast_tag: string | null;
-  follow_up_stage: string | null;
-  text: string;
-  status: string;
-  last_error: string | null;
-  outcome: string | null;
-  note: string | null;
-}
-
-export interface ContactTimeline {
-  phone: string;
-  name: string | null;
-  opted_out: { reason: string | null; created_at: string } | null;
-  messages: ContactMessage[];
-  replies: Array<{ id: number; recipient_id: number | null; blast_id: number | null; text: string; received_at: string }>;
-}
+export type { ContactMessage, ContactTimeline };
 
 type MessageRow = Omit<ContactMessage, 'text'> & { message: string; variables: Record<string, string> };
 

@@ -4,46 +4,12 @@ import { rows } from '../db/client.ts';
 import { renderTemplate } from '../domain/template.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { type ReplyFilter, replyWhere } from './replyFilters.ts';
+import type { ReplyView } from '../api/contract.ts';
 
-export interface ReplyView {
-  id: number;
-  recipient_id: number | null;
-  blast_id: number | null;
-  phone: string;
-  /** The recipient's `name` variable (a CSV column), if it has one. */
-  name: string | null;
-  text: string;
-  received_at: string;
-  blast_tag: string | null;
-  follow_up_stage: string | null;
-  /** The message as it was rendered for this recipient. */
-  sent_message: string | null;
-  status: string | null;
-  sent_at: string | null;
-  closed_at: string | null;
-  outcome: string | null;
-  note: string | null;
-  opted_out: boolean;
-}
+export type { ReplyView };
 
-interface Row {
-  id: number;
-  recipient_id: number | null;
-  blast_id: number | null;
-  phone: string;
-  text: string;
-  received_at: string;
-  blast_tag: string | null;
-  follow_up_stage: string | null;
-  message: string | null;
-  variables: Record<string, string> | null;
-  status: string | null;
-  sent_at: string | null;
-  closed_at: string | null;
-  outcome: string | null;
-  note: string | null;
-  opted_out: boolean;
-}
+/** A reply as selected: the rendered message and name are made from the blast's template and variables. */
+type Row = Omit<ReplyView, 'name' | 'sent_message'> & { message: string | null; variables: Record<string, string> | null };
 
 const FROM = sql`inbound_messages i
   LEFT JOIN blast_recipients r ON r.id = i.recipient_id

@@ -5,22 +5,9 @@ import { funnelFromCounts, type StatusCounts } from '../domain/funnel.ts';
 import { type Stage, type StageCounts, type StageFunnel, stageFunnel } from '../domain/stageFunnel.ts';
 import type { Status } from '../domain/status.ts';
 import type { Bounds } from '../domain/timeBounds.ts';
+import type { FunnelGroup, FunnelReport, ReportGroupBy as GroupBy } from '../api/contract.ts';
 
-export type GroupBy = 'follow_up_stage' | 'tag' | 'day' | 'device';
-
-export interface FunnelGroup extends StageFunnel {
-  /** The stage, tag or device (null for blasts without one), or the day (YYYY-MM-DD in `tz`). */
-  key: string | null;
-}
-
-export interface FunnelReport {
-  group_by: GroupBy;
-  tz: string;
-  from: string | null;
-  to: string | null;
-  groups: FunnelGroup[];
-  total: StageFunnel;
-}
+export type { FunnelGroup, FunnelReport, GroupBy };
 
 const BLAST_KEY: Record<Exclude<GroupBy, 'day'>, SQL> = {
   follow_up_stage: sql`b.follow_up_stage`,

@@ -1,14 +1,7 @@
+import { SEGMENT_LABELS } from '../../../src/domain/segments.ts';
 import type { Report, Segment } from './types.ts';
 
-/** How the dashboard names each follow-up segment. */
-export const SEGMENT_LABELS: Record<Segment, string> = {
-  not_received: 'Not received',
-  received_not_read: 'Received, not read',
-  read_not_replied: 'Read, not replied',
-  replied_not_closed: 'Replied, not closed',
-  not_replied: 'Not replied',
-  failed: 'Failed',
-};
+export { SEGMENT_LABELS };
 
 export function segmentLabel(segment: string | null | undefined): string {
   return segment && segment in SEGMENT_LABELS ? SEGMENT_LABELS[segment as Segment] : (segment ?? '');

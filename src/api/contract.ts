@@ -1,0 +1,222 @@
+/**
+ * The HTTP API's answers, written once. The server's use-cases return these types, the dashboard
+ * (web/src/lib/types.ts) and the CLI import them, so a field added here is a compile error wherever
+ * it is not handled. Types only, built from pure modules: web/ type-checks this file without Node.
+ */
+import type { BlastState } from '../blasts/blastStates.ts';
+import type { Funnel } from '../domain/funnel.ts';
+import type { CloseOutcome } from '../domain/reopen.ts';
+import type { StageFunnel } from '../domain/stageFunnel.ts';
+import type { Status } from '../domain/status.ts';
+
+export type { BlastState, CloseOutcome, StageFunnel, Status };
+
+/** A blast's live funnel (GET /api/blasts/:id/report and every blast view). */
+export interface Report extends Funnel {
+  avg_seconds_to_deliver: number | null;
+  avg_seconds_to_read: number | null;
+}
+
+export interface BlastRow {
+  id: number;
+  tag: string | null;
+  message: string;
+  follow_up_stage: string | null;
+  device: string;
+  state: BlastState;
+  scheduled_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  created_at: string;
+  /** Set on a follow-up: the blast it was made from, and the funnel segment it targets. */
+  parent_blast_id: number | null;
+  segment: string | null;
+  total_recipients: number;
+  last_error: string | null;
+}
+
+/** A blast as the API shows it: its row plus the live funnel. */
+export type BlastView = BlastRow & { report: Report };
+
+export interface Page {
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface BlastList extends Page {
+  blasts: BlastView[];
+}
+
+export interface InvalidRecipient {
+  input: string;
+  /** 1-based position in the submitted list (for a CSV: the data row, header not counted). */
+  line: number;
+  reason: string;
+}
+
+/** POST /api/blasts, /api/blasts/upload and follow-ups (a dry run has blast_id null). */
+export interface CreateBlastResult {
+  success: true;
+  blast_id: number | null;
+  total_recipients: number;
+  invalid: InvalidRecipient[];
+  duplicates: number;
+  opted_out: number;
+  preview?: Array<{ phone: string; variables: Record<string, string> }>;
+}
+
+export interface RecipientView {
+  id: number;
+  blast_id: number;
+  phone_number: string;
+  status: Status;
+  message_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  variables: Record<string, string>;
+  message_c2s_timestamp: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  read_at: string | null;
+  replied_at: string | null;
+  closed_at: string | null;
+  failed_at: string | null;
+  close_outcome: CloseOutcome | null;
+  close_note: string | null;
+}
+
+export interface RecipientList extends Page {
+  recipients: RecipientView[];
+}
+
+/** One reply in the inbox across blasts (GET /api/replies). */
+export interface ReplyView {
+  id: number;
+  recipient_id: number | null;
+  blast_id: number | null;
+  phone: string;
+  /** The recipient's `name` variable (a CSV column), if it has one. */
+  name: string | null;
+  text: string;
+  received_at: string;
+  blast_tag: string | null;
+  follow_up_stage: string | null;
+  /** The message as it was rendered for this recipient. */
+  sent_message: string | null;
+  status: string | null;
+  sent_at: string | null;
+  closed_at: string | null;
+  outcome: CloseOutcome | null;
+  note: string | null;
+  opted_out: boolean;
+}
+
+export interface ReplyList extends Page {
+  replies: ReplyView[];
+}
+
+export const CONTACT_TIMES = ['queued_at', 'sent_at', 'delivered_at', 'read_at', 'replied_at', 'closed_at', 'failed_at'] as const;
+export type ContactTime = (typeof CONTACT_TIMES)[number];
+
+export interface ContactMessage extends Record<ContactTime, string | null> {
+  recipient_id: number;
+  blast_id: number;
+  blast_tag: string | null;
+  follow_up_stage: string | null;
+  text: string;
+  status: string;
+  last_error: string | null;
+  outcome: CloseOutcome | null;
+  note: string | null;
+}
+
+/** GET /api/contacts/:phone: everything known about one number. */
+export interface ContactTimeline {
+  phone: string;
+  name: string | null;
+  opted_out: { reason: string | null; created_at: string } | null;
+  messages: ContactMessage[];
+  replies: Array<{ id: number; recipient_id: number | null; blast_id: number | null; text: string; received_at: string }>;
+}
+
+export type ReportGroupBy = 'follow_up_stage' | 'tag' | 'day' | 'device';
+
+export interface FunnelGroup extends StageFunnel {
+  /** The stage, tag or device (null for blasts without one), or the day (YYYY-MM-DD in `tz`). */
+  key: string | null;
+}
+
+/** GET /api/reports/funnel: the funnel across blasts, grouped. */
+export interface FunnelReport {
+  group_by: ReportGroupBy;
+  tz: string;
+  from: string | null;
+  to: string | null;
+  groups: FunnelGroup[];
+  total: StageFunnel;
+}
+
+/** Whether a device may send now, or is held (token or device trouble, refusals) until a probe passes. */
+export type SendingState =
+  | { state: 'running' }
+  | { state: 'held'; kind: string; reason: string | null; since: string | null; retry_at: string | null; probes_refused: number };
+
+/** POST /api/connection/test-message. */
+export interface TestMessageAnswer {
+  success: true;
+  blast_id: number;
+  phone: string;
+  /** sent: the gateway took it (message_id); failed / uncertain: as a blast would record it; waiting: not sent within the wait. */
+  outcome: 'sent' | 'failed' | 'uncertain' | 'waiting';
+  status: string;
+  message_id: string | null;
+  reason: string | null;
+  /** The device's hold when the test was asked for: the message waits for it (resume the device to send now). */
+  held: { kind: string; reason: string; retry_in_ms: number } | null;
+}
+
+/** GET /api/meta: what the dashboard needs before signing in. */
+export interface Meta {
+  simulator: boolean;
+  auth_required: boolean;
+  default_device: string;
+  version: string;
+}
+
+/** One line of the connection check: ok, a problem (false), or not known (null), and why. */
+export interface ConnectionCheck {
+  id: string;
+  label: string;
+  ok: boolean | null;
+  detail: string;
+}
+
+export interface DeviceSending {
+  id: string;
+  enabled: boolean;
+  sending: SendingState;
+}
+
+/** The last webhook WSAPME posted, raw, as the connection page shows it. */
+export interface LastWebhookShown {
+  id: number;
+  received_at: string | null;
+  content_type: string | null;
+  secret_in: string | null;
+  /** What became of its events (applied, waiting, ignored, not_understood), comma-separated. */
+  results: string | null;
+  body: string;
+  decoded: 'json' | 'form' | null;
+  truncated: boolean;
+}
+
+/** GET /api/connection and `wablast doctor`: does it work, line by line. */
+export interface ConnectionReport {
+  ok: boolean;
+  problems: number;
+  checks: ConnectionCheck[];
+  webhook: { configured: boolean; url: string | null; masked: boolean; public_url_set: boolean; reminder: string };
+  last_webhook: LastWebhookShown | null;
+  devices: DeviceSending[];
+}

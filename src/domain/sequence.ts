@@ -1,14 +1,21 @@
+import type { Segment } from './segments.ts';
+
 /**
  * The rules of a sequence (issue 14), pure: which segments a step may target, why a member leaves,
  * what an edit of a running sequence may change, and the chain's reply rates.
  */
 
 /**
- * The follow-up segments (blasts/followUp.ts SEGMENTS) a step may use. `replied_not_closed` and
+ * The follow-up segments (domain/segments.ts) a step may use. `replied_not_closed` and
  * `failed` are left out on purpose: a reply or a failure takes a recipient out of the sequence,
  * so a step aimed at them would always be empty. Use a one-off follow-up for those.
  */
-export const SEQUENCE_SEGMENTS = ['not_received', 'received_not_read', 'read_not_replied', 'not_replied'] as const;
+export const SEQUENCE_SEGMENTS = [
+  'not_received',
+  'received_not_read',
+  'read_not_replied',
+  'not_replied',
+] as const satisfies readonly Segment[];
 export type SequenceSegment = (typeof SEQUENCE_SEGMENTS)[number];
 
 export const SEQUENCE_STATES = ['running', 'paused', 'cancelled', 'completed'] as const;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type CreateLimits, createBlast } from '../blasts/createBlast.ts';
-import { SEGMENTS, type Segment } from '../blasts/followUp.ts';
+import { SEGMENT_STATUSES, type Segment } from '../domain/segments.ts';
 import { sendBlast } from '../blasts/lifecycle.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
@@ -110,7 +110,7 @@ async function createStep(tx: Db, step: DueStep, opts: StepCreationOptions): Pro
           JOIN blast_recipients cur ON cur.id = m.current_recipient_id
           JOIN blast_recipients root ON root.id = m.root_recipient_id
           WHERE m.sequence_id = ${step.sequence_id} AND m.left_at IS NULL
-            AND ${statusIn(SEGMENTS[step.segment], 'cur.status')}
+            AND ${statusIn(SEGMENT_STATUSES[step.segment], 'cur.status')}
           ORDER BY m.id`,
   );
 

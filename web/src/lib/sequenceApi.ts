@@ -1,9 +1,10 @@
 import { request } from './api.ts';
 import type { Report } from './types.ts';
 
-/** The segments a sequence step may target (server: domain/sequence.ts SEQUENCE_SEGMENTS). */
-export const SEQUENCE_SEGMENTS = ['not_replied', 'read_not_replied', 'received_not_read', 'not_received'] as const;
-export type SequenceSegment = (typeof SEQUENCE_SEGMENTS)[number];
+import { SEQUENCE_SEGMENTS, type SequenceSegment } from '../../../src/domain/sequence.ts';
+
+/** The segments a sequence step may target: the server's list. */
+export { SEQUENCE_SEGMENTS, type SequenceSegment };
 export type SequenceState = 'running' | 'paused' | 'cancelled' | 'completed';
 export type LeaveReason = 'opted_out' | 'closed' | 'replied' | 'failed' | 'uncertain' | 'skipped' | 'taken_over' | 'cancelled' | 'finished';
 

@@ -81,6 +81,8 @@ const schema = z.object({
   OUTBOUND_DISABLE_AFTER_DAYS: positiveNumber(5),
   /** The business's time zone: the days of the reports across blasts. */
   REPORT_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
+  /** Fault tests only: hold each sequence step's creation transaction open this long, so a SIGKILL lands inside it. */
+  SEQUENCE_CREATE_HOLD_MS: z.coerce.number().int().min(0).default(0),
 });
 
 export type Config = Readonly<{
@@ -122,6 +124,7 @@ export type Config = Readonly<{
   webhookRetentionDays: number;
   outboundDisableAfterDays: number;
   reportTimeZone: string;
+  sequenceCreateHoldMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -178,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
     outboundDisableAfterDays: e.OUTBOUND_DISABLE_AFTER_DAYS,
     reportTimeZone: e.REPORT_TIMEZONE,
+    sequenceCreateHoldMs: e.SEQUENCE_CREATE_HOLD_MS,
   });
 }
 

@@ -3,6 +3,7 @@ import { registerBlasts } from './blasts.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerWebhooks } from './webhooks.ts';
 import { registerReplies } from './replies.ts';
+import { registerSequences } from './sequences.ts';
 
 /**
  * The client commands of `wablast` (DESIGN §2: a client of the HTTP API, nothing else): global
@@ -16,5 +17,6 @@ export function registerCli(program: Command): void {
   registerBlasts(program);
   registerWebhooks(program);
   registerReplies(program);
+  registerSequences(program);
   registerDoctor(program);
 }

@@ -35,9 +35,12 @@ export const blasts = pgTable(
     createdAt: tz('created_at').notNull().defaultNow(),
     startedAt: tz('started_at'),
     completedAt: tz('completed_at'),
+    /** The sequence step this blast was created for (migration 0008); unique, so a step has at most one blast. */
+    sequenceStepId: bigint('sequence_step_id', { mode: 'number' }),
   },
   (t) => [
     index('blasts_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    uniqueIndex('blasts_sequence_step_uq').on(t.sequenceStepId).where(sql`sequence_step_id IS NOT NULL`),
     // The scheduler and the claim look only at blasts that are live.
     index('blasts_live_idx').on(t.state, t.scheduledAt).where(sql`state IN ('scheduled', 'sending')`),
   ],
@@ -325,4 +328,78 @@ export const sessions = pgTable(
     revokedAt: tz('revoked_at'),
   },
   (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * A blast's sequence of automatic follow-ups (migration 0008, src/sequences/). The next step falls
+ * due `delay_seconds` after `anchor_at`, the moment the blast it follows (`anchor_blast_id`) finished.
+ */
+export const sequences = pgTable(
+  'sequences',
+  {
+    blastId: bigint('blast_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => blasts.id, { onDelete: 'cascade' }),
+    state: text('state').notNull().default('running'),
+    anchorBlastId: bigint('anchor_blast_id', { mode: 'number' }).references(() => blasts.id, { onDelete: 'set null' }),
+    anchorAt: tz('anchor_at'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('sequences_live_idx').on(t.state).where(sql`state IN ('running', 'paused')`)],
+);
+
+export const sequenceSteps = pgTable(
+  'sequence_steps',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sequenceId: bigint('sequence_id', { mode: 'number' })
+      .notNull()
+      .references(() => sequences.blastId, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    segment: text('segment').notNull(),
+    delaySeconds: integer('delay_seconds').notNull(),
+    message: text('message').notNull(),
+    followUpStage: text('follow_up_stage'),
+    /** waiting | created | cancelled */
+    state: text('state').notNull().default('waiting'),
+    /** Set with the state, in the transaction that created the blast; unique. */
+    blastId: bigint('blast_id', { mode: 'number' })
+      .unique()
+      .references(() => blasts.id, { onDelete: 'set null' }),
+    dueAt: tz('due_at'),
+    createdAt: tz('created_at'),
+    recipients: integer('recipients'),
+    note: text('note'),
+  },
+  (t) => [uniqueIndex('sequence_steps_sequence_id_position_key').on(t.sequenceId, t.position)],
+);
+
+/** The root blast's recipients as they follow the chain; at most one running sequence per phone. */
+export const sequenceMembers = pgTable(
+  'sequence_members',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sequenceId: bigint('sequence_id', { mode: 'number' })
+      .notNull()
+      .references(() => sequences.blastId, { onDelete: 'cascade' }),
+    phoneNumber: text('phone_number').notNull(),
+    rootRecipientId: bigint('root_recipient_id', { mode: 'number' })
+      .notNull()
+      .references(() => blastRecipients.id, { onDelete: 'cascade' }),
+    /** The row of the last message the sequence sent them: its status is their segment. */
+    currentRecipientId: bigint('current_recipient_id', { mode: 'number' })
+      .notNull()
+      .references(() => blastRecipients.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull().default(0),
+    joinedAt: tz('joined_at').notNull().defaultNow(),
+    leftAt: tz('left_at'),
+    leftReason: text('left_reason'),
+    takenOverBy: bigint('taken_over_by', { mode: 'number' }),
+  },
+  (t) => [
+    uniqueIndex('sequence_members_sequence_id_phone_number_key').on(t.sequenceId, t.phoneNumber),
+    uniqueIndex('sequence_members_active_phone_uq').on(t.phoneNumber).where(sql`left_at IS NULL`),
+    index('sequence_members_active_idx').on(t.sequenceId).where(sql`left_at IS NULL`),
+  ],
 );

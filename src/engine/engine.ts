@@ -11,6 +11,7 @@ import { recoverOrphans } from './deviceLease.ts';
 import { DeviceSender } from './deviceSender.ts';
 import type { GatewayPort } from './gatewayPort.ts';
 import type { Metrics } from '../metrics.ts';
+import { SequenceScheduler } from '../sequences/sequenceScheduler.ts';
 
 export interface EngineDeps {
   db: Db;
@@ -35,6 +36,7 @@ export class Engine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly senders = new Map<string, DeviceSender>();
   private readonly clock: Clock;
+  private readonly sequences: SequenceScheduler;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private lastRecover = Number.NEGATIVE_INFINITY;
@@ -42,6 +44,14 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
+    this.sequences = new SequenceScheduler({
+      db: deps.db,
+      clock: this.clock,
+      log: deps.log.child({ component: 'sequences' }),
+      limits: { region: deps.config.phoneRegion, maxRecipients: deps.config.maxRecipients },
+      holdMs: deps.config.sequenceCreateHoldMs,
+      onChange: (ids) => this.changed(ids),
+    });
   }
 
   start(): void {
@@ -86,6 +96,8 @@ export class Engine {
     const { db } = this.deps;
     const changed = new Set<number>();
     for (const id of await startDueBlasts(db)) changed.add(id);
+    // Before looking for devices with work: a step created now starts sending in this very tick.
+    await this.sequences.tick().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'sequence step creation failed; retrying next tick'));
     const now = this.clock.now();
     if (now - this.lastRecover >= RECOVER_EVERY_MS) {
       this.lastRecover = now;

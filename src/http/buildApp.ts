@@ -24,6 +24,7 @@ import { webhookRoutes } from './routes/webhookRoutes.ts';
 import { webhookEventRoutes } from './routes/webhookEventRoutes.ts';
 import { webhookEndpointRoutes } from './routes/webhookEndpointRoutes.ts';
 import { connectionRoutes } from './routes/connectionRoutes.ts';
+import { sequenceRoutes } from './routes/sequenceRoutes.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -79,6 +80,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     await webhookEventRoutes(app, ctx);
     await webhookEndpointRoutes(app, ctx);
     await connectionRoutes(app, ctx);
+    await sequenceRoutes(app, ctx);
   }
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

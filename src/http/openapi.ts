@@ -3,6 +3,7 @@ import { closeBody, repliesQuery, reportQuery } from './inboxSchemas.ts';
 import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody, testMessageBody } from './schemas.ts';
 import { addOptOutBody, optOutsQuery } from './optOutSchemas.ts';
 import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
+import { sequenceBody } from './sequenceSchemas.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
@@ -52,6 +53,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/cancel': { post: { summary: 'Cancel; recipients not yet sent become SKIPPED', parameters: idParam, responses: ok('{success, state}') } },
       '/api/blasts/{id}/resend': { post: { summary: 'Requeue UNCERTAIN and/or retryable FAILED recipients on purpose (a number not on WhatsApp is not retried); dry_run counts', parameters: idParam, requestBody: body(resendBody), responses: ok('{success, requeued, not_retryable}') } },
       '/api/blasts/{id}/follow-up': { post: { summary: 'Create the next blast from a funnel segment of this one', parameters: idParam, requestBody: body(followUpBody), responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 404: error } } },
+      '/api/blasts/{id}/sequence': {
+        get: { summary: 'The blast\'s sequence: state, each step (state waiting|created|cancelled, due_at, blast_id, recipients, counts) and its members (active, left by reason, taken over by)', parameters: idParam, responses: ok('Sequence') },
+        put: {
+          summary: 'Create the sequence, or edit the steps not yet created (steps already created must be repeated unchanged); delay_seconds counts from when the previous step finished sending',
+          parameters: idParam,
+          requestBody: body(sequenceBody),
+          responses: { 200: { description: 'Sequence (edited)' }, 201: { description: 'Sequence (created)' }, 400: error, 404: error, 409: error },
+        },
+      },
+      '/api/blasts/{id}/sequence/pause': { post: { summary: 'Create no step until resumed; everyone stays at their step', parameters: idParam, responses: ok('{success, state}') } },
+      '/api/blasts/{id}/sequence/resume': { post: { summary: 'Resume; a step that fell due meanwhile is created at once', parameters: idParam, responses: ok('{success, state}') } },
+      '/api/blasts/{id}/sequence/cancel': { post: { summary: 'Cancel the steps not yet created; members are free to join another sequence', parameters: idParam, responses: ok('{success, state}') } },
+      '/api/blasts/{id}/sequence/report': { get: { summary: 'The chain: per stage sent, read, replied, and the cumulative reply rate of the original recipients', parameters: idParam, responses: ok('{original_recipients, sent, replied, reply_rate, stages}') } },
       '/api/devices': {
         get: {
           summary: 'Devices with their pacing (overrides and effective), messages sent today and sending state (running, or held: kind, reason, retry_at)',

@@ -12,6 +12,7 @@ import { FollowUpPanel } from '../components/FollowUpPanel.tsx';
 import { FunnelChart } from '../components/FunnelChart.tsx';
 import { SendingProgress } from '../components/SendingProgress.tsx';
 import { RecipientsTable } from '../components/RecipientsTable.tsx';
+import { SequencePanel } from '../components/SequencePanel.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { processed } from '../components/funnel.ts';
 import css from './BlastDetailPage.module.css';
@@ -163,6 +164,8 @@ export function BlastDetailPage({ id }: { id: number }) {
           {(r.sent > 0 || r.failed > 0) && <FollowUpPanel blast={blast} />}
         </div>
       </div>
+
+      <SequencePanel blast={blast} />
 
       <RecipientsTable blastId={blast.id} refreshKey={tableKey} onRecipientClosed={() => void load()} />
     </article>

@@ -16,6 +16,7 @@ const CSV_MAX_BYTES = 50 * 1024 * 1024;
 export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
   const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients };
+  const log = ctx.log.child({ component: 'blasts' });
 
   app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query)));
 
@@ -27,7 +28,7 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const input = req.isMultipart() ? await fromMultipart(req, ctx) : fromJson(req.body, ctx);
     const result = await createBlast(db, input, limits);
     if (!input.dryRun) reply.status(201);
-    if (result.blast_id) req.log.info({ blast: result.blast_id, recipients: result.total_recipients }, 'blast created');
+    if (result.blast_id) log.info({ blast: result.blast_id, recipients: result.total_recipients }, `blast #${result.blast_id} created with ${result.total_recipients} recipients`);
     return result;
   };
   app.post('/api/blasts', { bodyLimit: LIMITS.blastJsonBytes }, create);
@@ -47,6 +48,7 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     try {
       const state = await sendBlast(db, id);
       ctx.wakeEngine();
+      log.info({ blast: id, state }, state === 'scheduled' ? `blast #${id} scheduled` : `blast #${id} started sending`);
       if (wait) await waitOnFeed(ctx, id, reply.raw);
       const blast = await getBlast(db, id);
       const report = blast.report;
@@ -74,13 +76,25 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!b.dry_run) reply.status(201);
     return result;
   });
-  app.post('/api/blasts/:id/pause', async (req) => ({ success: true, state: await pauseBlast(db, parse(idParam, req.params).id) }));
-  app.post('/api/blasts/:id/resume', async (req) => {
-    const state = await resumeBlast(db, parse(idParam, req.params).id);
-    ctx.wakeEngine();
+  app.post('/api/blasts/:id/pause', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const state = await pauseBlast(db, id);
+    log.info({ blast: id }, `blast #${id} paused`);
     return { success: true, state };
   });
-  app.post('/api/blasts/:id/cancel', async (req) => ({ success: true, state: await cancelBlast(db, parse(idParam, req.params).id) }));
+  app.post('/api/blasts/:id/resume', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const state = await resumeBlast(db, id);
+    ctx.wakeEngine();
+    log.info({ blast: id, state }, `blast #${id} resumed`);
+    return { success: true, state };
+  });
+  app.post('/api/blasts/:id/cancel', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const state = await cancelBlast(db, id);
+    log.info({ blast: id }, `blast #${id} cancelled`);
+    return { success: true, state };
+  });
   app.post('/api/blasts/:id/resend', async (req) => {
     const { id } = parse(idParam, req.params);
     const { statuses } = parse(resendBody, req.body);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { type CreateWarning, outsideCountryWarning } from '../domain/countryNote.ts';
 import { AppError } from '../errors.ts';
 import { type InvalidRecipient, type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
 
@@ -24,6 +25,8 @@ export interface CreateBlastResult {
   invalid: InvalidRecipient[];
   duplicates: number;
   opted_out: number;
+  /** Notes that do not stop the blast: numbers outside the default country. Empty when none. */
+  warnings: CreateWarning[];
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
 }
 
@@ -50,7 +53,8 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
   const invalid = prepared.invalid.slice(0, MAX_INVALID_REPORTED);
 
   if (valid.length > limits.maxRecipients) throw tooMany(valid.length, limits.maxRecipients);
-  const summary = { invalid, duplicates: prepared.duplicates, opted_out: optedOut.size, total_recipients: valid.length };
+  const outside = outsideCountryWarning(prepared.outsideCountry, limits.region);
+  const summary = { invalid, duplicates: prepared.duplicates, opted_out: optedOut.size, total_recipients: valid.length, warnings: outside ? [outside] : [] };
 
   if (input.dryRun) {
     return {

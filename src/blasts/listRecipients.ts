@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { type FailureCode, failureReason } from '../domain/failureReason.ts';
 import type { Status } from '../domain/status.ts';
 import { isoTime } from '../util/pgTime.ts';
 
@@ -22,6 +23,9 @@ export interface RecipientView {
   failed_at: string | null;
   close_outcome: string | null;
   close_note: string | null;
+  /** Why it failed, is uncertain or was skipped, in one wording per reason (domain/failureReason.ts); last_error keeps the gateway's words. */
+  failure_code: FailureCode | null;
+  failure_reason: string | null;
 }
 
 export interface RecipientFilter {
@@ -84,12 +88,15 @@ export async function* iterateRecipients(db: Db, f: RecipientFilter, chunk = 500
   }
 }
 
-export type RecipientRow = Omit<RecipientView, 'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at'> &
+export type RecipientRow = Omit<RecipientView, 'failure_code' | 'failure_reason' | 'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at'> &
   Record<'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at', string | null>;
 
 export function toRecipientView(r: RecipientRow): RecipientView {
+  const failure = failureReason(r.last_error, r.status);
   return {
     ...r,
+    failure_code: failure?.code ?? null,
+    failure_reason: failure?.text ?? null,
     sent_at: isoTime(r.sent_at),
     delivered_at: isoTime(r.delivered_at),
     read_at: isoTime(r.read_at),

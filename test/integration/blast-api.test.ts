@@ -102,6 +102,7 @@ describe('blast API', () => {
         invalid: [],
         duplicates: 0,
         opted_out: 0,
+        warnings: [],
       });
       expect(await tableCounts(app)).toEqual({ blasts: before.blasts + 1, recipients: before.recipients + 2 });
       expect(await recipientsOf(app, res.body.blast_id)).toEqual([
@@ -152,6 +153,23 @@ describe('blast API', () => {
       ]);
     });
 
+    it('a number outside the default country is sent as given, with a note in the result (dry run and create)', async () => {
+      const body = { ...SEED, recipients: ['0123456789', '+65 9123 4567'] };
+      for (const dry_run of [true, false]) {
+        const res = await app.api('POST', '/api/blasts', { ...body, dry_run });
+        expect(res.body.total_recipients).toBe(2);
+        expect(res.body.warnings).toEqual([
+          {
+            code: 'outside_default_country',
+            message: expect.stringMatching(/^1 number is outside Malaysia \(1 Singapore\).*with \+60\.$/),
+            count: 1,
+            by_country: { SG: 1 },
+            examples: [{ line: 2, phone: '+6591234567' }],
+          },
+        ]);
+      }
+    });
+
     it('dry_run answers the counts and a preview and writes nothing', async () => {
       const res = await unchanged(app, () =>
         app.api('POST', '/api/blasts', {
@@ -168,6 +186,7 @@ describe('blast API', () => {
         invalid: [{ input: 'junk', line: 3, reason: 'not a phone number' }],
         duplicates: 1,
         opted_out: 0,
+        warnings: [],
         preview: [
           { phone: '+60123456789', variables: { name: 'A' } },
           { phone: '+60123456790', variables: {} },
@@ -359,6 +378,7 @@ describe('blast API', () => {
         total_recipients: 2,
         duplicates: 1,
         opted_out: 0,
+        warnings: [],
         invalid: [{ input: 'nope', line: 4, reason: 'not a phone number' }],
       });
       expect(await recipientsOf(app, res.body.blast_id)).toEqual([

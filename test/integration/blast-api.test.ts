@@ -560,19 +560,20 @@ describe('blast API', () => {
       const csv = await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv`);
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-      expect(csv.headers.get('content-disposition')).toContain(`blast-${id}-recipients.csv`);
-      const lines = (await csv.text()).trimEnd().split('\n');
+      expect(csv.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="blast-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+      const lines = (await csv.text()).replace(/^\uFEFF/, '').trimEnd().split('\n');
       expect(lines).toHaveLength(4);
-      const header = lines[0]!.split(',');
-      expect(header.slice(0, 3)).toEqual(['id', 'phone_number', 'status']);
-      expect(header).toEqual(expect.arrayContaining(['name', 'city', 'last_error', 'message_id']));
+      const header = parseCsvLine(lines[0]!);
+      expect(header.slice(0, 4)).toEqual(['name', 'Phone', 'Status', 'Reply']);
+      expect(header).toEqual(expect.arrayContaining(['city', 'Gateway said', 'Message ID', 'Not delivered because']));
       const col = (line: string, name: string) => parseCsvLine(line)[header.indexOf(name)];
-      expect(lines.slice(1).map((l) => col(l, 'phone_number'))).toEqual(['+60123456789', '+60123456790', '+60123456791']);
-      expect(lines.slice(1).map((l) => col(l, 'status'))).toEqual(['QUEUED', 'QUEUED', 'FAILED']);
+      expect(lines.slice(1).map((l) => col(l, 'Phone'))).toEqual(['+60123456789', '+60123456790', '+60123456791']);
+      expect(lines.slice(1).map((l) => col(l, 'Status'))).toEqual(['Queued', 'Queued', 'Failed']);
       expect(col(lines[1]!, 'name')).toBe('Tan, Ah Kow');
       // A cell a spreadsheet would run as a formula is defused.
       expect(col(lines[2]!, 'name')).toBe(`'=HYPERLINK("x")`);
-      expect(col(lines[3]!, 'last_error')).toBe('not on WhatsApp');
+      expect(col(lines[3]!, 'Gateway said')).toBe('not on WhatsApp');
+      expect(col(lines[3]!, 'Not delivered because')).toBe('Not on WhatsApp');
 
       const failedOnly = await (await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv&status=FAILED`)).text();
       expect(failedOnly.trimEnd().split('\n')).toHaveLength(2);
@@ -582,7 +583,7 @@ describe('blast API', () => {
       const id = await createBlast(app, SEED);
       const text = await (await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv&status=CLOSED`)).text();
       expect(text.trimEnd().split('\n')).toHaveLength(1);
-      expect(text.startsWith('id,phone_number,status')).toBe(true);
+      expect(text.startsWith('Phone,Status,Reply,')).toBe(true); // text() drops the byte-order mark
     });
 
     it('the CSV export has a column for a variable that only later recipients carry', async () => {
@@ -591,7 +592,7 @@ describe('blast API', () => {
       const id = await createBlast(app, { message: 'Hi', recipients });
       const lines = (await (await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv`)).text()).trimEnd().split('\n');
       expect(lines).toHaveLength(5_002);
-      const header = lines[0]!.split(',');
+      const header = parseCsvLine(lines[0]!);
       expect(header).toContain('coupon');
       expect(parseCsvLine(lines[5_001]!)[header.indexOf('coupon')]).toBe('LATE50');
     });

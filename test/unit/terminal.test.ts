@@ -107,3 +107,18 @@ describe('listen errors', () => {
     expect(listenHint(new Error('boom'), 3000, '127.0.0.1')).toBeNull();
   });
 });
+
+describe('wall clock of a zone', () => {
+  it('shows an instant on the zone\'s clock, across a daylight-saving change, with the offset for headers', async () => {
+    const { utcOffsetLabel, wallClock } = await import('../../src/domain/wallClock.ts');
+    const kl = wallClock('Asia/Kuala_Lumpur');
+    expect(kl('2026-11-30T01:05:09.000Z')).toBe('2026-11-30 09:05:09');
+    expect(kl(null)).toBe('');
+    const london = wallClock('Europe/London');
+    // Clocks go forward at 01:00 UTC on 29 March 2026.
+    expect(london('2026-03-29T00:59:59.000Z')).toBe('2026-03-29 00:59:59');
+    expect(london('2026-03-29T01:00:00.000Z')).toBe('2026-03-29 02:00:00');
+    expect(utcOffsetLabel('Asia/Kuala_Lumpur', Date.UTC(2026, 10, 30))).toBe('UTC+08:00');
+    expect(utcOffsetLabel('America/St_Johns', Date.UTC(2026, 0, 15))).toBe('UTC-03:30');
+  });
+});

@@ -8,10 +8,10 @@ import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
 import type { AppContext } from '../context.ts';
 import { text } from '../inputLimits.ts';
-import { pageQuery, parse } from '../schemas.ts';
+import { optOutBody, pageQuery, parse } from '../schemas.ts';
 
 const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
-const devicePatch = z.strictObject({
+export const devicePatch = z.strictObject({
   label: text().max(100).nullable().optional(),
   rate: z.number().positive().max(10_000).nullable().optional(),
   burst: z.number().int().positive().max(10_000).nullable().optional(),
@@ -85,7 +85,7 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   app.post('/api/opt-outs', async (req, reply) => {
-    const { phone, reason } = parse(z.strictObject({ phone: z.string().min(1).max(64), reason: text().max(200).optional() }), req.body);
+    const { phone, reason } = parse(optOutBody, req.body);
     const parsed = normalisePhone(phone, ctx.config.phoneRegion);
     if (!parsed.ok) throw new AppError('validation_failed', `phone: ${parsed.reason}`, [{ field: 'phone', message: parsed.reason }]);
     await db.execute(

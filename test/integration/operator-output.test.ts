@@ -85,6 +85,9 @@ describe('the CSV export, made for a spreadsheet', () => {
   });
 });
 
+// Each CLI call is a child process that starts through tsx: slow on a loaded machine.
+const CLI_MS = 180_000;
+
 describe('the CLI', () => {
   it('lists recipients with names, friendly statuses, local times, a Closed column and the failure in one wording', async () => {
     await app.api('POST', `/api/recipients/${ids[PHONES.siti]}/close`, { outcome: 'won' });
@@ -105,7 +108,7 @@ describe('the CLI', () => {
     const bad = await wablast('blasts', 'recipients', String(blastId), '--status', 'lead');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('read (READ_ACK)');
-  });
+  }, CLI_MS);
 
   it('closes with an outcome and a note, and reopens', async () => {
     const id = ids[PHONES.muthu]!;
@@ -121,19 +124,19 @@ describe('the CLI', () => {
     expect(never.code).toBe(1);
     expect(never.stderr).toMatch(/^error: Only a sent recipient can be closed; this one is FAILED\n$/);
     expect((await wablast('close', 'x')).code).not.toBe(0);
-  });
+  }, CLI_MS);
 
   it('replies show the name, the text, the recipient to close, and an opt-out as such', async () => {
     const r = await wablast('replies', '--blast', String(blastId));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`Siti +\\+60167123451 +#${blastId} Raya Promo +${ids[PHONES.siti]} +Closed \\(won\\) +Interested, call me after 5`));
     expect(r.stdout).toMatch(new RegExp(`Muthu +\\+60167123453 .* +Opted out +STOP`));
-  });
+  }, CLI_MS);
 
   it('a dry run notes a number outside the default country', async () => {
     const r = await wablast('blasts', 'create', '--message', 'Hi', '--numbers', '0123456789,+65 9123 4567', '--dry-run');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Note: 1 number is outside Malaysia (1 Singapore): it will be sent as given.');
     expect(r.stdout).toContain('  line 2: +6591234567');
-  });
+  }, CLI_MS);
 });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
+import type { WablastHandle } from './app.ts';
 import { createLogger } from './log.ts';
 import { registerCli } from './cli/index.ts';
 import { humanLogStream } from './terminal/humanLog.ts';
@@ -34,7 +35,7 @@ program
     const log = createLogger(config.logLevel, pretty ? humanLogStream(process.stdout, { color: config.logColor }) : undefined);
     // Loaded here so the client commands start without the server's modules.
     const { startWablast, VERSION } = await import('./app.ts');
-    let handle;
+    let handle: WablastHandle;
     try {
       handle = await startWablast(config, { logger: log });
     } catch (err) {

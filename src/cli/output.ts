@@ -34,7 +34,7 @@ export const percent = (fraction: number): string => `${(fraction * 100).toFixed
 let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let clock = wallClock(zone);
 
-export function useTimeZone(tz: string | undefined): void {
+export function setDisplayZone(tz: string | undefined): void {
   if (tz === undefined || tz === '') return;
   if (!isTimeZone(tz)) throw new CliError(`--tz: ${JSON.stringify(tz)} is not a time zone name such as Asia/Kuala_Lumpur`);
   zone = tz;
@@ -99,7 +99,7 @@ export function action<A extends unknown[]>(fn: (ctx: Context, ...args: A) => Pr
     const command = args[args.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
     try {
-      useTimeZone(globals.tz);
+      setDisplayZone(globals.tz);
       const ctx: Context = { api: new ApiClient(globals), json: Boolean(globals.json) };
       await fn(ctx, ...(args.slice(0, -1) as unknown as A));
     } catch (err) {

@@ -43,7 +43,7 @@ export interface StartOptions {
 /** How long shutdown waits for open requests before cutting them: SSE streams and ?wait=true never end by themselves. */
 const CLOSE_GRACE_MS = 3_000;
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * Starts wablast: database (migrated), gateway (real or the in-process simulator), the HTTP app
@@ -101,7 +101,16 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   });
   let url = '';
   if (opts.listen ?? effective.listen) {
-    url = await app.listen({ port: config.port, host: config.host });
+    try {
+      url = await app.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      // A busy port: give back what was opened, so the caller can say so in one line and exit cleanly.
+      await app.close();
+      await gateway.close();
+      await sim?.close();
+      if (!opts.database) await database.close();
+      throw err;
+    }
     url = url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   }
   if (sim && url) sim.configure({ webhookUrl: `${url}/webhooks/wsapme`, webhookSecret: webhookSecret! });

@@ -29,6 +29,10 @@ const schema = z.object({
   // Loopback unless asked: a laptop's dashboard is not the network's (see SECURITY.md).
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: human lines on a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  /** https://no-color.org: any value turns colours off in the human lines. */
+  NO_COLOR: optionalString,
   WSAPME_BASE_URL: optionalString.pipe(httpUrl.optional()),
   WSAPME_API_KEY: optionalString,
   WSAPME_API_KEY_HEADER: z.string().regex(/^[\w-]+$/, 'must be an HTTP header name').default('x-wsapme-token'),
@@ -94,6 +98,9 @@ export type Config = Readonly<{
   listen: boolean;
   host: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logFormat: 'auto' | 'pretty' | 'json';
+  /** Colours in the human lines (off when NO_COLOR is set). */
+  logColor: boolean;
   gateway: Readonly<{
     baseUrl: string | undefined;
     apiKey: string | undefined;
@@ -152,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     listen: e.ROLE !== 'engine' || e.PORT !== undefined,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    logColor: e.NO_COLOR === undefined,
     gateway: {
       baseUrl: e.WSAPME_BASE_URL,
       apiKey: e.WSAPME_API_KEY,

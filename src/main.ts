@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
+import type { WablastHandle } from './app.ts';
 import { createLogger } from './log.ts';
 import { registerCli } from './cli/index.ts';
+import { humanLogStream } from './terminal/humanLog.ts';
+import { listenHint } from './terminal/listenHint.ts';
+import { startBanner } from './terminal/startBanner.ts';
 import { ENABLE_STATUS_REMINDER, webhookUrl } from './webhooks/webhookUrl.ts';
 
 /**
@@ -27,16 +31,46 @@ program
       }
       throw err;
     }
-    const log = createLogger(config.logLevel);
+    const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && Boolean(process.stdout.isTTY));
+    const log = createLogger(config.logLevel, pretty ? humanLogStream(process.stdout, { color: config.logColor }) : undefined);
     // Loaded here so the client commands start without the server's modules.
-    const { startWablast } = await import('./app.ts');
-    const handle = await startWablast(config, { logger: log });
-    log.info({ url: handle.url || null, role: config.role, database: handle.database.kind }, 'wablast is running');
+    const { startWablast, VERSION } = await import('./app.ts');
+    let handle: WablastHandle;
+    try {
+      handle = await startWablast(config, { logger: log });
+    } catch (err) {
+      const hint = listenHint(err, config.port, config.host);
+      if (!hint) throw err;
+      // A mistake the person can fix: one line, no stack.
+      if (pretty) process.stderr.write(`error: ${hint}\n`);
+      else log.fatal({ code: (err as { code?: string }).code, port: config.port }, hint);
+      process.exit(1);
+    }
     const secret = handle.config.webhookSecret;
-    if (secret && config.gateway.baseUrl) {
-      // Masked: the full URL is the secret (GET /api/webhook-url?reveal=true shows it).
-      const base = config.publicUrl ?? `http://localhost:${handle.url ? new URL(handle.url).port : config.port}`;
-      log.info({ webhook_url: webhookUrl(base, secret).masked }, `set the WSAPME webhook URL to this (full URL: GET /api/webhook-url?reveal=true). ${ENABLE_STATUS_REMINDER}`);
+    const base = config.publicUrl ?? `http://localhost:${handle.url ? new URL(handle.url).port : config.port}`;
+    // Masked: the full URL is the secret (GET /api/webhook-url?reveal=true shows it).
+    const webhook = secret && config.gateway.baseUrl ? webhookUrl(base, secret).masked : null;
+    const facts = {
+      version: VERSION,
+      url: handle.url,
+      publicUrl: config.publicUrl,
+      role: config.role,
+      simulator: handle.simulator !== null,
+      gatewayUrl: config.gateway.baseUrl ? safeOrigin(config.gateway.baseUrl) : undefined,
+      database: handle.database.kind,
+      dataDir: config.dataDir,
+      webhookUrlMasked: webhook,
+    };
+    if (pretty) {
+      process.stdout.write(`\n${startBanner(facts)}\n`);
+      if (webhook) log.info(`set the WSAPME webhook URL shown above. ${ENABLE_STATUS_REMINDER}`);
+    } else {
+      const dashboard = handle.url && config.role !== 'engine' ? `${(config.publicUrl ?? handle.url).replace(/\/$/, '')}/` : null;
+      log.info(
+        { url: handle.url || null, dashboard, docs: dashboard ? `${dashboard}docs` : null, role: config.role, database: handle.database.kind, gateway: facts.simulator ? 'simulator' : 'wsapme' },
+        'wablast is running',
+      );
+      if (webhook) log.info({ webhook_url: webhook }, `set the WSAPME webhook URL to this (full URL: GET /api/webhook-url?reveal=true). ${ENABLE_STATUS_REMINDER}`);
     }
     let stopping = 0;
     const stop = async (signal: string) => {
@@ -70,5 +104,11 @@ program
   });
 
 registerCli(program);
+
+/** The gateway's address as it may be shown: no credentials, no query. */
+function safeOrigin(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
+}
 
 await program.parseAsync(process.argv);

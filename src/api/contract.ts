@@ -4,6 +4,8 @@
  * it is not handled. Types only, built from pure modules: web/ type-checks this file without Node.
  */
 import type { BlastState } from '../blasts/blastStates.ts';
+import type { CreateWarning } from '../domain/countryNote.ts';
+import type { FailureCode } from '../domain/failureReason.ts';
 import type { Funnel } from '../domain/funnel.ts';
 import type { OptOutSource } from '../domain/optOutSource.ts';
 import type { CloseOutcome } from '../domain/reopen.ts';
@@ -77,6 +79,8 @@ export interface CreateBlastResult {
   invalid: InvalidRecipient[];
   duplicates: number;
   opted_out: number;
+  /** Notes that do not stop the blast: numbers outside the default country. Empty when none. */
+  warnings: CreateWarning[];
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
   /** Dry run only: who of these was messaged in the last 24 hours (the review step's warning). */
   recently_messaged?: RecentlyMessaged;
@@ -118,6 +122,9 @@ export interface RecipientView {
   failed_at: string | null;
   close_outcome: CloseOutcome | null;
   close_note: string | null;
+  /** Why it failed, is uncertain or was skipped, in one wording per reason (domain/failureReason.ts); last_error keeps the gateway's words. */
+  failure_code: FailureCode | null;
+  failure_reason: string | null;
 }
 
 /** A recipient as the blast page lists it: with its latest reply and whether the number opted out. */
@@ -191,6 +198,8 @@ export interface ContactMessage extends Record<ContactTime, string | null> {
   text: string;
   status: string;
   last_error: string | null;
+  /** last_error in one wording per reason (domain/failureReason.ts). */
+  failure_reason: string | null;
   outcome: CloseOutcome | null;
   note: string | null;
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { type Variation, summariseVariation } from '../domain/variation.ts';
+import { type CreateWarning, outsideCountryWarning } from '../domain/countryNote.ts';
 import { AppError } from '../errors.ts';
 import { optedOutAmong } from '../optOuts/optOutStore.ts';
 import { recentlyMessaged } from './recentlyMessaged.ts';
@@ -48,7 +49,8 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
   const invalid = prepared.invalid.slice(0, MAX_INVALID_REPORTED);
 
   if (valid.length > limits.maxRecipients) throw tooMany(valid.length, limits.maxRecipients);
-  const summary = { invalid, duplicates: prepared.duplicates, opted_out: optedOut.size, total_recipients: valid.length };
+  const outside = outsideCountryWarning(prepared.outsideCountry, limits.region);
+  const summary = { invalid, duplicates: prepared.duplicates, opted_out: optedOut.size, total_recipients: valid.length, warnings: outside ? [outside] : [] };
 
   if (input.dryRun) {
     return {

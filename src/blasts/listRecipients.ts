@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { type FailureCode, failureReason } from '../domain/failureReason.ts';
 import type { Status } from '../domain/status.ts';
 import { containsPattern, phoneDigitsPattern } from '../util/likePattern.ts';
 import { isoTime } from '../util/pgTime.ts';
@@ -83,26 +84,15 @@ export async function variableNames(db: Db, f: RecipientFilter): Promise<string[
   return found.map((r) => r.k);
 }
 
-/** Every matching recipient, in id order, a chunk at a time (keyset pagination keeps memory flat). */
-export async function* iterateRecipients(db: Db, f: RecipientFilter, chunk = 5000): AsyncGenerator<RecipientView[]> {
-  let after = 0;
-  for (;;) {
-    const found = await rows<RecipientRow>(
-      db,
-      sql`SELECT ${RECIPIENT_COLUMNS} FROM blast_recipients WHERE ${recipientWhere(f)} AND id > ${after} ORDER BY id LIMIT ${chunk}`,
-    );
-    if (found.length === 0) return;
-    yield found.map(toRecipientView);
-    after = found[found.length - 1]!.id;
-  }
-}
-
-export type RecipientRow = Omit<RecipientView, 'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at'> &
+export type RecipientRow = Omit<RecipientView, 'failure_code' | 'failure_reason' | 'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at'> &
   Record<'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at', string | null>;
 
 export function toRecipientView(r: RecipientRow): RecipientView {
+  const failure = failureReason(r.last_error, r.status);
   return {
     ...r,
+    failure_code: failure?.code ?? null,
+    failure_reason: failure?.text ?? null,
     sent_at: isoTime(r.sent_at),
     delivered_at: isoTime(r.delivered_at),
     read_at: isoTime(r.read_at),

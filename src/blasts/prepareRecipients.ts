@@ -1,3 +1,4 @@
+import type { OutsideCountry } from '../domain/countryNote.ts';
 import { normalisePhone } from '../domain/phone.ts';
 import type { InvalidRecipient } from '../api/contract.ts';
 
@@ -17,6 +18,8 @@ export interface Prepared {
   valid: PreparedRecipient[];
   invalid: InvalidRecipient[];
   duplicates: number;
+  /** Valid numbers of another country than the default region (a note, not an error). */
+  outsideCountry: OutsideCountry;
 }
 
 /**
@@ -40,6 +43,7 @@ export class RecipientPreparer {
   private readonly invalid: InvalidRecipient[] = [];
   private duplicates = 0;
   private line = 0;
+  private readonly outside: OutsideCountry = { count: 0, byCountry: {}, examples: [] };
 
   constructor(private readonly region: string) {}
 
@@ -61,9 +65,14 @@ export class RecipientPreparer {
     }
     this.seen.add(parsed.e164);
     this.valid.push({ phone: parsed.e164, vars: r.vars });
+    if (parsed.country !== this.region) {
+      this.outside.count++;
+      this.outside.byCountry[parsed.country] = (this.outside.byCountry[parsed.country] ?? 0) + 1;
+      if (this.outside.examples.length < 5) this.outside.examples.push({ line: this.line, phone: parsed.e164 });
+    }
   }
 
   result(): Prepared {
-    return { valid: this.valid, invalid: this.invalid, duplicates: this.duplicates };
+    return { valid: this.valid, invalid: this.invalid, duplicates: this.duplicates, outsideCountry: this.outside };
   }
 }

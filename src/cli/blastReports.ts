@@ -3,7 +3,8 @@ import type { BlastView } from '../blasts/blastView.ts';
 import type { RecipientView } from '../blasts/listRecipients.ts';
 import type { Report } from '../blasts/report.ts';
 import { CliError } from './client.ts';
-import { action, blastId, out, percent, printJson, table, time } from './output.ts';
+import { recipientName } from '../domain/recipientName.ts';
+import { action, blastId, label, out, percent, printJson, statusList, table, time, timesIn } from './output.ts';
 
 /** report, recipients and check-status. */
 export function registerBlastReports(blasts: Command): void {
@@ -22,16 +23,16 @@ export function registerBlastReports(blasts: Command): void {
     .command('recipients')
     .description('recipients of a blast and where each one is')
     .argument('<id>', 'blast id', blastId)
-    .option('--status <list>', 'only these statuses, e.g. READ_ACK,REPLIED or UNCERTAIN')
+    .option('--status <list>', 'only these statuses, as shown (read,replied) or as the API names them (READ_ACK,REPLIED)', statusList)
     .option('--phone <digits>', 'numbers containing these digits')
     .option('--limit <n>', 'how many (at most 500; --csv exports all)', '50')
     .option('--offset <n>', 'skip this many', '0')
-    .option('--csv', 'export every matching recipient as CSV (redirect to a file)')
+    .option('--csv', 'export every matching recipient as CSV for a spreadsheet (redirect to a file)')
     .action(
-      action(async ({ api, json }, id: number, opts: { status?: string; phone?: string; limit: string; offset: string; csv?: boolean }) => {
+      action(async ({ api, json }, id: number, opts: { status?: string; phone?: string; limit: string; offset: string; csv?: boolean; tz?: string }) => {
         const filter = { status: opts.status, phone: opts.phone };
         if (opts.csv) {
-          const res = await api.raw('GET', `/api/blasts/${id}/recipients`, { query: { ...filter, format: 'csv' } });
+          const res = await api.raw('GET', `/api/blasts/${id}/recipients`, { query: { ...filter, format: 'csv', tz: opts.tz } });
           if (!res.body) return;
           for await (const chunk of res.body) {
             if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
@@ -45,23 +46,23 @@ export function registerBlastReports(blasts: Command): void {
         if (page.recipients.length === 0) return out(page.total === 0 ? 'No recipients match.' : 'No recipients on this page.');
         out(
           table(
-            ['ID', 'PHONE', 'STATUS', 'ATTEMPTS', 'SENT', 'DELIVERED', 'READ', 'REPLIED', 'LAST ERROR'],
+            ['ID', 'NAME', 'PHONE', 'STATUS', 'SENT', 'RECEIVED', 'READ', 'REPLIED', 'CLOSED', 'WHY NOT DELIVERED'],
             page.recipients.map((r) => [
               r.id,
+              recipientName(r.variables) ?? '',
               r.phone_number,
-              r.status,
-              r.attempts,
+              r.status === 'CLOSED' && r.close_outcome ? `Closed (${r.close_outcome})` : label(r.status),
               time(r.sent_at),
               time(r.delivered_at),
               time(r.read_at),
               time(r.replied_at),
-              r.last_error ?? '',
+              time(r.closed_at),
+              r.failure_reason ?? '',
             ]),
           ),
         );
-        if (page.total > page.recipients.length) {
-          out(`${page.offset + 1}–${page.offset + page.recipients.length} of ${page.total} (--offset for more, --csv for all)`);
-        }
+        const shown = page.total > page.recipients.length ? `${page.offset + 1}–${page.offset + page.recipients.length} of ${page.total} (--offset for more, --csv for all). ` : '';
+        out(`${shown}${timesIn()} Replies: wablast replies --blast ${id}`);
       }),
     );
 

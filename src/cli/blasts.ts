@@ -8,7 +8,7 @@ import { type ApiClient as Api, CliError, FormData } from './client.ts';
 import { registerBlastLifecycle } from './blastLifecycle.ts';
 import { registerBlastReports } from './blastReports.ts';
 import { printCreateResult } from './createResult.ts';
-import { action, out, printJson, table, time } from './output.ts';
+import { action, list, out, printJson, table, time, timesIn } from './output.ts';
 
 /** `wablast blasts …`: list and create here; lifecycle and reporting in their own files. */
 export function registerBlasts(program: Command): void {
@@ -28,7 +28,7 @@ export function registerBlasts(program: Command): void {
         if (page.blasts.length === 0) return out(page.total === 0 ? 'No blasts yet.' : 'No blasts on this page.');
         out(
           table(
-            ['ID', 'STATE', 'TAG', 'STAGE', 'TOTAL', 'SENT', 'RECEIVED', 'READ', 'REPLIED', 'FAILED', 'CREATED'],
+            ['ID', 'STATE', 'TAG', 'STAGE', 'TOTAL', 'SENT', 'RECEIVED', 'READ', 'REPLIED', 'CLOSED', 'FAILED', 'CREATED'],
             page.blasts.map((b) => [
               b.id,
               b.state,
@@ -39,12 +39,13 @@ export function registerBlasts(program: Command): void {
               b.report.received,
               b.report.read,
               b.report.replied,
+              b.report.closed,
               b.report.failed,
               time(b.created_at),
             ]),
           ),
         );
-        if (page.total > page.blasts.length) out(`${page.offset + 1}–${page.offset + page.blasts.length} of ${page.total}`);
+        out(`${page.total > page.blasts.length ? `${page.offset + 1}–${page.offset + page.blasts.length} of ${page.total}. ` : ''}${timesIn()}`);
       }),
     );
 

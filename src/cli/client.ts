@@ -5,6 +5,8 @@ export interface GlobalOptions {
   url: string;
   token?: string | undefined;
   json?: boolean | undefined;
+  /** The time zone times are shown in (default: this machine's). */
+  tz?: string | undefined;
 }
 
 /** A failure to show as `error: <message>` (exit 1), never with a stack. */

@@ -15,6 +15,10 @@ export function printCreateResult(r: CreateBlastResult, dryRun: boolean, followU
   else out(`Created blast #${r.blast_id}${of ? `, ${of},` : ''} with ${n}${tail}.`);
   for (const bad of r.invalid.slice(0, 20)) out(`  line ${bad.line}: ${JSON.stringify(bad.input)} — ${bad.reason}`);
   if (r.invalid.length > 20) out(`  … and ${r.invalid.length - 20} more`);
+  for (const w of r.warnings ?? []) {
+    out(`Note: ${w.message}`);
+    for (const e of w.examples) out(`  line ${e.line}: ${e.phone}`);
+  }
   if (dryRun && r.preview?.length) {
     out('Preview:');
     for (const p of r.preview) {

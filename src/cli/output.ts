@@ -1,4 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { isTimeZone } from '../domain/stageFunnel.ts';
+import { STATUS_LABELS } from '../domain/statusLabel.ts';
+import { STATUSES, type Status } from '../domain/status.ts';
+import { wallClock } from '../domain/wallClock.ts';
 import { ApiClient, CliError, type GlobalOptions } from './client.ts';
 
 /** Everything the CLI prints goes through here (stdout), so tests and pipes see exactly this. */
@@ -26,15 +30,53 @@ export function table(head: string[], rows: Array<Array<string | number | null |
 
 export const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
 
-/** `2026-05-01T09:00:00.000Z` → `2026-05-01 09:00:00Z`; empty for null. */
-export const time = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 19).replace('T', ' ')}Z` : '');
+/** The zone times are shown in: --tz, else this machine's (which TZ= also sets). */
+let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+let clock = wallClock(zone);
+
+export function setDisplayZone(tz: string | undefined): void {
+  if (tz === undefined || tz === '') return;
+  if (!isTimeZone(tz)) throw new CliError(`--tz: ${JSON.stringify(tz)} is not a time zone name such as Asia/Kuala_Lumpur`);
+  zone = tz;
+  clock = wallClock(tz);
+}
+
+/** The line under a table of times: which clock they are on. */
+export const timesIn = (): string => `Times in ${zone}.`;
+
+/** `2026-05-01T01:00:00.000Z` → `2026-05-01 09:00` on the display zone's clock; empty for null. */
+export const time = (iso: string | null | undefined): string => clock(iso).slice(0, 16);
+
+/** A status as people say it ("Read"), from the lattice's name (READ_ACK). */
+export const label = (status: string): string => STATUS_LABELS[status as Status] ?? status;
+
+/**
+ * `--status read,replied` or `--status READ_ACK,REPLIED`: the labels people see, or the API's
+ * names, into the API's names; anything else is an error naming both spellings.
+ */
+export function statusList(value: string): string {
+  return list(value)
+    .map((s) => {
+      const code = STATUSES.find((c) => c === s.toUpperCase() || STATUS_LABELS[c].toLowerCase() === s.toLowerCase());
+      if (!code) {
+        throw new InvalidArgumentError(`unknown status ${JSON.stringify(s)}; one of ${STATUSES.map((c) => `${STATUS_LABELS[c].toLowerCase()} (${c})`).join(', ')}`);
+      }
+      return code;
+    })
+    .join(',');
+}
+
+/** A commander argument parser for ids: a positive whole number, or an error naming what the id is of. */
+export function idArgument(what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`a ${what} id is a positive whole number`);
+    return n;
+  };
+}
 
 /** commander argument parser for blast ids. */
-export function blastId(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a blast id is a positive whole number');
-  return n;
-}
+export const blastId = idArgument('blast');
 
 /** A comma list: "a, b,,c" → ["a","b","c"]. */
 export const list = (value: string): string[] =>
@@ -57,6 +99,7 @@ export function action<A extends unknown[]>(fn: (ctx: Context, ...args: A) => Pr
     const command = args[args.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
     try {
+      setDisplayZone(globals.tz);
       const ctx: Context = { api: new ApiClient(globals), json: Boolean(globals.json) };
       await fn(ctx, ...(args.slice(0, -1) as unknown as A));
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ReplyView } from '../inbox/listReplies.ts';
-import { action, blastId, out, printJson, table, time } from './output.ts';
+import { action, blastId, label, out, printJson, table, time, timesIn } from './output.ts';
 
 /** `wablast replies`: the inbox across blasts, newest first. */
 export function registerReplies(program: Command): void {
@@ -31,19 +31,20 @@ export function registerReplies(program: Command): void {
         if (page.replies.length === 0) return out(page.total === 0 ? 'No replies match.' : 'No replies on this page.');
         out(
           table(
-            ['RECEIVED', 'PHONE', 'NAME', 'BLAST', 'STATUS', 'REPLY'],
+            ['RECEIVED', 'NAME', 'PHONE', 'BLAST', 'RECIPIENT', 'STATUS', 'REPLY'],
             page.replies.map((r) => [
               time(r.received_at),
-              r.phone,
               r.name ?? '',
+              r.phone,
               r.blast_id === null ? '—' : `#${r.blast_id} ${r.blast_tag ?? ''}`.trim(),
-              r.status === 'CLOSED' ? `CLOSED${r.outcome ? ` (${r.outcome})` : ''}` : (r.status ?? ''),
+              r.recipient_id ?? '',
+              r.opted_out ? 'Opted out' : r.status === 'CLOSED' ? `Closed${r.outcome ? ` (${r.outcome})` : ''}` : r.status ? label(r.status) : '',
               oneLine(r.text),
             ]),
           ),
         );
         const shown = page.offset + page.replies.length;
-        out(`${shown < page.total ? `${page.offset + 1}–${shown} of ` : ''}${page.total} ${page.total === 1 ? 'reply' : 'replies'}`);
+        out(`${shown < page.total ? `${page.offset + 1}–${shown} of ` : ''}${page.total} ${page.total === 1 ? 'reply' : 'replies'}. ${timesIn()} Close one with: wablast close <RECIPIENT>`);
       }),
     );
 }

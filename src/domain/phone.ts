@@ -1,6 +1,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
+/** `country`: the ISO region the number belongs to ('001' for non-geographic numbers such as +800). */
+export type PhoneResult = { ok: true; e164: string; country: string } | { ok: false; reason: string };
 
 /**
  * Normalises what a person typed or a CSV held into E.164. Local forms ("012-345 6789") take the
@@ -20,7 +21,7 @@ export function normalisePhone(raw: string, region: string): PhoneResult {
       : [digits, `+${digits}`];
   for (const candidate of candidates) {
     const parsed = parsePhoneNumberFromString(candidate, region as CountryCode);
-    if (parsed?.isValid()) return { ok: true, e164: parsed.number };
+    if (parsed?.isValid()) return { ok: true, e164: parsed.number, country: parsed.country ?? '001' };
   }
   return { ok: false, reason: 'invalid number' };
 }

@@ -1,3 +1,5 @@
+import { zoneOffset } from './wallClock.ts';
+
 /**
  * Report and inbox bounds: `from` and `to` are either a date — a whole day in the business's time
  * zone, so `to=2026-11-30` includes the 30th — or an ISO 8601 instant (with offset), `to` exclusive.
@@ -27,18 +29,4 @@ export function zonedMidnight(date: string, tz: string, addDays = 0): Date {
 }
 
 /** How far `tz`'s wall clock is ahead of UTC at instant `t`. */
-export function offsetMs(tz: string, t: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(t));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(t / 1000) * 1000;
-}
+export const offsetMs = (tz: string, t: number): number => zoneOffset(tz)(t);

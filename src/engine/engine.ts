@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
+import { reportsFor } from '../blasts/report.ts';
 import { foldStatusCounts } from '../blasts/statusCounts.ts';
 import { foldStageHours } from '../reports/foldStageHours.ts';
 import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
@@ -95,7 +96,10 @@ export class Engine {
   private async runTick(): Promise<void> {
     const { db } = this.deps;
     const changed = new Set<number>();
-    for (const id of await startDueBlasts(db)) changed.add(id);
+    for (const id of await startDueBlasts(db)) {
+      changed.add(id);
+      this.deps.log.info({ blast: id }, `scheduled blast #${id} started sending`);
+    }
     // Before looking for devices with work: a step created now starts sending in this very tick.
     await this.sequences.tick().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'sequence step creation failed; retrying next tick'));
     const now = this.clock.now();
@@ -120,11 +124,26 @@ export class Engine {
         }),
       );
     }
-    for (const id of await completeFinishedBlasts(db)) changed.add(id);
+    const finished = await completeFinishedBlasts(db);
+    for (const id of finished) changed.add(id);
     if (changed.size) this.changed(changed);
+    if (finished.length) await this.logFinished(finished);
     // Keeps the report's counters at one row per (blast, status) while blasts are live.
     await foldStatusCounts(db);
     await foldStageHours(db);
+  }
+
+  /** The line an operator watches for: the blast is done, and how it went. */
+  private async logFinished(ids: number[]): Promise<void> {
+    const reports = await reportsFor(this.deps.db, ids);
+    for (const id of ids) {
+      const r = reports.get(id)!;
+      const counts = { recipients: r.total, sent: r.sent, failed: r.failed, uncertain: r.uncertain, skipped: r.skipped };
+      this.deps.log.info(
+        { blast: id, ...counts },
+        `blast #${id} finished: ${r.sent} of ${r.total} sent, ${r.failed} failed, ${r.uncertain} uncertain`,
+      );
+    }
   }
 
   private changed(ids: Set<number>): void {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { isDataError, sqlState } from '../db/sqlState.ts';
-import type { Logger } from '../log.ts';
+import { isOptOut } from '../domain/optOut.ts';
+import { type Logger, maskPhone } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { EventOutcome, WebhookEvent } from '../webhooks/webhookEvent.ts';
 import { type ApplyOptions, applyWebhookEvents } from './applyWebhookEvents.ts';
@@ -168,7 +169,12 @@ export class WebhookIngest {
   }
 
   private answer(w: Waiting, stored: StoredWebhook): void {
-    for (const o of stored.outcomes) this.metrics?.webhookEvents.inc({ kind: o.result });
+    stored.outcomes.forEach((o, i) => {
+      this.metrics?.webhookEvents.inc({ kind: o.result });
+      const e = w.req.events[i];
+      // Committed: the number is on the opt-out list now (the log masks it).
+      if (e?.kind === 'inbound' && o.result === 'applied' && isOptOut(e.text)) this.log.info({ phone: maskPhone(e.phone) }, 'opt-out received: no blast will message this number again');
+    });
     w.resolve(stored);
   }
 

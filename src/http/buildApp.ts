@@ -25,6 +25,8 @@ import { webhookEventRoutes } from './routes/webhookEventRoutes.ts';
 import { webhookEndpointRoutes } from './routes/webhookEndpointRoutes.ts';
 import { connectionRoutes } from './routes/connectionRoutes.ts';
 import { sequenceRoutes } from './routes/sequenceRoutes.ts';
+import { DOCS_THEME, DOCS_UI_CONFIG } from './docsUi.ts';
+import { recordRoutes } from './routeList.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -49,6 +51,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
       void (reply as unknown as FastifyReply).status(appErr.status).send(appErr.toJSON());
     },
   });
+  recordRoutes(app);
   app.setErrorHandler(makeErrorHandler(log));
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`).toJSON());
@@ -68,7 +71,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
   const auth = registerAuth(app, ctx);
 
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(ctx.version) as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp, uiConfig: DOCS_UI_CONFIG, theme: DOCS_THEME });
   await systemRoutes(app, ctx);
   await sessionRoutes(app, ctx, auth);
   if (opts.webhooks !== false) await webhookRoutes(app, ctx);

@@ -46,6 +46,8 @@ export const recipientsQuery = pageQuery.extend({
   /** A name or any variable's text, or digits of the number. */
   q: text().trim().max(200).optional(),
   format: z.enum(['json', 'csv']).default('json'),
+  /** The CSV export's time zone (default REPORT_TIMEZONE). */
+  tz: text().max(64).optional(),
 });
 
 export const resendBody = z.strictObject({
@@ -55,6 +57,8 @@ export const resendBody = z.strictObject({
 });
 
 export const closeByPhoneBody = z.strictObject({ phone: text().min(1).max(64) });
+
+export const optOutBody = z.strictObject({ phone: z.string().min(1).max(64), reason: text().max(200).optional() });
 
 /** Parses or throws our validation error (400, the field named). */
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

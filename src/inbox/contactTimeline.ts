@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { failureReason } from '../domain/failureReason.ts';
 import { normalisePhone } from '../domain/phone.ts';
+import type { Status } from '../domain/status.ts';
 import { renderTemplate } from '../domain/template.ts';
 import { AppError } from '../errors.ts';
 import { findOptOut } from '../optOuts/optOutStore.ts';
@@ -11,7 +13,7 @@ import { CONTACT_TIMES as TIMES, type ContactMessage, type ContactTime as Time, 
 
 export type { ContactMessage, ContactTimeline };
 
-type MessageRow = Omit<ContactMessage, 'text'> & { message: string; variables: Record<string, string> };
+type MessageRow = Omit<ContactMessage, 'text' | 'failure_reason'> & { message: string; variables: Record<string, string> };
 
 /**
  * Everything wablast knows about one number, whatever spelling it is given in: every message sent
@@ -43,7 +45,8 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
   const messages = sent.map(({ message, variables, ...m }) => {
     name = variableNamed(variables, 'name') ?? name;
     const times = Object.fromEntries(TIMES.map((t) => [t, isoTime(m[t])])) as Record<Time, string | null>;
-    return { ...m, ...times, recipient_id: Number(m.recipient_id), blast_id: Number(m.blast_id), text: renderTemplate(message, { ...variables, phone }, phone) };
+    const failure_reason = failureReason(m.last_error, m.status as Status)?.text ?? null;
+    return { ...m, ...times, failure_reason, recipient_id: Number(m.recipient_id), blast_id: Number(m.blast_id), text: renderTemplate(message, { ...variables, phone }, phone) };
   });
   return {
     phone,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import { variableNamed } from '../domain/recipientName.ts';
 import { renderTemplate } from '../domain/template.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { type ReplyFilter, replyWhere } from './replyFilters.ts';
@@ -62,8 +63,5 @@ function toReplyView(r: Row): ReplyView {
   };
 }
 
-/** A variable by name, case-insensitively (a CSV header may say Name or NAME). */
-export function variableNamed(vars: Readonly<Record<string, string>>, name: string): string | null {
-  for (const [k, v] of Object.entries(vars)) if (k.toLowerCase() === name && v.trim() !== '') return v;
-  return null;
-}
+/** Kept here for the modules that import it from the inbox. */
+export { variableNamed };

@@ -293,12 +293,14 @@ describe('dashboard', () => {
     expect(direct.status(), await direct.text()).toBe(200);
     expect(direct.headers()['content-type']).toContain('text/csv');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    // The server names the file (blast, tag, filter, day); the spreadsheet's columns are people's words.
+    expect(download.suggestedFilename()).toMatch(/^blast-\d+-.*read-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
-    expect(csv[0]).toContain('phone_number');
+    expect(csv[0]).toContain('Phone,Status,Reply');
     const rows = csv.slice(1);
     const total = Number((await page.getByTestId('recipients-total').textContent())!.replace(/\D/g, ''));
     expect(rows.length).toBe(total);
-    expect(rows.every((r) => r.includes('READ_ACK'))).toBe(true);
+    expect(rows.every((r) => r.includes(',Read,'))).toBe(true);
   });
 
   it('closes a recipient from the table, and the funnel follows', async () => {

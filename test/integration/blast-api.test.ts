@@ -102,6 +102,7 @@ describe('blast API', () => {
         invalid: [],
         duplicates: 0,
         opted_out: 0,
+        warnings: [],
       });
       expect(await tableCounts(app)).toEqual({ blasts: before.blasts + 1, recipients: before.recipients + 2 });
       expect(await recipientsOf(app, res.body.blast_id)).toEqual([
@@ -152,6 +153,23 @@ describe('blast API', () => {
       ]);
     });
 
+    it('a number outside the default country is sent as given, with a note in the result (dry run and create)', async () => {
+      const body = { ...SEED, recipients: ['0123456789', '+65 9123 4567'] };
+      for (const dry_run of [true, false]) {
+        const res = await app.api('POST', '/api/blasts', { ...body, dry_run });
+        expect(res.body.total_recipients).toBe(2);
+        expect(res.body.warnings).toEqual([
+          {
+            code: 'outside_default_country',
+            message: expect.stringMatching(/^1 number is outside Malaysia \(1 Singapore\).*with \+60\.$/),
+            count: 1,
+            by_country: { SG: 1 },
+            examples: [{ line: 2, phone: '+6591234567' }],
+          },
+        ]);
+      }
+    });
+
     it('dry_run answers the counts and a preview and writes nothing', async () => {
       const res = await unchanged(app, () =>
         app.api('POST', '/api/blasts', {
@@ -168,6 +186,7 @@ describe('blast API', () => {
         invalid: [{ input: 'junk', line: 3, reason: 'not a phone number' }],
         duplicates: 1,
         opted_out: 0,
+        warnings: [],
         preview: [
           { phone: '+60123456789', variables: { name: 'A' } },
           { phone: '+60123456790', variables: {} },
@@ -360,6 +379,7 @@ describe('blast API', () => {
         total_recipients: 2,
         duplicates: 1,
         opted_out: 0,
+        warnings: [],
         invalid: [{ input: 'nope', line: 4, reason: 'not a phone number' }],
       });
       expect(await recipientsOf(app, res.body.blast_id)).toEqual([
@@ -541,19 +561,20 @@ describe('blast API', () => {
       const csv = await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv`);
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-      expect(csv.headers.get('content-disposition')).toContain(`blast-${id}-recipients.csv`);
-      const lines = (await csv.text()).trimEnd().split('\n');
+      expect(csv.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="blast-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+      const lines = (await csv.text()).replace(/^\uFEFF/, '').trimEnd().split('\n');
       expect(lines).toHaveLength(4);
-      const header = lines[0]!.split(',');
-      expect(header.slice(0, 3)).toEqual(['id', 'phone_number', 'status']);
-      expect(header).toEqual(expect.arrayContaining(['name', 'city', 'last_error', 'message_id']));
+      const header = parseCsvLine(lines[0]!);
+      expect(header.slice(0, 4)).toEqual(['name', 'Phone', 'Status', 'Reply']);
+      expect(header).toEqual(expect.arrayContaining(['city', 'Gateway said', 'Message ID', 'Not delivered because']));
       const col = (line: string, name: string) => parseCsvLine(line)[header.indexOf(name)];
-      expect(lines.slice(1).map((l) => col(l, 'phone_number'))).toEqual(['+60123456789', '+60123456790', '+60123456791']);
-      expect(lines.slice(1).map((l) => col(l, 'status'))).toEqual(['QUEUED', 'QUEUED', 'FAILED']);
+      expect(lines.slice(1).map((l) => col(l, 'Phone'))).toEqual(['+60123456789', '+60123456790', '+60123456791']);
+      expect(lines.slice(1).map((l) => col(l, 'Status'))).toEqual(['Queued', 'Queued', 'Failed']);
       expect(col(lines[1]!, 'name')).toBe('Tan, Ah Kow');
       // A cell a spreadsheet would run as a formula is defused.
       expect(col(lines[2]!, 'name')).toBe(`'=HYPERLINK("x")`);
-      expect(col(lines[3]!, 'last_error')).toBe('not on WhatsApp');
+      expect(col(lines[3]!, 'Gateway said')).toBe('not on WhatsApp');
+      expect(col(lines[3]!, 'Not delivered because')).toBe('Not on WhatsApp');
 
       const failedOnly = await (await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv&status=FAILED`)).text();
       expect(failedOnly.trimEnd().split('\n')).toHaveLength(2);
@@ -563,7 +584,7 @@ describe('blast API', () => {
       const id = await createBlast(app, SEED);
       const text = await (await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv&status=CLOSED`)).text();
       expect(text.trimEnd().split('\n')).toHaveLength(1);
-      expect(text.startsWith('id,phone_number,status')).toBe(true);
+      expect(text.startsWith('Phone,Status,Reply,')).toBe(true); // text() drops the byte-order mark
     });
 
     it('the CSV export has a column for a variable that only later recipients carry', async () => {
@@ -572,7 +593,7 @@ describe('blast API', () => {
       const id = await createBlast(app, { message: 'Hi', recipients });
       const lines = (await (await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv`)).text()).trimEnd().split('\n');
       expect(lines).toHaveLength(5_002);
-      const header = lines[0]!.split(',');
+      const header = parseCsvLine(lines[0]!);
       expect(header).toContain('coupon');
       expect(parseCsvLine(lines[5_001]!)[header.indexOf('coupon')]).toBe('LATE50');
     });

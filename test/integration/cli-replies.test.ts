@@ -33,7 +33,7 @@ it('lists the replies of a blast with their text, the open ones, and searches', 
   const open = await wablast('replies', '--blast', String(blastId), '--open', '--json');
   expect(JSON.parse(open.stdout).total).toBe(replies.length - 1);
   const closed = await wablast('replies', '--blast', String(blastId));
-  expect(closed.stdout).toContain('CLOSED (won)');
+  expect(closed.stdout).toContain('Closed (won)');
 
   const local = `0${replies[1].phone.slice(3)}`;
   const found = await wablast('replies', '--q', local, '--json');

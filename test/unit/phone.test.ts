@@ -18,21 +18,21 @@ describe('normalisePhone (default region MY)', () => {
     ['012.345.6789', 'local with dots'],
     ['  0123456789  ', 'surrounding whitespace'],
   ])('%s (%s) → +60123456789', (raw) => {
-    expect(normalisePhone(raw, 'MY')).toEqual({ ok: true, e164: E164 });
+    expect(normalisePhone(raw, 'MY')).toMatchObject({ ok: true, e164: E164 });
   });
 
   it('keeps other valid Malaysian forms: 011 mobile (8 digits after prefix) and Kuala Lumpur landline', () => {
-    expect(normalisePhone('011-1234 5678', 'MY')).toEqual({ ok: true, e164: '+601112345678' });
-    expect(normalisePhone('03-2123 4567', 'MY')).toEqual({ ok: true, e164: '+60321234567' });
+    expect(normalisePhone('011-1234 5678', 'MY')).toMatchObject({ ok: true, e164: '+601112345678' });
+    expect(normalisePhone('03-2123 4567', 'MY')).toMatchObject({ ok: true, e164: '+60321234567' });
   });
 
   it('reads a number with an explicit foreign country code as that country, not as MY', () => {
-    expect(normalisePhone('+1 202 555 0123', 'MY')).toEqual({ ok: true, e164: '+12025550123' });
-    expect(normalisePhone('+65 8123 4567', 'MY')).toEqual({ ok: true, e164: '+6581234567' });
+    expect(normalisePhone('+1 202 555 0123', 'MY')).toMatchObject({ ok: true, e164: '+12025550123' });
+    expect(normalisePhone('+65 8123 4567', 'MY')).toEqual({ ok: true, e164: '+6581234567', country: 'SG' });
   });
 
   it('uses the configured region for local forms', () => {
-    expect(normalisePhone('8123 4567', 'SG')).toEqual({ ok: true, e164: '+6581234567' });
+    expect(normalisePhone('8123 4567', 'SG')).toMatchObject({ ok: true, e164: '+6581234567' });
   });
 
   it.each([
@@ -133,6 +133,6 @@ describe('prepareRecipients', () => {
   });
 
   it('returns nothing for an empty list', () => {
-    expect(prepareRecipients([], 'MY')).toEqual({ valid: [], invalid: [], duplicates: 0 });
+    expect(prepareRecipients([], 'MY')).toEqual({ valid: [], invalid: [], duplicates: 0, outsideCountry: { count: 0, byCountry: {}, examples: [] } });
   });
 });

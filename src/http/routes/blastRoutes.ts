@@ -17,6 +17,7 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const { db } = ctx.database;
   // No pacing preset per blast yet: the variation warning takes every blast as `safe`.
   const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients, variation: { warnAt: ctx.config.identicalTextWarnAt } };
+  const log = ctx.log.child({ component: 'blasts' });
 
   app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query)));
 
@@ -28,7 +29,7 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const input = req.isMultipart() ? await fromMultipart(req, ctx) : fromJson(req.body, ctx);
     const result = await createBlast(db, input, limits);
     if (!input.dryRun) reply.status(201);
-    if (result.blast_id) req.log.info({ blast: result.blast_id, recipients: result.total_recipients }, 'blast created');
+    if (result.blast_id) log.info({ blast: result.blast_id, recipients: result.total_recipients }, `blast #${result.blast_id} created with ${result.total_recipients} recipients`);
     return result;
   };
   app.post('/api/blasts', { bodyLimit: LIMITS.blastJsonBytes }, create);
@@ -48,6 +49,7 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     try {
       const state = await sendBlast(db, id);
       ctx.wakeEngine();
+      log.info({ blast: id, state }, state === 'scheduled' ? `blast #${id} scheduled` : `blast #${id} started sending`);
       if (wait) await waitOnFeed(ctx, id, reply.raw);
       const blast = await getBlast(db, id);
       const report = blast.report;
@@ -75,13 +77,25 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!b.dry_run) reply.status(201);
     return result;
   });
-  app.post('/api/blasts/:id/pause', async (req) => ({ success: true, state: await pauseBlast(db, parse(idParam, req.params).id) }));
-  app.post('/api/blasts/:id/resume', async (req) => {
-    const state = await resumeBlast(db, parse(idParam, req.params).id);
-    ctx.wakeEngine();
+  app.post('/api/blasts/:id/pause', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const state = await pauseBlast(db, id);
+    log.info({ blast: id }, `blast #${id} paused`);
     return { success: true, state };
   });
-  app.post('/api/blasts/:id/cancel', async (req) => ({ success: true, state: await cancelBlast(db, parse(idParam, req.params).id) }));
+  app.post('/api/blasts/:id/resume', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const state = await resumeBlast(db, id);
+    ctx.wakeEngine();
+    log.info({ blast: id, state }, `blast #${id} resumed`);
+    return { success: true, state };
+  });
+  app.post('/api/blasts/:id/cancel', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const state = await cancelBlast(db, id);
+    log.info({ blast: id }, `blast #${id} cancelled`);
+    return { success: true, state };
+  });
   app.post('/api/blasts/:id/resend', async (req) => {
     const { id } = parse(idParam, req.params);
     const { statuses, dry_run } = parse(resendBody, req.body);

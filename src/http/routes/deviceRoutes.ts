@@ -10,7 +10,7 @@ import { text } from '../inputLimits.ts';
 import { parse } from '../schemas.ts';
 
 const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
-const devicePatch = z.strictObject({
+export const devicePatch = z.strictObject({
   label: text().max(100).nullable().optional(),
   rate: z.number().positive().max(10_000).nullable().optional(),
   burst: z.number().int().positive().max(10_000).nullable().optional(),

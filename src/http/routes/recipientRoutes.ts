@@ -2,18 +2,14 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { getBlast } from '../../blasts/blastView.ts';
 import { closeRecipient, closeRecipientByPhone, reopenRecipient } from '../../blasts/closeRecipient.ts';
-import { iterateRecipients, listRecipients, type RecipientView, variableNames } from '../../blasts/listRecipients.ts';
+import { exportRecipients } from '../../blasts/exportRecipients.ts';
+import { listRecipients, variableNames } from '../../blasts/listRecipients.ts';
 import type { AppContext } from '../context.ts';
-import { csvCell } from '../csvCell.ts';
-import { closeBody } from '../inboxSchemas.ts';
+import { closeBody, timeZone } from '../inboxSchemas.ts';
+import { attachment, exportFileName, recipientsCsv } from '../recipientsCsv.ts';
 import { closeByPhoneBody, idParam, parse, recipientsQuery } from '../schemas.ts';
 import { inboxRoutes, repliesFeed } from './inboxRoutes.ts';
 import { reportRoutes } from './reportRoutes.ts';
-
-const CSV_COLUMNS = [
-  'id', 'phone_number', 'status', 'message_id', 'attempts', 'last_error', 'sent_at', 'delivered_at',
-  'read_at', 'replied_at', 'closed_at', 'failed_at',
-] as const;
 
 export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
@@ -23,14 +19,16 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
   app.get('/api/blasts/:id/recipients', async (req, reply) => {
     const { id } = parse(idParam, req.params);
     const q = parse(recipientsQuery, req.query);
-    await getBlast(db, id);
+    const blast = await getBlast(db, id);
     const filter = { blastId: id, statuses: q.status, phone: q.phone, q: q.q };
     if (q.format === 'json') return listRecipients(db, filter, { limit: q.limit, offset: q.offset });
+    const tz = timeZone(q.tz, ctx.config.reportTimeZone);
+    const now = Date.now();
     reply.header('content-type', 'text/csv; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="blast-${id}-recipients.csv"`);
+    reply.header('content-disposition', attachment(exportFileName(blast, filter, tz, now)));
     const vars = await variableNames(db, filter);
     // Fastify sends strings, buffers and streams, not async generators: wrap it in a stream.
-    return reply.send(Readable.from(csvStream(iterateRecipients(db, filter), vars)));
+    return reply.send(Readable.from(recipientsCsv(exportRecipients(db, filter), vars, tz, now)));
   });
 
   app.post('/api/recipients/:id/close', async (req) => {
@@ -65,13 +63,4 @@ export async function recipientRoutes(app: FastifyInstance, ctx: AppContext): Pr
   // The inbox and the reports live beside the recipients they read.
   await inboxRoutes(app, ctx, feed);
   await reportRoutes(app, ctx);
-}
-
-async function* csvStream(chunks: AsyncGenerator<RecipientView[]>, vars: readonly string[]): AsyncGenerator<string> {
-  yield `${[...CSV_COLUMNS, ...vars].map(csvCell).join(',')}\n`;
-  for await (const chunk of chunks) {
-    yield chunk
-      .map((r) => [...CSV_COLUMNS.map((c) => r[c]), ...vars.map((k) => r.variables?.[k])].map(csvCell).join(','))
-      .join('\n') + '\n';
-  }
 }

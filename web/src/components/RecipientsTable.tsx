@@ -70,7 +70,7 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
     <section className="card recipients-card" aria-labelledby="recipients-title">
       <div className="section-head">
         <h2 id="recipients-title">Recipients</h2>
-        <a className="btn btn-small" href={csvUrl} download={`blast-${blastId}-recipients.csv`} data-testid="export-csv">
+        <a className="btn btn-small" href={csvUrl} download data-testid="export-csv">
           Export CSV
         </a>
       </div>

@@ -20,6 +20,7 @@ import { type BenchOutcome, type BenchResult, type Details, formatTable, notRun,
 import { pollCost } from './poll_cost.ts';
 import { report1m } from './report_1m.ts';
 import { reportAggregate } from './report_aggregate.ts';
+import { RSS_EMBEDDED_GOAL_MB, rssEmbedded } from './rss_embedded.ts';
 import { RSS_GOAL_MB, rssPeak } from './rss_peak.ts';
 import { ENGINE_ENV, SIM_OPTIONS, sendRate } from './send_rate.ts';
 import { sendRateSeed } from './send_rate_seed.ts';
@@ -33,10 +34,10 @@ const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! :
 
 /** Sizes: the issue's for a full run; small ones for --quick. */
 const SIZE = quick
-  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2 }
-  : { startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1 };
+  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300 }
+  : { startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1, embeddedSend: 1_000 };
 
-const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak'] as const;
+const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak', 'rss_embedded'] as const;
 type Name = (typeof ORDER)[number];
 const UNITS: Record<Name, [string, string]> = {
   startup: ['ms', `≤ ${STARTUP_GOAL_MS} ms and ≥ 2× faster`],
@@ -48,6 +49,7 @@ const UNITS: Record<Name, [string, string]> = {
   report_aggregate: ['ms', '≤ 50 ms and ≥ 10× faster'],
   create_100k: ['s', '≤ 3 s and ≥ 10× faster'],
   rss_peak: ['MB', `≤ ${RSS_GOAL_MB} MB`],
+  rss_embedded: ['MB', `≤ ${RSS_EMBEDDED_GOAL_MB} MB`],
 };
 
 const outcomes = new Map<Name, BenchOutcome>();
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   await step('webhook_ingest', () => webhookIngest(SIZE.webhooks, SIZE.webhookWarmup));
   await step('poll_cost', () => pollCost(SIZE.pollRecipients));
   await step('report_1m', () => report1m(SIZE.report, SIZE.reportSamples));
+  await step('rss_embedded', () => rssEmbedded(SIZE.embeddedSend));
   await step('report_aggregate', () => reportAggregate(SIZE.aggBlasts, SIZE.aggRecipients, SIZE.aggSamples, SIZE.aggScanSamples));
   finish(started, pgVersion);
 }

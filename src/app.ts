@@ -49,7 +49,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
  */
 export async function startWablast(config: Config, opts: StartOptions = {}): Promise<WablastHandle> {
   const log = opts.logger ?? silentLogger;
-  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, logger: log }));
+  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, pgliteSharedBuffersMb: config.pgliteSharedBuffersMb, poolMax: config.dbPoolMax, logger: log }));
   await migrate(database.db);
 
   const simulated = !config.gateway.baseUrl;

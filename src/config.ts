@@ -23,6 +23,8 @@ const schema = z.object({
     z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   ),
   DATA_DIR: z.string().default('./data'),
+  // The embedded database's page cache, inside its WASM heap (src/db/pgliteOptions.ts).
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(1024).default(16),
   DB_POOL_MAX: positiveInt(10),
   // No default here: an engine-only process listens only when PORT is set (see `listen`).
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -84,6 +86,7 @@ const schema = z.object({
 export type Config = Readonly<{
   databaseUrl: string | undefined;
   dataDir: string;
+  pgliteSharedBuffersMb: number;
   dbPoolMax: number;
   port: number;
   /** Serve HTTP: always for role all|api; for role engine only when PORT is set (/healthz, /metrics, webhooks). */
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return deepFreeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
     dbPoolMax: e.DB_POOL_MAX,
     port: e.PORT ?? 3000,
     listen: e.ROLE !== 'engine' || e.PORT !== undefined,

@@ -79,7 +79,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const pruner = runsEngine ? new WebhookPruner(database.db, config.webhookRetentionDays, log.child({ component: 'webhooks' })) : null;
   const webhooks = webhookSecret
-    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode }, onChange, metrics)
+    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode, concurrency: config.webhookBatchesInFlight }, onChange, metrics)
     : null;
 
   const app = await buildApp({

@@ -72,6 +72,8 @@ const schema = z.object({
   POLL_MODE: z.enum(['off', 'fallback', 'always']).default('fallback'),
   POLL_RATE: positiveNumber(5),
   REPLY_WINDOW_HOURS: positiveNumber(24 * 7),
+  // Webhook group-commit batches in flight at once, each on its own connection (src/engine/webhookIngest.ts).
+  WEBHOOK_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
   /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */
   LEASE_SECONDS: z.coerce.number().min(1).default(30),
@@ -117,6 +119,7 @@ export type Config = Readonly<{
   pollMode: 'off' | 'fallback' | 'always';
   pollRate: number;
   replyWindowHours: number;
+  webhookBatchesInFlight: number;
   role: 'all' | 'api' | 'engine';
   leaseSeconds: number;
   webhookRetentionDays: number;
@@ -173,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollMode: e.POLL_MODE,
     pollRate: e.POLL_RATE,
     replyWindowHours: e.REPLY_WINDOW_HOURS,
+    webhookBatchesInFlight: e.WEBHOOK_BATCHES_IN_FLIGHT,
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
     webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { isTimeZone } from './domain/stageFunnel.ts';
@@ -24,6 +25,8 @@ const schema = z.object({
   ),
   DATA_DIR: z.string().default('./data'),
   // The embedded database's page cache, inside its WASM heap (src/db/pgliteOptions.ts).
+  // Where `wablast archive` writes old blasts' recipients (default: <DATA_DIR>/archive).
+  ARCHIVE_DIR: optionalString,
   PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(1024).default(16),
   DB_POOL_MAX: positiveInt(10),
   // No default here: an engine-only process listens only when PORT is set (see `listen`).
@@ -89,6 +92,7 @@ export type Config = Readonly<{
   databaseUrl: string | undefined;
   dataDir: string;
   pgliteSharedBuffersMb: number;
+  archiveDir: string;
   dbPoolMax: number;
   port: number;
   /** Serve HTTP: always for role all|api; for role engine only when PORT is set (/healthz, /metrics, webhooks). */
@@ -148,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
+    archiveDir: e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive'),
     dbPoolMax: e.DB_POOL_MAX,
     port: e.PORT ?? 3000,
     listen: e.ROLE !== 'engine' || e.PORT !== undefined,

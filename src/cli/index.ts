@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { registerArchive } from './archive.ts';
 import { registerBlasts } from './blasts.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerWebhooks } from './webhooks.ts';
@@ -17,4 +18,5 @@ export function registerCli(program: Command): void {
   registerWebhooks(program);
   registerReplies(program);
   registerDoctor(program);
+  registerArchive(program);
 }

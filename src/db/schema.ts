@@ -35,6 +35,9 @@ export const blasts = pgTable(
     createdAt: tz('created_at').notNull().defaultNow(),
     startedAt: tz('started_at'),
     completedAt: tz('completed_at'),
+    /** Set when the recipients were exported to archiveFile and deleted (src/archive/archiveBlasts.ts). */
+    archivedAt: tz('archived_at'),
+    archiveFile: text('archive_file'),
   },
   (t) => [
     index('blasts_created_idx').on(t.createdAt.desc(), t.id.desc()),

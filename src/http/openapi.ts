@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { closeBody, repliesQuery, reportQuery } from './inboxSchemas.ts';
 import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody, testMessageBody } from './schemas.ts';
+import { archiveBody } from './routes/archiveRoutes.ts';
 import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -64,6 +65,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/replies/events': { get: { summary: 'Server-sent events: `change` whenever the inbox changes', responses: ok('text/event-stream') } },
       '/api/contacts/{phone}': { get: { summary: 'Everything sent to a number across blasts, its replies and its opt-out', parameters: [{ name: 'phone', in: 'path', required: true, schema: { type: 'string' } }], responses: ok('{phone, name, opted_out, messages, replies}') } },
       '/api/reports/funnel': { get: { summary: 'The funnel across blasts by follow_up_stage, tag, device (blasts created in from–to) or day (events in from–to, days in tz); format=csv', parameters: queryParams(reportQuery), responses: ok('{group_by, tz, from, to, groups, total}') } },
+      '/api/archive': { post: { summary: 'Export the recipients of blasts finished before `before` to CSV files (ARCHIVE_DIR) and delete them; reports and counters stay', requestBody: body(archiveBody), responses: ok('{before, blasts: [{blast_id, exported, deleted, file}], exported, deleted}') } },
       '/api/blasts/{id}/events': { get: { summary: 'Server-sent events: the report whenever the funnel changes', parameters: idParam, responses: ok('text/event-stream') } },
       '/api/opt-outs': { get: { summary: 'Numbers that asked not to be messaged', parameters: queryParams(pageQuery), responses: ok('{opt_outs}') } },
       '/api/webhook-events': {

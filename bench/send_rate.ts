@@ -39,7 +39,15 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
 
   const t0 = Date.now();
   await api(app.url, 'POST', `/api/blasts/${created.blast_id}/send`);
-  await until(() => sim.stats().accepted >= recipients, 600_000, 10);
+  // Until the gateway accepted every message, or the blast ended without (UNCERTAIN or FAILED sends: reported below).
+  let polls = 0;
+  await until(
+    async () =>
+      sim.stats().accepted >= recipients ||
+      (++polls % 50 === 0 && (await api<{ state: string }>(app.url, 'GET', `/api/blasts/${created.blast_id}`)).state === 'completed'),
+    600_000,
+    10,
+  );
   const accepted = sim.messages().map((m) => m.acceptedAt).sort((a, b) => a - b);
   const lastAccepted = accepted[accepted.length - 1]!;
   // The middle 80 %: the pace once sending is under way, without start-up and tail.

@@ -38,7 +38,7 @@ const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! :
 
 /** Sizes: the for a full run; small ones for --quick. */
 const SIZE = quick
-  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300, scaleSmall: 20_000, scaleBig: 200_000, scaleHot: 2_000, scaleSamples: 15, freshness: 1_000, pool: 2_000 }
+  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300, scaleSmall: 20_000, scaleBig: 200_000, scaleHot: 2_000, scaleSamples: 15, freshness: 1_000, pool: 1_000 }
   : { startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1, embeddedSend: 1_000, scaleSmall: 100_000, scaleBig: 10_000_000, scaleHot: 10_000, scaleSamples: 40, freshness: 5_000, pool: 20_000 };
 
 /** The round trip the proxy adds for the *_remote rows (BENCH_REMOTE_RTT_MS; Neon from a nearby region: 1–3 ms). */

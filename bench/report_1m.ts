@@ -11,16 +11,19 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { AppProcess } from './lib/appProcess.ts';
+import type { DelayProxy } from './lib/delayProxy.ts';
 import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
 
-export async function report1m(size: number, samples: number): Promise<BenchOutcome> {
-  const bdb = await createBenchDatabase('report');
+/** With `remote`, wablast (and the seed's report beside it) reaches PostgreSQL through a DelayProxy: `report_1m_remote`. */
+export async function report1m(size: number, samples: number, remote?: DelayProxy): Promise<BenchOutcome> {
+  const name = remote ? 'report_1m_remote' : 'report_1m';
+  const bdb = await createBenchDatabase(remote ? 'report_remote' : 'report');
   const client = pgClient(bdb.url);
   let app: AppProcess | null = null;
   try {
-    app = await AppProcess.start('report_1m', {
-      DATABASE_URL: bdb.url,
+    app = await AppProcess.start(name, {
+      DATABASE_URL: remote ? remote.url(bdb.url) : bdb.url,
       WEBHOOK_SECRET: randomBytes(12).toString('hex'),
       WSAPME_BASE_URL: 'http://127.0.0.1:9',
       POLL_MODE: 'off',
@@ -71,7 +74,7 @@ export async function report1m(size: number, samples: number): Promise<BenchOutc
     const ratio = base / p50;
     return {
       result: {
-        name: 'report_1m',
+        name,
         value: round(p50),
         unit: 'ms',
         baseline: round(base),
@@ -80,6 +83,7 @@ export async function report1m(size: number, samples: number): Promise<BenchOutc
         met: correct && p50 <= 50 && ratio >= 3,
       },
       details: {
+        ...(remote ? { added_round_trip_ms: remote.roundTripMs, ...(await remote.measure(bdb.url)) } : {}),
         recipients: size,
         samples,
         fill_seconds: round(fillSeconds),

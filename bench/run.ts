@@ -15,16 +15,21 @@ import { fileURLToPath } from 'node:url';
 import { WsapmeSimulator } from '../sim/simulator.ts';
 import { create100k } from './create_100k.ts';
 import { AppProcess, stopAllApps } from './lib/appProcess.ts';
-import { createBenchDatabase, dropAllBenchDatabases, postgresVersion } from './lib/db.ts';
+import { ADMIN_URL, createBenchDatabase, dropAllBenchDatabases, postgresVersion } from './lib/db.ts';
 import { type BenchOutcome, type BenchResult, type Details, formatTable, notRun, writeResults } from './lib/result.ts';
 import { pollCost } from './poll_cost.ts';
 import { report1m } from './report_1m.ts';
 import { reportAggregate } from './report_aggregate.ts';
+import { RSS_EMBEDDED_GOAL_MB, rssEmbedded } from './rss_embedded.ts';
+import { SCALE_GOAL, scale10m } from './scale_10m.ts';
+import { FRESHNESS_GOAL, freshness } from './freshness.ts';
+import { POOL_GOAL, sendRatePool } from './send_rate_pool.ts';
 import { RSS_GOAL_MB, rssPeak } from './rss_peak.ts';
-import { ENGINE_ENV, SIM_OPTIONS, sendRate } from './send_rate.ts';
+import { ENGINE_ENV, SIM_OPTIONS, sendRate, sendRateRemote } from './send_rate.ts';
 import { sendRateSeed } from './send_rate_seed.ts';
 import { STARTUP_GOAL_MS, startup } from './startup.ts';
-import { webhookIngest } from './webhook_ingest.ts';
+import { WEBHOOK_REMOTE_GOAL, webhookIngest } from './webhook_ingest.ts';
+import { DelayProxy } from './lib/delayProxy.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -33,10 +38,13 @@ const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! :
 
 /** Sizes: the issue's for a full run; small ones for --quick. */
 const SIZE = quick
-  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2 }
-  : { startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1 };
+  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300, scaleSmall: 20_000, scaleBig: 200_000, scaleHot: 2_000, scaleSamples: 15, freshness: 1_000, pool: 1_000 }
+  : { startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1, embeddedSend: 1_000, scaleSmall: 100_000, scaleBig: 10_000_000, scaleHot: 10_000, scaleSamples: 40, freshness: 5_000, pool: 20_000 };
 
-const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak'] as const;
+/** The round trip the proxy adds for the *_remote rows (BENCH_REMOTE_RTT_MS; Neon from a nearby region: 1–3 ms). */
+const REMOTE_RTT_MS = Number(process.env.BENCH_REMOTE_RTT_MS ?? 2);
+
+const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak', 'rss_embedded', 'send_rate_remote', 'webhook_ingest_remote', 'report_1m_remote', 'scale_10m', 'freshness', 'send_rate_pool'] as const;
 type Name = (typeof ORDER)[number];
 const UNITS: Record<Name, [string, string]> = {
   startup: ['ms', `≤ ${STARTUP_GOAL_MS} ms and ≥ 2× faster`],
@@ -48,6 +56,13 @@ const UNITS: Record<Name, [string, string]> = {
   report_aggregate: ['ms', '≤ 50 ms and ≥ 10× faster'],
   create_100k: ['s', '≤ 3 s and ≥ 10× faster'],
   rss_peak: ['MB', `≤ ${RSS_GOAL_MB} MB`],
+  send_rate_remote: ['msg/s', '≥ 0.95 of the limit'],
+  webhook_ingest_remote: ['events/s', WEBHOOK_REMOTE_GOAL],
+  report_1m_remote: ['ms', '≤ 50 ms and ≥ 3× faster'],
+  scale_10m: ['× cost', SCALE_GOAL],
+  freshness: ['ms (p99)', FRESHNESS_GOAL],
+  send_rate_pool: ['msg/s', POOL_GOAL],
+  rss_embedded: ['MB', `≤ ${RSS_EMBEDDED_GOAL_MB} MB`],
 };
 
 const outcomes = new Map<Name, BenchOutcome>();
@@ -118,6 +133,22 @@ async function main(): Promise<void> {
   await step('webhook_ingest', () => webhookIngest(SIZE.webhooks, SIZE.webhookWarmup));
   await step('poll_cost', () => pollCost(SIZE.pollRecipients));
   await step('report_1m', () => report1m(SIZE.report, SIZE.reportSamples));
+  // The same through a proxy that adds a round trip to every exchange with PostgreSQL (Neon-like).
+  if (wanted('send_rate_remote') || wanted('webhook_ingest_remote') || wanted('report_1m_remote')) {
+    const admin = new URL(ADMIN_URL);
+    const proxy = await DelayProxy.start({ host: admin.hostname, port: Number(admin.port || 5432) }, REMOTE_RTT_MS);
+    try {
+      await step('send_rate_remote', () => sendRateRemote(SIZE.send, proxy));
+      await step('webhook_ingest_remote', () => webhookIngest(SIZE.webhooks, SIZE.webhookWarmup, proxy));
+      await step('report_1m_remote', () => report1m(SIZE.report, SIZE.reportSamples, proxy));
+    } finally {
+      await proxy.close();
+    }
+  }
+  await step('send_rate_pool', () => sendRatePool(SIZE.pool));
+  await step('freshness', () => freshness(SIZE.freshness));
+  await step('scale_10m', () => scale10m(SIZE.scaleSmall, SIZE.scaleBig, SIZE.scaleHot, SIZE.scaleSamples));
+  await step('rss_embedded', () => rssEmbedded(SIZE.embeddedSend));
   await step('report_aggregate', () => reportAggregate(SIZE.aggBlasts, SIZE.aggRecipients, SIZE.aggSamples, SIZE.aggScanSamples));
   finish(started, pgVersion);
 }

@@ -6,9 +6,11 @@
  * last message (its own acceptance time). The blast must then complete with every recipient sent
  * exactly once, which the simulator's per-number tally checks.
  */
-import type { WsapmeSimulator } from '../sim/simulator.ts';
-import type { AppProcess } from './lib/appProcess.ts';
-import { pgClient } from './lib/db.ts';
+import { randomBytes } from 'node:crypto';
+import { WsapmeSimulator } from '../sim/simulator.ts';
+import { AppProcess } from './lib/appProcess.ts';
+import { createBenchDatabase, pgClient } from './lib/db.ts';
+import type { DelayProxy } from './lib/delayProxy.ts';
 import { api, sleep, until } from './lib/http.ts';
 import { phoneNumbers } from './lib/phones.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
@@ -37,7 +39,15 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
 
   const t0 = Date.now();
   await api(app.url, 'POST', `/api/blasts/${created.blast_id}/send`);
-  await until(() => sim.stats().accepted >= recipients, 600_000, 10);
+  // Until the gateway accepted every message, or the blast ended without (UNCERTAIN or FAILED sends: reported below).
+  let polls = 0;
+  await until(
+    async () =>
+      sim.stats().accepted >= recipients ||
+      (++polls % 50 === 0 && (await api<{ state: string }>(app.url, 'GET', `/api/blasts/${created.blast_id}`)).state === 'completed'),
+    600_000,
+    10,
+  );
   const accepted = sim.messages().map((m) => m.acceptedAt).sort((a, b) => a - b);
   const lastAccepted = accepted[accepted.length - 1]!;
   // The middle 80 %: the pace once sending is under way, without start-up and tail.
@@ -115,4 +125,26 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
       ...(correct ? {} : { error: countersMatch ? 'not every recipient was sent exactly once' : "the report's counters disagree with the table" }),
     },
   };
+}
+
+/**
+ * send_rate_remote: send_rate with wablast reaching PostgreSQL through a DelayProxy, its own
+ * simulator, database and process. The baseline stays the gateway's limit: the seed's loop paces
+ * itself at ~5 msg/s and would not notice a database 2 ms away.
+ */
+export async function sendRateRemote(recipients: number, remote: DelayProxy): Promise<BenchOutcome> {
+  const sim = await WsapmeSimulator.start(SIM_OPTIONS);
+  const db = await createBenchDatabase('send_remote');
+  let app: AppProcess | null = null;
+  try {
+    const secret = randomBytes(12).toString('hex');
+    app = await AppProcess.start('send_rate_remote', { DATABASE_URL: remote.url(db.url), WSAPME_BASE_URL: sim.url, WEBHOOK_SECRET: secret, ...ENGINE_ENV });
+    sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
+    const o = await sendRate(app, sim, db.url, recipients);
+    return { result: { ...o.result, name: 'send_rate_remote' }, details: { added_round_trip_ms: remote.roundTripMs, ...(await remote.measure(db.url)), ...o.details } };
+  } finally {
+    await app?.stop();
+    await sim.close();
+    await db.drop();
+  }
 }

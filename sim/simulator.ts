@@ -133,6 +133,11 @@ export class WsapmeSimulator {
     return [...this.#messages.values()].map((m) => ({ ...m }));
   }
 
+  /** Calls `fn` with each webhook's payload and the time (ms) its first attempt started; null stops. */
+  onWebhookPost(fn: ((payload: unknown, at: number) => void) | null): void {
+    this.#webhooks.onPost = fn;
+  }
+
   stats(): SimStats {
     const w = this.#webhooks.counts();
     return {

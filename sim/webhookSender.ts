@@ -29,6 +29,8 @@ export class WebhookSender {
   readonly #log: Logger;
   #counts: WebhookCounts = { sent: 0, failed: 0, attempts: 0 };
   #closed = false;
+  /** Told of every webhook as its first attempt starts (bench freshness: when the gateway posted it). */
+  onPost: ((payload: unknown, at: number) => void) | null = null;
   // Bumped by reset(): retries belonging to an older generation stop instead of rescheduling.
   #generation = 0;
 
@@ -47,6 +49,7 @@ export class WebhookSender {
    */
   async send(target: WebhookTarget, payload: unknown, form = false): Promise<boolean> {
     const startedAt = Date.now();
+    this.onPost?.(payload, startedAt);
     const generation = this.#generation;
     const encoded = form ? formBody(payload) : { type: 'application/json', body: JSON.stringify(payload) };
     const ok = await this.#attempt(target, encoded);

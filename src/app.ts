@@ -52,7 +52,7 @@ export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', impor
  */
 export async function startWablast(config: Config, opts: StartOptions = {}): Promise<WablastHandle> {
   const log = opts.logger ?? silentLogger;
-  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, logger: log }));
+  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, pgliteSharedBuffersMb: config.pgliteSharedBuffersMb, poolMax: config.dbPoolMax, logger: log }));
   await migrate(database.db);
 
   const simulated = !config.gateway.baseUrl;
@@ -82,7 +82,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const pruner = runsEngine ? new WebhookPruner(database.db, config.webhookRetentionDays, log.child({ component: 'webhooks' })) : null;
   const webhooks = webhookSecret
-    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode }, onChange, metrics)
+    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode, concurrency: config.webhookBatchesInFlight }, onChange, metrics)
     : null;
 
   const app = await buildApp({

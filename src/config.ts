@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { isTimeZone } from './domain/stageFunnel.ts';
@@ -23,6 +24,10 @@ const schema = z.object({
     z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   ),
   DATA_DIR: z.string().default('./data'),
+  // The embedded database's page cache, inside its WASM heap (src/db/pgliteOptions.ts).
+  // Where `wablast archive` writes old blasts' recipients (default: <DATA_DIR>/archive).
+  ARCHIVE_DIR: optionalString,
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(1024).default(16),
   DB_POOL_MAX: positiveInt(10),
   // No default here: an engine-only process listens only when PORT is set (see `listen`).
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -76,6 +81,8 @@ const schema = z.object({
   POLL_MODE: z.enum(['off', 'fallback', 'always']).default('fallback'),
   POLL_RATE: positiveNumber(5),
   REPLY_WINDOW_HOURS: positiveNumber(24 * 7),
+  // Webhook group-commit batches in flight at once, each on its own connection (src/engine/webhookIngest.ts).
+  WEBHOOK_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
   /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */
   LEASE_SECONDS: z.coerce.number().min(1).default(30),
@@ -92,6 +99,8 @@ const schema = z.object({
 export type Config = Readonly<{
   databaseUrl: string | undefined;
   dataDir: string;
+  pgliteSharedBuffersMb: number;
+  archiveDir: string;
   dbPoolMax: number;
   port: number;
   /** Serve HTTP: always for role all|api; for role engine only when PORT is set (/healthz, /metrics, webhooks). */
@@ -126,6 +135,7 @@ export type Config = Readonly<{
   pollMode: 'off' | 'fallback' | 'always';
   pollRate: number;
   replyWindowHours: number;
+  webhookBatchesInFlight: number;
   role: 'all' | 'api' | 'engine';
   leaseSeconds: number;
   webhookRetentionDays: number;
@@ -154,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return deepFreeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
+    archiveDir: e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive'),
     dbPoolMax: e.DB_POOL_MAX,
     port: e.PORT ?? 3000,
     listen: e.ROLE !== 'engine' || e.PORT !== undefined,
@@ -185,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollMode: e.POLL_MODE,
     pollRate: e.POLL_RATE,
     replyWindowHours: e.REPLY_WINDOW_HOURS,
+    webhookBatchesInFlight: e.WEBHOOK_BATCHES_IN_FLIGHT,
     role: e.ROLE,
     leaseSeconds: e.LEASE_SECONDS,
     webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,

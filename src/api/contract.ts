@@ -37,6 +37,9 @@ export interface BlastRow {
   segment: string | null;
   total_recipients: number;
   last_error: string | null;
+  /** When its recipients were exported to archive_file and deleted (POST /api/archive); the report stays. */
+  archived_at: string | null;
+  archive_file: string | null;
   /** The pacing plan while it sends, when the server has one. */
   plan?: SendPlan | null;
 }

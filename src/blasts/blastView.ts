@@ -10,7 +10,7 @@ import type { BlastRow, BlastView, Report } from '../api/contract.ts';
 export type { BlastState, BlastView } from '../api/contract.ts';
 
 const COLUMNS = sql`id, tag, message, follow_up_stage, device, state, scheduled_at, started_at, completed_at,
-                    created_at, parent_blast_id, segment, total_recipients, last_error`;
+                    created_at, parent_blast_id, segment, total_recipients, last_error, archived_at, archive_file`;
 
 export async function getBlast(db: Db, id: number): Promise<BlastView> {
   const [row] = await rows<BlastRow>(db, sql`SELECT ${COLUMNS} FROM blasts WHERE id = ${id}`);
@@ -40,6 +40,7 @@ function toView(row: BlastRow, report: Report): BlastView {
     started_at: isoTime(row.started_at),
     completed_at: isoTime(row.completed_at),
     created_at: isoTime(row.created_at)!,
+    archived_at: isoTime(row.archived_at),
     report,
   };
 }

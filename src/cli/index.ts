@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { registerArchive } from './archive.ts';
 import { registerBlasts } from './blasts.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerWebhooks } from './webhooks.ts';
@@ -22,4 +23,5 @@ export function registerCli(program: Command): void {
   registerSequences(program);
   registerRecipients(program);
   registerDoctor(program);
+  registerArchive(program);
 }

@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { compileWasmOnce, initPgliteDirectory, pgliteStartParams } from './pgliteOptions.ts';
 import * as schema from './schema.ts';
 
 /** A Drizzle handle on either driver; a transaction has the same type, so use-cases take either. */
@@ -24,13 +25,15 @@ export interface OpenOptions {
   url?: string | undefined;
   /** Directory for PGlite files; 'memory://' (or undefined with no url) keeps it in memory. */
   dataDir?: string | undefined;
+  /** PGlite's shared_buffers (PostgreSQL's 128 MB default would all sit in the WASM heap). */
+  pgliteSharedBuffersMb?: number;
   poolMax?: number;
   logger?: Logger;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.poolMax ?? 10, opts.logger);
-  return openPglite(opts.dataDir);
+  return openPglite(opts.dataDir, opts.pgliteSharedBuffersMb ?? 16);
 }
 
 function openPostgres(url: string, max: number, logger?: Logger): Database {
@@ -61,13 +64,18 @@ function openPostgres(url: string, max: number, logger?: Logger): Database {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, sharedBuffersMb: number): Promise<Database> {
   // Loaded only when used: PGlite's module alone adds ~40 MB of resident memory, which a process
   // on PostgreSQL should not carry (bench rss_peak).
+  compileWasmOnce();
   const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
   const memory = !dataDir || dataDir.startsWith('memory://');
-  if (!memory) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(memory ? undefined : dataDir, { parsers: { [INT8]: (v: string) => Number(v) } });
+  const startParams = pgliteStartParams(PGlite.defaultStartParams, sharedBuffersMb);
+  if (!memory) {
+    mkdirSync(dataDir, { recursive: true });
+    await initPgliteDirectory(dataDir, startParams);
+  }
+  const client = new PGlite(memory ? undefined : dataDir, { startParams, parsers: { [INT8]: (v: string) => Number(v) } });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

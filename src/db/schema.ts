@@ -37,6 +37,9 @@ export const blasts = pgTable(
     completedAt: tz('completed_at'),
     /** The sequence step this blast was created for (migration 0008); unique, so a step has at most one blast. */
     sequenceStepId: bigint('sequence_step_id', { mode: 'number' }),
+    /** Set when the recipients were exported to archiveFile and deleted (src/archive/archiveBlasts.ts). */
+    archivedAt: tz('archived_at'),
+    archiveFile: text('archive_file'),
   },
   (t) => [
     index('blasts_created_idx').on(t.createdAt.desc(), t.id.desc()),

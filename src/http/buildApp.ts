@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { openApiDocument } from './openapi.ts';
+import { archiveRoutes } from './routes/archiveRoutes.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { AppError } from '../errors.ts';
 import { registerAuth } from './auth.ts';
@@ -84,6 +85,7 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
     await webhookEndpointRoutes(app, ctx);
     await connectionRoutes(app, ctx);
     await sequenceRoutes(app, ctx);
+    await archiveRoutes(app, ctx);
   }
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -4,6 +4,7 @@ import { EXAMPLE, PARAMETER_EXAMPLES } from './openapiExamples.ts';
 import { addOptOutBody, optOutsQuery } from './optOutSchemas.ts';
 import { devicePatch } from './routes/deviceRoutes.ts';
 import { closeByPhoneBody, createBlastBody, followUpBody, pageQuery, recipientsQuery, resendBody, testMessageBody } from './schemas.ts';
+import { archiveBody } from './routes/archiveRoutes.ts';
 import { createEndpointBody, deliveriesQuery, patchEndpointBody } from './webhookEndpointSchemas.ts';
 import { sequenceBody } from './sequenceSchemas.ts';
 
@@ -146,6 +147,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: op('Reports', 'The funnel across blasts by follow_up_stage, tag, device (blasts created in from–to) or day (events in from–to, days in tz); format=csv', {
           parameters: queryParams(reportQuery),
           responses: ok('{group_by, tz, from, to, groups, total}'),
+        }),
+      },
+      '/api/archive': {
+        post: op('Blasts', 'Export the recipients of blasts finished before `before` to CSV files (ARCHIVE_DIR) and delete them; reports and counters stay', {
+          requestBody: body(archiveBody, { before: '2026-01-01' }),
+          responses: ok('{before, blasts: [{blast_id, exported, deleted, file}], exported, deleted}'),
         }),
       },
       '/api/opt-outs': {

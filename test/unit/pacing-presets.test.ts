@@ -5,7 +5,7 @@ import { Pacer } from '../../src/domain/pacer.ts';
 import { estimateFinish } from '../../src/domain/pacingEta.ts';
 import { type PacingDefaults, type PacingPreset, type PacingSettings, resolvePacing } from '../../src/domain/pacingRules.ts';
 import { isOpen, localDay, nextClose, nextOpen, parseSendWindow } from '../../src/domain/sendWindow.ts';
-import { nextWarmSince, warmUpDailyCap, warmUpDay } from '../../src/domain/warmUp.ts';
+import { type WarmUpHistory, nextWarmSince, warmUpDailyCap, warmUpDay } from '../../src/domain/warmUp.ts';
 
 const KL = 'Asia/Kuala_Lumpur';
 const HOUR = 3_600_000;
@@ -19,7 +19,7 @@ const DEFAULTS: PacingDefaults = {
 const NONE: PacingSettings = {
   preset: null, rate: null, burst: null, jitterMs: null, minGapMs: null, maxGapMs: null, hourlyCap: null, dailyCap: null, window: null, timeZone: null,
 };
-const NEW_NUMBER = { inUseSince: null, warmSince: null, lastSentAt: null };
+const NEW_NUMBER: WarmUpHistory = { inUseSince: null, warmSince: null, lastSentAt: null };
 const rules = (preset: PacingPreset, now = MON, device: Partial<PacingSettings> = {}, history = NEW_NUMBER) =>
   resolvePacing({ ...NONE, ...device }, DEFAULTS, preset, history, now);
 

@@ -4,7 +4,7 @@ import { Aimd } from '../domain/aimd.ts';
 import { backoffMs } from '../domain/backoff.ts';
 import { renderTemplate } from '../domain/template.ts';
 import { Pacer } from '../domain/pacer.ts';
-import { type PacingRules, resolvePacing } from '../domain/pacingRules.ts';
+import type { PacingRules } from '../domain/pacingRules.ts';
 import { SlidingWindow } from '../domain/slidingWindow.ts';
 import { TokenBucket, bucketCapacity } from '../domain/tokenBucket.ts';
 import type { SendOutcome } from '../gateway/classify.ts';
@@ -12,17 +12,13 @@ import type { Logger } from '../log.ts';
 import { type Claimed, claimRecipients } from './claimRecipients.ts';
 import type { Clock } from './clock.ts';
 import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease } from './deviceLease.ts';
-import { nextBlastPreset, pacingSettingsOf, pruneDeviceSends, sendHistory, warmUpHistoryOf } from './deviceSends.ts';
+import { devicePacingRules, nextBlastPreset, pruneDeviceSends, sendHistory } from './deviceSends.ts';
 import type { GatewayPort } from './gatewayPort.ts';
 import { OutcomeBuffer } from './outcomeBuffer.ts';
 import { SendingGuard } from './sendingGuard.ts';
 import type { Metrics } from '../metrics.ts';
 
 const SLICE_MS = 20;
-const NO_SETTINGS = {
-  preset: null, rate: null, burst: null, jitter_ms: null, min_gap_ms: null, max_gap_ms: null, hourly_cap: null, daily_cap: null,
-  send_window: null, send_timezone: null, in_use_since: null, warm_since_ms: null, last_sent_at_ms: null,
-} satisfies DeviceSettings;
 const IDLE_MS = 500;
 
 export interface DeviceSenderDeps {
@@ -83,7 +79,7 @@ export class DeviceSender {
     this.turnMs = leaseMs / 2;
     this.buffer = new OutcomeBuffer(deps.db, deps.owner, device, deps.log, deps.onChange);
     this.guard = new SendingGuard(deps.db, device, this.buffer, deps.log, this.random);
-    this.rules = this.resolveRules(null, null, now);
+    this.rules = devicePacingRules(null, deps.config.pacing, null, now);
     this.pacer = new Pacer(this.rules, this.random);
     this.done = this.run();
   }
@@ -225,7 +221,7 @@ export class DeviceSender {
       await requestLease(db, this.device);
       return false;
     }
-    this.rules = this.resolveRules(settings, await nextBlastPreset(db, this.device), now);
+    this.rules = devicePacingRules(settings, this.deps.config.pacing, await nextBlastPreset(db, this.device), now);
     this.pacer.configure(this.rules, now);
     if (!this.settings) {
       this.turnStartedAt = now;
@@ -255,13 +251,6 @@ export class DeviceSender {
     await this.buffer.drain();
     await releaseLease(this.deps.db, this.device, this.deps.owner);
     this.settings = null;
-  }
-
-  private resolveRules(settings: DeviceSettings | null, blastPreset: PacingRules['preset'] | null, now: number): PacingRules {
-    const defaults = this.deps.config.pacing;
-    if (!settings) return resolvePacing(pacingSettingsOf(NO_SETTINGS), defaults, blastPreset, { inUseSince: null, warmSince: null, lastSentAt: null }, now);
-    const timeZone = settings.send_timezone ?? defaults.timeZone;
-    return resolvePacing(pacingSettingsOf(settings), defaults, blastPreset, warmUpHistoryOf(settings, timeZone), now);
   }
 
   private currentRate(now: number): number {

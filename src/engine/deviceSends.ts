@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { SendHistory } from '../domain/pacer.ts';
-import type { PacingPreset, PacingSettings } from '../domain/pacingRules.ts';
+import { type PacingDefaults, type PacingPreset, type PacingRules, type PacingSettings, resolvePacing } from '../domain/pacingRules.ts';
 import { localDay } from '../domain/sendWindow.ts';
 import { zonedMidnight } from '../domain/timeBounds.ts';
 import { nextWarmSince, type WarmUpHistory } from '../domain/warmUp.ts';
@@ -32,6 +32,12 @@ export interface DevicePacingColumns {
   last_sent_at_ms: number | null;
 }
 
+/** A device with nothing set: every knob from the environment. */
+export const UNSET_PACING_COLUMNS: DevicePacingColumns = {
+  preset: null, rate: null, burst: null, jitter_ms: null, min_gap_ms: null, max_gap_ms: null, hourly_cap: null, daily_cap: null,
+  send_window: null, send_timezone: null, in_use_since: null, warm_since_ms: null, last_sent_at_ms: null,
+};
+
 /** SELECT list for DevicePacingColumns from `devices d`. */
 export const DEVICE_PACING_COLUMNS = sql`d.preset, d.rate, d.burst, d.jitter_ms, d.min_gap_ms, d.max_gap_ms, d.hourly_cap, d.daily_cap,
   d.send_window, d.send_timezone, to_char(d.in_use_since, 'YYYY-MM-DD') AS in_use_since,
@@ -58,6 +64,12 @@ export function warmUpHistoryOf(c: DevicePacingColumns, timeZone: string): WarmU
     warmSince: c.warm_since_ms,
     lastSentAt: c.last_sent_at_ms,
   };
+}
+
+/** The rules a device sends by now: its own settings over the environment's, a blast's preset over both. */
+export function devicePacingRules(columns: DevicePacingColumns | null, defaults: PacingDefaults, blastPreset: PacingPreset | null, now: number): PacingRules {
+  const c = columns ?? UNSET_PACING_COLUMNS;
+  return resolvePacing(pacingSettingsOf(c), defaults, blastPreset, warmUpHistoryOf(c, c.send_timezone ?? defaults.timeZone), now);
 }
 
 /** The device's pacing columns (null for a device never seen). */

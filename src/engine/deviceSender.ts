@@ -20,6 +20,8 @@ import type { Metrics } from '../metrics.ts';
 
 const SLICE_MS = 20;
 const IDLE_MS = 500;
+/** Waits longer than this (a cap, a shut window) give the device back rather than hold it idle. */
+const GIVE_BACK_AFTER_MS = 60_000;
 
 export interface DeviceSenderDeps {
   db: Db;
@@ -184,14 +186,13 @@ export class DeviceSender {
   }
 
   /**
-   * The window is shut, a cap is reached or the gap is not over. A short wait keeps the lease; a
-   * long one gives the device back (another engine may take it, and will wait the same) and
-   * sleeps until the pace allows — or until poke(): a blast started, a setting changed.
+   * The gap is not over, a cap is reached or the window is shut. A gap keeps the device, waking to
+   * renew the lease; a wait of minutes or hours gives it back (another engine may take it, and
+   * will wait the same) and sleeps until the pace allows — or until poke(): a setting changed.
    */
   private async waitForPace(ms: number): Promise<void> {
-    if (ms <= this.renewMs) return this.idle(ms);
-    if (this.settings) await this.giveBack();
-    await this.idle(ms);
+    if (ms > GIVE_BACK_AFTER_MS && this.settings) await this.giveBack();
+    await this.idle(this.settings ? Math.min(ms, this.renewMs) : ms);
   }
 
   /** Lets in-flight requests end, stores their answers, and gives the device back. */

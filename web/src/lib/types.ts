@@ -22,7 +22,34 @@ export interface Blast {
   /** Set on a follow-up: the blast it was made from, and the funnel segment it targets. */
   parent_blast_id?: number | null;
   segment?: Segment | string | null;
+  /** This blast's own pace; null: the device's. */
+  pacing_preset?: PacingPreset | null;
   report: Report;
+  plan?: Plan;
+}
+
+/** Pacing presets (src/domain/pacingRules.ts). */
+export type PacingPreset = 'fast' | 'safe' | 'warm-up' | 'custom';
+
+/** A blast's pace and ETA, as GET /api/blasts/:id and the dry run report it. */
+export interface Plan {
+  preset: PacingPreset;
+  summary: string;
+  eta_seconds: number;
+  finishes_at: string | null;
+  eta_text: string;
+  waiting_for_window: boolean;
+  window_opens_at: string | null;
+  note: string | null;
+}
+
+/** GET /api/devices, the parts the dashboard reads. */
+export interface DevicePacing {
+  id: string;
+  label: string | null;
+  effective: { preset: PacingPreset; summary: string; window_open: boolean };
+  sent_today: number;
+  sent_last_hour: number;
 }
 
 export interface BlastList {
@@ -48,6 +75,7 @@ export interface CreateBlastRequest {
   follow_up_stage?: string;
   scheduled_at?: string;
   device?: string;
+  pacing_preset?: PacingPreset;
   dry_run?: boolean;
 }
 
@@ -86,6 +114,8 @@ export interface CreateBlastResult {
   duplicates: number;
   opted_out: number;
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
+  /** Dry run only: what sending it now would do. */
+  plan?: Plan;
 }
 
 /** The status lattice's statuses, from the server's pure module (src/domain/status.ts). */

@@ -6,6 +6,7 @@ import { segmentLabel } from '../lib/segments.ts';
 import type { Blast, BlastEvent } from '../lib/types.ts';
 import { useBlastEvents } from '../lib/useBlastEvents.ts';
 import { BlastActions } from '../components/BlastActions.tsx';
+import { PacingPlan } from '../components/PacingPlan.tsx';
 import { blastTitle } from '../components/BlastListItem.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { FollowUpPanel } from '../components/FollowUpPanel.tsx';
@@ -138,6 +139,7 @@ export function BlastDetailPage({ id }: { id: number }) {
           {(blast.state === 'sending' || blast.state === 'paused') && (
             <ProgressBar done={processed(r)} total={r.total} label="Sending progress" />
           )}
+          <PacingPlan blast={blast} />
           <FunnelChart report={r} />
           <BlastActions blast={blast} onChanged={() => void load()} />
         </section>

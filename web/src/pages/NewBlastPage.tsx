@@ -5,12 +5,13 @@ import { looksLikePhone, splitPastedNumbers } from '../lib/recipientsInput.ts';
 import { href, navigate } from '../lib/router.ts';
 import { templateVariables } from '../lib/template.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
-import type { CreateBlastRequest, CreateBlastResult, Meta } from '../lib/types.ts';
+import type { CreateBlastRequest, CreateBlastResult, Meta, PacingPreset } from '../lib/types.ts';
 import { CheckResult } from '../components/CheckResult.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { MessagePreview } from '../components/MessagePreview.tsx';
 import { RecipientsField, type LoadedCsv, type RecipientsMode } from '../components/RecipientsField.tsx';
 import { OTHER, StageField } from '../components/StageField.tsx';
+import { PacingPicker } from '../components/PacingPicker.tsx';
 
 type Busy = null | 'check' | 'now' | 'schedule';
 type FieldKey = 'blast_tag' | 'message' | 'recipients' | 'follow_up_stage' | 'scheduled_at' | 'device';
@@ -47,6 +48,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const [stageChoice, setStageChoice] = useState('Initial');
   const [stageOther, setStageOther] = useState('');
   const [device, setDevice] = useState('');
+  const [pacing, setPacing] = useState<PacingPreset | ''>('');
   const [mode, setMode] = useState<RecipientsMode>('paste');
   const [pasted, setPasted] = useState('');
   const [csv, setCsv] = useState<LoadedCsv | null>(null);
@@ -73,8 +75,9 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     recipients,
     ...(stage ? { follow_up_stage: stage } : {}),
     ...(device.trim() ? { device: device.trim() } : {}),
+    ...(pacing ? { pacing_preset: pacing } : {}),
   });
-  const checkKey = JSON.stringify({ recipients, device: device.trim() });
+  const checkKey = JSON.stringify({ recipients, device: device.trim(), pacing });
   const checkIsCurrent = check !== null && check.key === checkKey;
 
   // The preview goes to the first recipient the server accepted, or else the first that looks valid.
@@ -311,6 +314,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
                 }}
                 errors={fe('follow_up_stage')}
               />
+              <PacingPicker device={device.trim() || meta.default_device} value={pacing} onChange={setPacing} plan={checkIsCurrent ? check.result.plan : undefined} />
             </div>
 
             <details className="advanced" open={fe('device').length > 0}>

@@ -67,10 +67,10 @@ export async function pacingRealism(messages: number, fastMessages: number): Pro
     const etaError = Math.abs(finished - announcedAt - etaMs) / etaMs;
     const eachOnce = times.length === messages && Object.values(sim.tally()).every((n) => n === 1);
 
-    // 2. fast, on the real clock, against the simulator's limit. A new simulator: a reset one
-    // would hand out the first phase's message ids again.
+    // 2. fast, on the real clock, against the simulator's limit. A new simulator with another
+    // seed: the same seed (or a reset) would hand out the first phase's message ids again.
     await sim.close();
-    sim = await WsapmeSimulator.start(simOptions);
+    sim = await WsapmeSimulator.start({ ...simOptions, seed: simOptions.seed + 1 });
     app = await startWablast(loadConfig({ ...env, WSAPME_BASE_URL: sim.url, PACING_PRESET: 'fast', SEND_WINDOW: 'always', SEND_RATE: String(FAST_LIMIT), SEND_BURST: '10' }), { listen: true });
     sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
     const fast = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', { message: 'Hi', recipients: phoneNumbers(fastMessages, messages), device: 'fast-1' });

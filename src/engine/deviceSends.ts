@@ -5,7 +5,7 @@ import type { SendHistory } from '../domain/pacer.ts';
 import { type PacingDefaults, type PacingPreset, type PacingRules, type PacingSettings, resolvePacing } from '../domain/pacingRules.ts';
 import { localDay } from '../domain/sendWindow.ts';
 import { zonedMidnight } from '../domain/timeBounds.ts';
-import { nextWarmSince, type WarmUpHistory } from '../domain/warmUp.ts';
+import { REWARM_AFTER_MS, type WarmUpHistory } from '../domain/warmUp.ts';
 
 /**
  * What the pacing of a device reads and writes: its settings, the log of its sends (the sliding
@@ -119,30 +119,29 @@ export async function sendHistory(db: Db, device: string, timeZone: string, now:
 }
 
 /**
- * Logs messages the gateway accepted, at the times they left, and moves the warm-up along
- * (domain/warmUp: a send after 72 h of silence starts a new run). Called inside storeAccepted's
- * transaction; one sender per device (its lease), so the read-then-write of devices does not race.
+ * Logs messages the gateway accepted, at the times they left, and moves the warm-up along: a send
+ * after 72 h of silence starts a new run (domain/warmUp, REWARM_AFTER_MS — nextWarmSince is the
+ * same rule, pure). One statement inside storeAccepted's transaction, so 500 sends a second cost no
+ * extra round trip (bench send_rate); it also keeps device_daily_counts (per UTC day) as before.
  */
 export async function recordDeviceSends(tx: Db, device: string, times: number[]): Promise<void> {
   if (times.length === 0) return;
-  const sorted = [...times].sort((a, b) => a - b);
+  const first = Math.min(...times);
+  const last = Math.max(...times);
   await tx.execute(
-    sql`INSERT INTO device_sends (device, sent_at)
-        SELECT ${device}, to_timestamp(s.t::float8 / 1000.0) FROM json_array_elements_text(${JSON.stringify(sorted)}::json) AS s(t)`,
-  );
-  const [d] = await rows<{ warm_since_ms: number | null; last_sent_at_ms: number | null }>(
-    tx,
-    sql`SELECT (extract(epoch FROM warm_since) * 1000)::float8 AS warm_since_ms, (extract(epoch FROM last_sent_at) * 1000)::float8 AS last_sent_at_ms
-        FROM devices WHERE id = ${device}`,
-  );
-  let warm = d?.warm_since_ms ?? null;
-  let last = d?.last_sent_at_ms ?? null;
-  for (const t of sorted) {
-    warm = nextWarmSince(warm, last, t);
-    last = last === null ? t : Math.max(last, t);
-  }
-  await tx.execute(
-    sql`UPDATE devices SET warm_since = to_timestamp(${warm! / 1000}), last_sent_at = to_timestamp(${last! / 1000}) WHERE id = ${device}`,
+    sql`WITH logged AS (
+          INSERT INTO device_sends (device, sent_at)
+          SELECT ${device}, to_timestamp(s.t::float8 / 1000.0) FROM json_array_elements_text(${JSON.stringify(times)}::json) AS s(t)
+        ), daily AS (
+          INSERT INTO device_daily_counts (device, day, sent) VALUES (${device}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ${times.length})
+          ON CONFLICT (device, day) DO UPDATE SET sent = device_daily_counts.sent + EXCLUDED.sent
+        )
+        UPDATE devices SET
+          warm_since = CASE WHEN warm_since IS NULL OR last_sent_at IS NULL
+                              OR to_timestamp(${first / 1000}) - last_sent_at > ${REWARM_AFTER_MS} * interval '1 millisecond'
+                            THEN to_timestamp(${first / 1000}) ELSE warm_since END,
+          last_sent_at = greatest(last_sent_at, to_timestamp(${last / 1000}))
+        WHERE id = ${device}`,
   );
 }
 

@@ -37,10 +37,6 @@ export async function storeAccepted(db: Db, owner: string, device: string, items
     );
     const sentAt = new Map(items.map((i) => [String(i.id), i.sentAt]));
     await recordDeviceSends(tx, device, stored.map((s) => sentAt.get(String(s.id))!));
-    await tx.execute(
-      sql`INSERT INTO device_daily_counts (device, day, sent) VALUES (${device}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ${stored.length})
-          ON CONFLICT (device, day) DO UPDATE SET sent = device_daily_counts.sent + EXCLUDED.sent`,
-    );
     const changed = await applyInbox(tx, stored.map((s) => s.message_id));
     for (const b of await applyWaitingReplies(tx, stored.map((s) => s.id))) changed.add(b);
     for (const s of stored) changed.add(s.blast_id);

@@ -7,7 +7,7 @@ import { describePlan } from '../../domain/describePacing.ts';
 import { normalisePhone } from '../../domain/phone.ts';
 import { isOpen, parseSendWindow } from '../../domain/sendWindow.ts';
 import { isTimeZone } from '../../domain/stageFunnel.ts';
-import { DEVICE_PACING_COLUMNS, type DevicePacingColumns } from '../../engine/deviceSends.ts';
+import { DEVICE_PACING_COLUMNS, type DevicePacingColumns, UNSET_PACING_COLUMNS } from '../../engine/deviceSends.ts';
 import { type HoldColumns, clearHold, sendingState } from '../../engine/deviceHold.ts';
 import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
@@ -89,7 +89,11 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   app.get('/api/devices', async () => {
     const p = plans();
-    return { devices: await Promise.all((await rows<DeviceRow>(db, sql`${select} ORDER BY d.id`)).map((d) => view(d, p))) };
+    const found = await rows<DeviceRow>(db, sql`${select} ORDER BY d.id`);
+    // The configured device is listed before its first send creates its row: the new-blast page shows its pace.
+    const fallback = ctx.config.gateway.device;
+    if (!found.some((d) => d.id === fallback)) found.unshift(unsavedDevice(fallback));
+    return { devices: await Promise.all(found.map((d) => view(d, p))) };
   });
 
   const update = async (req: FastifyRequest) => {
@@ -147,4 +151,12 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!gone) throw new AppError('not_found', 'That number is not opted out');
     return { success: true };
   });
+}
+
+function unsavedDevice(id: string): DeviceRow {
+  return {
+    id, label: null, enabled: true, lease_owner: null, lease_expires_at: null,
+    hold_kind: null, hold_reason: null, held_since: null, held_until: null, hold_probes: 0,
+    ...UNSET_PACING_COLUMNS,
+  };
 }

@@ -27,11 +27,22 @@ export function openApiDocument(version: string): Record<string, unknown> {
         post: {
           summary: 'Create a blast (JSON, or multipart/form-data with a CSV "file"); dry_run validates only',
           requestBody: body(createBlastBody),
-          responses: { 201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}' }, 400: error, 413: error, 415: error },
+          responses: {
+            201: { description: '{success, blast_id, total_recipients, invalid, duplicates, opted_out}; a dry run (200) adds preview and plan' },
+            400: error,
+            413: error,
+            415: error,
+          },
         },
       },
       '/api/blasts/upload': { post: { summary: 'Create a blast from a CSV upload (multipart/form-data)', responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 413: error } } },
-      '/api/blasts/{id}': { get: { summary: 'One blast with its funnel', parameters: idParam, responses: ok('Blast') } },
+      '/api/blasts/{id}': {
+        get: {
+          summary: 'One blast with its funnel and its pace: plan {preset, summary, eta_seconds, finishes_at, eta_text, waiting_for_window, window_opens_at, note}',
+          parameters: idParam,
+          responses: ok('Blast'),
+        },
+      },
       '/api/blasts/{id}/report': { get: { summary: 'The funnel: sent, received, read, replied, closed and more', parameters: idParam, responses: ok('Report') } },
       '/api/blasts/{id}/send': {
         post: {
@@ -47,12 +58,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/follow-up': { post: { summary: 'Create the next blast from a funnel segment of this one', parameters: idParam, requestBody: body(followUpBody), responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 404: error } } },
       '/api/devices': {
         get: {
-          summary: 'Devices with their pacing (overrides and effective), messages sent today and sending state (running, or held: kind, reason, retry_at)',
+          summary:
+            'Devices with their pacing (overrides, and the effective plan in words), messages sent today (local day) and in the last hour, and sending state (running, or held: kind, reason, retry_at)',
           responses: ok('{devices}'),
         },
       },
       '/api/devices/{id}/resume': { post: { summary: 'End a held device\'s hold now (token fixed, phone back online)', responses: ok('Device') } },
-      '/api/devices/{id}': { put: { summary: 'Set pacing overrides of a device (null: the env default)', responses: ok('Device') } },
+      '/api/devices/{id}': {
+        put: { summary: 'Set pacing overrides of a device (preset, send_window, send_timezone, hourly_cap, daily_cap, gaps, in_use_since…; null: the env default)', responses: ok('Device') },
+        patch: { summary: 'As PUT: only the fields given change', responses: ok('Device') },
+      },
       '/api/blasts/{id}/check-status': { post: { summary: 'Poll the gateway for every unsettled recipient now', parameters: idParam, responses: ok('{checked, updated}') } },
       '/api/blasts/{id}/recipients': {
         get: { summary: 'Recipients; filter by status and phone digits; format=csv exports', parameters: [...idParam, ...queryParams(recipientsQuery)], responses: ok('{recipients, total, limit, offset}') },

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../lib/api.ts';
 import type { Blast, Plan } from '../lib/types.ts';
 import { usePolling } from '../lib/usePolling.ts';
@@ -12,9 +12,15 @@ const LIVE = new Set(['draft', 'scheduled', 'sending', 'paused']);
  */
 export function PacingPlan({ blast }: { blast: Blast }) {
   const [plan, setPlan] = useState<Plan | undefined>(blast.plan);
+  // The page has just read the blast, plan included: the first look would only repeat it.
+  const looked = useRef(false);
   const live = LIVE.has(blast.state);
   usePolling(
     async () => {
+      if (!looked.current) {
+        looked.current = true;
+        return;
+      }
       if (live) setPlan((await api.getBlast(blast.id)).plan);
     },
     20_000,

@@ -17,6 +17,7 @@ import { create100k } from './create_100k.ts';
 import { AppProcess, stopAllApps } from './lib/appProcess.ts';
 import { ADMIN_URL, createBenchDatabase, dropAllBenchDatabases, postgresVersion } from './lib/db.ts';
 import { type BenchOutcome, type BenchResult, type Details, formatTable, notRun, writeResults } from './lib/result.ts';
+import { pacingRealism } from './pacing_realism.ts';
 import { pollCost } from './poll_cost.ts';
 import { report1m } from './report_1m.ts';
 import { reportAggregate } from './report_aggregate.ts';
@@ -38,18 +39,19 @@ const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! :
 
 /** Sizes: the issue's for a full run; small ones for --quick. */
 const SIZE = quick
-  ? { startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300, scaleSmall: 20_000, scaleBig: 200_000, scaleHot: 2_000, scaleSamples: 15, freshness: 1_000, pool: 1_000 }
-  : { startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1, embeddedSend: 1_000, scaleSmall: 100_000, scaleBig: 10_000_000, scaleHot: 10_000, scaleSamples: 40, freshness: 5_000, pool: 20_000 };
+  ? { pacing: 150, pacingFast: 500, startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300, scaleSmall: 20_000, scaleBig: 200_000, scaleHot: 2_000, scaleSamples: 15, freshness: 1_000, pool: 1_000 }
+  : { pacing: 500, pacingFast: 1_500, startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1, embeddedSend: 1_000, scaleSmall: 100_000, scaleBig: 10_000_000, scaleHot: 10_000, scaleSamples: 40, freshness: 5_000, pool: 20_000 };
 
 /** The round trip the proxy adds for the *_remote rows (BENCH_REMOTE_RTT_MS; Neon from a nearby region: 1–3 ms). */
 const REMOTE_RTT_MS = Number(process.env.BENCH_REMOTE_RTT_MS ?? 2);
 
-const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak', 'rss_embedded', 'send_rate_remote', 'webhook_ingest_remote', 'report_1m_remote', 'scale_10m', 'freshness', 'send_rate_pool'] as const;
+const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'pacing_realism', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak', 'rss_embedded', 'send_rate_remote', 'webhook_ingest_remote', 'report_1m_remote', 'scale_10m', 'freshness', 'send_rate_pool'] as const;
 type Name = (typeof ORDER)[number];
 const UNITS: Record<Name, [string, string]> = {
   startup: ['ms', `≤ ${STARTUP_GOAL_MS} ms and ≥ 2× faster`],
   send_rate: ['msg/s', '≥ 0.95 of the limit'],
   send_rate_seed: ['msg/s', 'report the speed-up'],
+  pacing_realism: ['× ETA', 'caps, gaps ≥ min, CV ≥ 0.3, ±10 % of ETA; fast ≥ 0.95'],
   webhook_ingest: ['events/s', '≥ 2× naive and ≥ 5,000/s'],
   poll_cost: ['calls/recipient', '≥ 100× fewer calls'],
   report_1m: ['ms', '≤ 50 ms and ≥ 3× faster'],
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
     }
   }
 
+  await step('pacing_realism', () => pacingRealism(SIZE.pacing, SIZE.pacingFast));
   await step('webhook_ingest', () => webhookIngest(SIZE.webhooks, SIZE.webhookWarmup));
   await step('poll_cost', () => pollCost(SIZE.pollRecipients));
   await step('report_1m', () => report1m(SIZE.report, SIZE.reportSamples));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
-import type { Clock } from './engine/clock.ts';
+import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { Poller } from './engine/poller.ts';
 import { WebhookIngest } from './engine/webhookIngest.ts';
@@ -36,7 +36,7 @@ export interface StartOptions {
   simulator?: Partial<SimOptions>;
   /** Whether to listen for HTTP (default: config.listen — an engine-only process without PORT does not). */
   listen?: boolean;
-  /** The engine's clock (tests: a sequence's days pass in seconds). */
+  /** Time for the engine's pacing and the API's plans (tests and benchmarks move it; default the system's). */
   clock?: Clock;
 }
 
@@ -77,7 +77,8 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const hub = new FunnelHub(database.db, log.child({ component: 'funnel' }));
   const onChange = (ids: Set<number>) => hub.markChanged(ids);
   const runsEngine = config.role !== 'api';
-  const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics, ...(opts.clock ? { clock: opts.clock } : {}) }) : null;
+  const clock = opts.clock ?? systemClock;
+  const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics, clock }) : null;
   const outbound = runsEngine ? new DeliveryWorker({ db: database.db, log: log.child({ component: 'outbound' }), disableAfterDays: config.outboundDisableAfterDays }) : null;
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const pruner = runsEngine ? new WebhookPruner(database.db, config.webhookRetentionDays, log.child({ component: 'webhooks' })) : null;
@@ -98,6 +99,7 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
     gateway,
     metrics,
     longRequests: new LongRequests(config.maxLongRequests),
+    clock,
   });
   let url = '';
   if (opts.listen ?? effective.listen) {

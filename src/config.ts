@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { PACING_PRESETS, type PacingDefaults } from './domain/pacingRules.ts';
+import { parseSendWindow } from './domain/sendWindow.ts';
 import { isTimeZone } from './domain/stageFunnel.ts';
 
 /**
@@ -16,6 +18,7 @@ const optionalString = z
 // http and https only: z.url() alone also takes ftp:, file: and javascript: URLs.
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
+const optionalCount = optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().positive()).optional());
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -66,7 +69,16 @@ const schema = z.object({
   SEND_RATE: positiveNumber(1),
   SEND_BURST: positiveInt(1),
   SEND_JITTER_MS: z.coerce.number().int().min(0).default(0),
-  DAILY_CAP: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().positive()).optional()),
+  DAILY_CAP: optionalCount,
+  /** The pacing preset devices use unless told otherwise; the default depends on the gateway (see loadConfig). */
+  PACING_PRESET: z.enum(PACING_PRESETS, { message: `must be one of ${PACING_PRESETS.join(', ')}` }).optional(),
+  /** When devices may send, e.g. "mon-sat 09:00-20:00"; unset: always for fast/custom, mon-sat 09:00-20:00 for safe/warm-up. */
+  SEND_WINDOW: optionalString.pipe(z.string().refine((v) => parseSendWindow(v).ok, { error: (i) => windowError(String(i.input)) }).optional()),
+  SEND_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
+  HOURLY_CAP: optionalCount,
+  /** The custom preset's random gap between messages. */
+  SEND_MIN_GAP_MS: optionalCount,
+  SEND_MAX_GAP_MS: optionalCount,
   SEND_MAX_ATTEMPTS: positiveInt(5),
   SEND_CONCURRENCY: positiveInt(16),
   PHONE_DEFAULT_REGION: z
@@ -126,7 +138,8 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   apiRateLimit: number;
   maxLongRequests: number;
-  pacing: Readonly<{ rate: number; burst: number; jitterMs: number; dailyCap: number | null }>;
+  /** The environment's pacing defaults; a device's own settings and a blast's preset override them (domain/pacingRules). */
+  pacing: Readonly<PacingDefaults>;
   sendMaxAttempts: number;
   sendConcurrency: number;
   phoneRegion: string;
@@ -188,7 +201,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY ?? false,
     apiRateLimit: e.API_RATE_LIMIT,
     maxLongRequests: e.MAX_LONG_REQUESTS,
-    pacing: { rate: e.SEND_RATE, burst: e.SEND_BURST, jitterMs: e.SEND_JITTER_MS, dailyCap: e.DAILY_CAP ?? null },
+    pacing: {
+      // With the simulator no number is at risk: the seed's speed. With a real gateway, a real number is.
+      preset: e.PACING_PRESET ?? (e.WSAPME_BASE_URL ? 'safe' : 'fast'),
+      rate: e.SEND_RATE,
+      burst: e.SEND_BURST,
+      jitterMs: e.SEND_JITTER_MS,
+      dailyCap: e.DAILY_CAP ?? null,
+      hourlyCap: e.HOURLY_CAP ?? null,
+      minGapMs: e.SEND_MIN_GAP_MS ?? null,
+      maxGapMs: e.SEND_MAX_GAP_MS ?? null,
+      window: e.SEND_WINDOW ?? null,
+      timeZone: e.SEND_TIMEZONE,
+    },
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
     sendConcurrency: e.SEND_CONCURRENCY,
     phoneRegion: e.PHONE_DEFAULT_REGION,
@@ -205,6 +230,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reportTimeZone: e.REPORT_TIMEZONE,
     sequenceCreateHoldMs: e.SEQUENCE_CREATE_HOLD_MS,
   });
+}
+
+function windowError(text: string): string {
+  const r = parseSendWindow(text);
+  return r.ok ? '' : r.reason;
 }
 
 function isJsonObject(text: string): boolean {

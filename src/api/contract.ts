@@ -7,13 +7,14 @@ import type { BlastState } from '../blasts/blastStates.ts';
 import type { CreateWarning } from '../domain/countryNote.ts';
 import type { FailureCode } from '../domain/failureReason.ts';
 import type { Funnel } from '../domain/funnel.ts';
+import type { PacingPreset } from '../domain/pacingRules.ts';
 import type { OptOutSource } from '../domain/optOutSource.ts';
 import type { CloseOutcome } from '../domain/reopen.ts';
 import type { StageFunnel } from '../domain/stageFunnel.ts';
 import type { Status } from '../domain/status.ts';
 import type { Variation } from '../domain/variation.ts';
 
-export type { BlastState, CloseOutcome, OptOutSource, StageFunnel, Status, Variation };
+export type { BlastState, CloseOutcome, OptOutSource, PacingPreset, StageFunnel, Status, Variation };
 
 /** A blast's live funnel (GET /api/blasts/:id/report and every blast view). */
 export interface Report extends Funnel {
@@ -40,18 +41,26 @@ export interface BlastRow {
   /** When its recipients were exported to archive_file and deleted (POST /api/archive); the report stays. */
   archived_at: string | null;
   archive_file: string | null;
-  /** The pacing plan while it sends, when the server has one. */
-  plan?: SendPlan | null;
+  /** This blast's own pace; null: the device's. */
+  pacing_preset: PacingPreset | null;
+  /** Its pace and ETA (GET /api/blasts/:id and the list). */
+  plan?: SendPlan;
 }
 
-/** How a blast will be paced: the preset, in words, how long it takes and when the sending window opens. */
+/** A blast's pace and ETA, as GET /api/blasts/:id and the dry run report it (blasts/blastPlan.ts). */
 export interface SendPlan {
-  preset?: string | null;
-  summary?: string | null;
-  eta_seconds?: number | null;
-  finishes_at?: string | null;
-  waiting_for_window?: boolean | null;
-  window_opens_at?: string | null;
+  preset: PacingPreset;
+  summary: string;
+  /** Seconds until the last message leaves (0 when nothing is left). */
+  eta_seconds: number;
+  finishes_at: string | null;
+  /** "≈ 4 h 10 m, finishes tomorrow 10:40 because of the send window". */
+  eta_text: string;
+  /** Sending now would wait (or the sending blast is waiting) for the window to open. */
+  waiting_for_window: boolean;
+  window_opens_at: string | null;
+  /** "waiting for the send window (opens 09:00)" while it is; otherwise null. */
+  note: string | null;
 }
 
 /** A blast as the API shows it: its row plus the live funnel. */
@@ -87,8 +96,8 @@ export interface CreateBlastResult {
   preview?: Array<{ phone: string; variables: Record<string, string> }>;
   /** Dry run only: who of these was messaged in the last 24 hours (the review step's warning). */
   recently_messaged?: RecentlyMessaged;
-  /** Dry run: the pacing plan, when the server has one. */
-  plan?: SendPlan | null;
+  /** Dry run: what sending it now would do. */
+  plan?: SendPlan;
   /** Dry run: how many distinct texts the blast sends, a few of them, and a warning when too uniform. */
   variation?: Variation;
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { type Variation, summariseVariation } from '../domain/variation.ts';
 import { type CreateWarning, outsideCountryWarning } from '../domain/countryNote.ts';
+import type { PacingPreset } from '../domain/pacingRules.ts';
 import { AppError } from '../errors.ts';
 import { optedOutAmong } from '../optOuts/optOutStore.ts';
 import { recentlyMessaged } from './recentlyMessaged.ts';
@@ -22,6 +23,8 @@ export interface CreateBlastInput {
   dryRun: boolean;
   parentBlastId?: number | null;
   segment?: string | null;
+  /** This blast's pace; null: the device's. */
+  pacingPreset?: PacingPreset | null;
 }
 
 export interface CreateLimits {
@@ -71,9 +74,10 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
   const blastId = await db.transaction(async (tx) => {
     const [blast] = await rows<{ id: number }>(
       tx,
-      sql`INSERT INTO blasts (tag, message, follow_up_stage, device, state, scheduled_at, parent_blast_id, segment, total_recipients)
+      sql`INSERT INTO blasts (tag, message, follow_up_stage, device, state, scheduled_at, parent_blast_id, segment, total_recipients, pacing_preset)
           VALUES (${input.tag}, ${input.message}, ${input.followUpStage}, ${input.device}, 'draft',
-                  ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length})
+                  ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length},
+                  ${input.pacingPreset ?? null})
           RETURNING id`,
     );
     // In slices: one JSON text of all 100,000 rows is 7 MB held at once (and again as the driver's

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -40,6 +41,8 @@ export const blasts = pgTable(
     /** Set when the recipients were exported to archiveFile and deleted (src/archive/archiveBlasts.ts). */
     archivedAt: tz('archived_at'),
     archiveFile: text('archive_file'),
+    // A blast's own pacing preset (issue 13); null: the device's.
+    pacingPreset: text('pacing_preset'),
   },
   (t) => [
     index('blasts_created_idx').on(t.createdAt.desc(), t.id.desc()),
@@ -147,7 +150,27 @@ export const devices = pgTable('devices', {
   heldUntil: tz('held_until'),
   holdBackoffMs: integer('hold_backoff_ms'),
   holdProbes: integer('hold_probes').notNull().default(0),
+  // Pacing (domain/pacingRules): null means the environment's default.
+  preset: text('preset'),
+  sendWindow: text('send_window'),
+  sendTimezone: text('send_timezone'),
+  hourlyCap: integer('hourly_cap'),
+  minGapMs: integer('min_gap_ms'),
+  maxGapMs: integer('max_gap_ms'),
+  inUseSince: date('in_use_since', { mode: 'string' }),
+  warmSince: tz('warm_since'),
+  lastSentAt: tz('last_sent_at'),
 });
+
+/** One row per message a device sent, at the engine's clock: the sliding hour and the local day of its caps. */
+export const deviceSends = pgTable(
+  'device_sends',
+  {
+    device: text('device').notNull(),
+    sentAt: tz('sent_at').notNull(),
+  },
+  (t) => [index('device_sends_device_idx').on(t.device, t.sentAt)],
+);
 
 /** One row: whether the gateway answers status lookups (engine/statusLookupState). */
 export const statusLookup = pgTable('status_lookup', {

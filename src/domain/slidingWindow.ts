@@ -32,6 +32,16 @@ export class SlidingWindow {
     for (let i = 0; i < n; i++) this.times.push(now);
   }
 
+  /** Takes back the latest event (it did not happen after all). */
+  unrecord(): void {
+    if (this.count > 0) this.times.pop();
+  }
+
+  clear(): void {
+    this.times = [];
+    this.head = 0;
+  }
+
   private get count(): number {
     return this.times.length - this.head;
   }

@@ -30,3 +30,48 @@ export function zonedMidnight(date: string, tz: string, addDays = 0): Date {
 
 /** How far `tz`'s wall clock is ahead of UTC at instant `t`. */
 export const offsetMs = (tz: string, t: number): number => zoneOffset(tz)(t);
+
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+// Building a DateTimeFormat costs far more than using one: pacing asks thousands of times a simulated day.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock of `tz` at instant `t`. */
+export function wallTime(tz: string, t: number): WallTime {
+  let f = formats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formats.set(tz, f);
+  }
+  const parts = f.formatToParts(new Date(t));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+    weekday: WEEKDAYS.indexOf(parts.find((p) => p.type === 'weekday')?.value ?? ''),
+  };
+}

@@ -2,16 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { applyWaitingReplies } from './applyInbound.ts';
+import { DEVICE_PACING_COLUMNS, type DevicePacingColumns } from './deviceSends.ts';
 
 /** The default lease (config LEASE_SECONDS). The holder renews at a third of it and yields a waiting engine at half. */
 export const LEASE_SECONDS = 30;
 
-export interface DeviceSettings {
-  rate: number | null;
-  burst: number | null;
-  jitter_ms: number | null;
-  daily_cap: number | null;
-}
+/** The device's pacing settings, read with every lease renewal so a change applies within seconds. */
+export type DeviceSettings = DevicePacingColumns;
 
 /**
  * Takes or renews the lease on a device: one process paces one device, so its rate limit holds
@@ -23,10 +20,10 @@ export async function acquireLease(db: Db, device: string, owner: string, leaseS
   await db.execute(sql`INSERT INTO devices (id) VALUES (${device}) ON CONFLICT (id) DO NOTHING`);
   const [row] = await rows<DeviceSettings>(
     db,
-    sql`UPDATE devices SET lease_owner = ${owner}, lease_expires_at = now() + ${leaseSeconds} * interval '1 second'
-        WHERE id = ${device} AND enabled
-          AND (lease_owner = ${owner} OR lease_owner IS NULL OR lease_expires_at < now())
-        RETURNING rate, burst, jitter_ms, daily_cap`,
+    sql`UPDATE devices AS d SET lease_owner = ${owner}, lease_expires_at = now() + ${leaseSeconds} * interval '1 second'
+        WHERE d.id = ${device} AND d.enabled
+          AND (d.lease_owner = ${owner} OR d.lease_owner IS NULL OR d.lease_expires_at < now())
+        RETURNING ${DEVICE_PACING_COLUMNS}`,
   );
   return row ?? null;
 }
@@ -70,13 +67,4 @@ export async function recoverOrphans(db: Db): Promise<number> {
     await applyWaitingReplies(tx, orphans.map((o) => o.id));
     return orphans.length;
   });
-}
-
-/** Messages this device had accepted today (UTC), for the daily cap. */
-export async function sentToday(db: Db, device: string): Promise<number> {
-  const [row] = await rows<{ sent: number }>(
-    db,
-    sql`SELECT sent FROM device_daily_counts WHERE device = ${device} AND day = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
-  );
-  return row?.sent ?? 0;
 }

@@ -3,13 +3,16 @@ import type { Db } from '../db/client.ts';
 import { Aimd } from '../domain/aimd.ts';
 import { backoffMs } from '../domain/backoff.ts';
 import { renderTemplate } from '../domain/template.ts';
+import { Pacer } from '../domain/pacer.ts';
+import type { PacingRules } from '../domain/pacingRules.ts';
 import { SlidingWindow } from '../domain/slidingWindow.ts';
 import { TokenBucket, bucketCapacity } from '../domain/tokenBucket.ts';
 import type { SendOutcome } from '../gateway/classify.ts';
 import type { Logger } from '../log.ts';
 import { type Claimed, claimRecipients } from './claimRecipients.ts';
 import type { Clock } from './clock.ts';
-import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease, sentToday } from './deviceLease.ts';
+import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease } from './deviceLease.ts';
+import { devicePacingRules, nextBlastPreset, pruneDeviceSends, sendHistory } from './deviceSends.ts';
 import type { GatewayPort } from './gatewayPort.ts';
 import { OutcomeBuffer } from './outcomeBuffer.ts';
 import { SendingGuard } from './sendingGuard.ts';
@@ -17,6 +20,8 @@ import type { Metrics } from '../metrics.ts';
 
 const SLICE_MS = 20;
 const IDLE_MS = 500;
+/** Waits longer than this (a cap, a shut window) give the device back rather than hold it idle. */
+const GIVE_BACK_AFTER_MS = 60_000;
 
 export interface DeviceSenderDeps {
   db: Db;
@@ -32,9 +37,11 @@ export interface DeviceSenderDeps {
 
 /**
  * Sends one device's queue at the device's pace. It holds the device's lease while it sends, so
- * one process paces a device at a time; it claims only as many recipients as its token bucket
- * allows at this instant, dispatches them at once (several requests in flight), and hands every
- * answer to the OutcomeBuffer.
+ * one process paces a device at a time; it claims only as many recipients as the pure pacing
+ * allows at this instant — the Pacer (window, caps, random gap; domain/pacer) and the token bucket
+ * (the gateway's rate) — dispatches them at once (several requests in flight), and hands every
+ * answer to the OutcomeBuffer. Outside the send window, or with a cap reached, it gives the lease
+ * back and sleeps until the pace allows the next message.
  */
 export class DeviceSender {
   private readonly abort = new AbortController();
@@ -48,7 +55,8 @@ export class DeviceSender {
   private leaseRenewedAt = Number.NEGATIVE_INFINITY;
   private turnStartedAt = 0;
   private pausedUntil = 0;
-  private dailyRemaining = Number.POSITIVE_INFINITY;
+  private readonly pacer: Pacer;
+  private rules: PacingRules;
   private readonly buffer: OutcomeBuffer;
   /** Token refused, device down, or the refusal breaker tripped: the device is held (engine/sendingGuard). */
   private readonly guard: SendingGuard;
@@ -73,6 +81,8 @@ export class DeviceSender {
     this.turnMs = leaseMs / 2;
     this.buffer = new OutcomeBuffer(deps.db, deps.owner, device, deps.log, deps.onChange);
     this.guard = new SendingGuard(deps.db, device, this.buffer, deps.log, this.random);
+    this.rules = devicePacingRules(null, deps.config.pacing, null, now);
+    this.pacer = new Pacer(this.rules, this.random);
     this.done = this.run();
   }
 
@@ -99,6 +109,11 @@ export class DeviceSender {
           await this.idle(1000);
           continue;
         }
+        const pace = this.pacer.decide(clock.now());
+        if (pace.may < 1) {
+          await this.waitForPace(pace.waitMs);
+          continue;
+        }
         if (await this.whileHeld()) continue;
         const now = clock.now();
         if (now < this.pausedUntil) {
@@ -107,20 +122,14 @@ export class DeviceSender {
         }
         const rate = this.currentRate(now);
         // A burst the operator asked for may still leave at once; beyond it, no more than the rate in any second.
-        const perSecond = Math.max(1, Math.ceil(rate), this.settings?.burst ?? this.deps.config.pacing.burst);
+        const perSecond = Math.max(1, Math.ceil(rate), this.rules.burst);
         const slots = this.deps.config.sendConcurrency - this.inFlight;
         const tokens = Math.min(this.bucket.available(now), this.lastSecond.room(perSecond, now));
-        if (slots <= 0 || tokens < 1 || this.dailyRemaining <= 0) {
-          const wait =
-            this.dailyRemaining <= 0 ? 30_000
-            : tokens < 1 ? Math.max(this.bucket.msUntilNext(now), this.lastSecond.msUntilRoom(perSecond, now))
-            : IDLE_MS;
-          await this.idle(wait);
+        if (slots <= 0 || tokens < 1) {
+          await this.idle(tokens < 1 ? Math.max(this.bucket.msUntilNext(now), this.lastSecond.msUntilRoom(perSecond, now)) : IDLE_MS);
           continue;
         }
-        const jitter = this.settings?.jitter_ms ?? this.deps.config.pacing.jitterMs;
-        // With jitter each message is its own dispatch, spaced by a random pause.
-        const want = Math.min(jitter > 0 ? 1 : tokens, slots, this.dailyRemaining);
+        const want = Math.min(pace.may, tokens, slots);
         const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want)).sort((a, b) => a.id - b.id);
         if (claimed.length === 0) {
           // Nothing left to try that could prove the parked refusals wrong: they are the numbers' own.
@@ -128,11 +137,8 @@ export class DeviceSender {
           await this.idle(IDLE_MS);
           continue;
         }
-        this.bucket.take(claimed.length, clock.now());
-        this.lastSecond.record(claimed.length, clock.now());
-        this.dailyRemaining -= claimed.length;
+        this.spend(claimed.length);
         for (const c of claimed) this.dispatch(c);
-        if (jitter > 0) await this.idle(Math.round(this.random() * jitter), false);
         if (rate <= 0) await this.idle(IDLE_MS);
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'sender loop error; retrying in 1 s');
@@ -164,14 +170,29 @@ export class DeviceSender {
       await this.idle(IDLE_MS);
       return true;
     }
-    const now = this.deps.clock.now();
-    this.bucket.take(1, now);
-    this.lastSecond.record(1, now);
-    this.dailyRemaining--;
+    this.spend(1);
     // An opted-out recipient is settled without a call: it proves nothing, the next claim probes.
     if (!c.opted_out) this.guard.startProbe();
     this.dispatch(c, !c.opted_out);
     return true;
+  }
+
+  /** Counts claimed messages against every limit at once. */
+  private spend(n: number): void {
+    const now = this.deps.clock.now();
+    this.bucket.take(n, now);
+    this.lastSecond.record(n, now);
+    this.pacer.record(n, now);
+  }
+
+  /**
+   * The gap is not over, a cap is reached or the window is shut. A gap keeps the device, waking to
+   * renew the lease; a wait of minutes or hours gives it back (another engine may take it, and
+   * will wait the same) and sleeps until the pace allows — or until poke(): a setting changed.
+   */
+  private async waitForPace(ms: number): Promise<void> {
+    if (ms > GIVE_BACK_AFTER_MS && this.settings) await this.giveBack();
+    await this.idle(this.settings ? Math.min(ms, this.renewMs) : ms);
   }
 
   /** Lets in-flight requests end, stores their answers, and gives the device back. */
@@ -201,36 +222,41 @@ export class DeviceSender {
       await requestLease(db, this.device);
       return false;
     }
+    this.rules = devicePacingRules(settings, this.deps.config.pacing, await nextBlastPreset(db, this.device), now);
+    this.pacer.configure(this.rules, now);
     if (!this.settings) {
       this.turnStartedAt = now;
       // Another process may have held the device, or a person resumed it, since our last turn.
       await this.guard.refresh();
       // A new turn starts with an empty bucket: the previous holder may have just spent its burst.
       this.bucket.drain(now);
+      // … and from what the device sent, whoever sent it: the caps and the gap are the number's.
+      this.pacer.load(await sendHistory(db, this.device, this.rules.timeZone, now, this.rules.hourlyCap), now);
+      await pruneDeviceSends(db, this.device, now);
     }
     this.settings = settings;
     this.leaseRenewedAt = now;
-    const cap = settings.daily_cap ?? this.deps.config.pacing.dailyCap;
-    this.dailyRemaining = cap === null ? Number.POSITIVE_INFINITY : Math.max(0, cap - (await sentToday(db, this.device)) - this.inFlight);
     return true;
   }
 
   private async handOver(): Promise<void> {
+    await this.giveBack();
+    this.deps.log.debug({ device: this.device }, 'handed device to a waiting engine');
+    await this.idle(1500 + this.random() * 1000, false);
+  }
+
+  private async giveBack(): Promise<void> {
     while (this.inFlight > 0) await this.deps.clock.sleep(10);
     this.guard.settleParked();
     await this.guard.drain();
     await this.buffer.drain();
     await releaseLease(this.deps.db, this.device, this.deps.owner);
     this.settings = null;
-    this.deps.log.debug({ device: this.device }, 'handed device to a waiting engine');
-    await this.idle(1500 + this.random() * 1000, false);
   }
 
   private currentRate(now: number): number {
-    const base = this.settings?.rate ?? this.deps.config.pacing.rate;
-    const burst = this.settings?.burst ?? this.deps.config.pacing.burst;
-    const rate = base * this.aimd.current(now);
-    this.bucket.reconfigure(rate, bucketCapacity(rate, burst, SLICE_MS), now);
+    const rate = this.rules.rate * this.aimd.current(now);
+    this.bucket.reconfigure(rate, bucketCapacity(rate, this.rules.burst, SLICE_MS), now);
     return rate;
   }
 
@@ -240,34 +266,35 @@ export class DeviceSender {
       return;
     }
     this.inFlight++;
+    const sentAt = this.deps.clock.now();
     const message = renderTemplate(c.message, { ...c.variables, phone: c.phone_number }, c.phone_number);
     this.deps.gateway
       .sendMessage({ device: this.device, to: c.phone_number, message })
-      .then((outcome) => this.record(c, outcome, probe))
-      .catch((err: Error) => this.record(c, { kind: 'ambiguous', reason: `client error: ${err.message}` }, probe))
+      .then((outcome) => this.record(c, outcome, probe, sentAt))
+      .catch((err: Error) => this.record(c, { kind: 'ambiguous', reason: `client error: ${err.message}` }, probe, sentAt))
       .finally(() => {
         this.inFlight--;
         this.poke();
       });
   }
 
-  private record(c: Claimed, o: SendOutcome, probe: boolean): void {
+  private record(c: Claimed, o: SendOutcome, probe: boolean, sentAt: number): void {
     const now = this.deps.clock.now();
     this.deps.metrics?.sends.inc({ device: this.device, outcome: o.kind });
     switch (o.kind) {
       case 'accepted':
-        this.buffer.addAccepted({ id: c.id, messageId: o.messageId, data: o.data });
+        this.buffer.addAccepted({ id: c.id, messageId: o.messageId, data: o.data, sentAt });
         this.guard.accepted(probe);
         return;
       case 'rate_limited':
         this.aimd.onRateLimited(now);
         this.bucket.drain(now);
         this.pausedUntil = Math.max(this.pausedUntil, now + o.retryAfterMs);
-        this.dailyRemaining++;
+        this.pacer.unrecord(now);
         this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: o.retryAfterMs, spendAttempt: false });
         break;
       case 'retryable': {
-        this.dailyRemaining++;
+        this.pacer.unrecord(now);
         const attempt = c.attempts + 1;
         if (attempt >= this.deps.config.sendMaxAttempts) {
           this.buffer.addSettled({ id: c.id, kind: 'failed', reason: `gave up after ${attempt} attempts: ${o.reason}` });
@@ -277,7 +304,7 @@ export class DeviceSender {
         break;
       }
       case 'permanent':
-        this.dailyRemaining++;
+        this.pacer.unrecord(now);
         this.guard.refused(c, o.reason, probe);
         return;
       case 'ambiguous':
@@ -286,7 +313,7 @@ export class DeviceSender {
       case 'auth':
       case 'device_unavailable':
         // Refused before anything was sent: back to the queue untouched, and the device waits.
-        this.dailyRemaining++;
+        this.pacer.unrecord(now);
         this.guard.trouble(c, o.kind, o.reason, probe);
         return;
     }

@@ -4,11 +4,14 @@ import { rows } from '../db/client.ts';
 import { applyWaitingReplies } from './applyInbound.ts';
 import { applyInboxFor as applyInbox } from './applyInbox.ts';
 import { lockMessageIds } from './applyStatusEvents.ts';
+import { recordDeviceSends } from './deviceSends.ts';
 
 export interface Accepted {
   id: number;
   messageId: string;
   data: unknown;
+  /** When it left, by the engine's clock: what the pacing caps count (engine/deviceSends). */
+  sentAt: number;
 }
 
 /**
@@ -32,10 +35,8 @@ export async function storeAccepted(db: Db, owner: string, device: string, items
           WHERE r.id = a.id AND r.claimed_by = ${owner} AND r.status IN ('SENDING', 'UNCERTAIN')
           RETURNING r.id, r.blast_id, r.message_id`,
     );
-    await tx.execute(
-      sql`INSERT INTO device_daily_counts (device, day, sent) VALUES (${device}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ${stored.length})
-          ON CONFLICT (device, day) DO UPDATE SET sent = device_daily_counts.sent + EXCLUDED.sent`,
-    );
+    const sentAt = new Map(items.map((i) => [String(i.id), i.sentAt]));
+    await recordDeviceSends(tx, device, stored.map((s) => sentAt.get(String(s.id))!));
     const changed = await applyInbox(tx, stored.map((s) => s.message_id));
     for (const b of await applyWaitingReplies(tx, stored.map((s) => s.id))) changed.add(b);
     for (const s of stored) changed.add(s.blast_id);

@@ -7,6 +7,7 @@ import type { Poller } from '../engine/poller.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LongRequests } from './longRequests.ts';
 import type { GatewayProbe } from '../connection/checkConnection.ts';
+import type { Clock } from '../engine/clock.ts';
 
 /** What the routes need, handed in once when the app is built. */
 export interface AppContext {
@@ -25,4 +26,6 @@ export interface AppContext {
   gateway: GatewayProbe;
   /** The per-process cap on SSE streams and ?wait=true requests. */
   longRequests: LongRequests;
+  /** The engine's clock: pacing plans and ETAs are read against the time the engine sends by. */
+  clock: Clock;
 }

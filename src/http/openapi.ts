@@ -59,7 +59,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths: {
       '/api/blasts': {
         get: op('Blasts', 'List blasts, newest first, each with its funnel', { parameters: queryParams(pageQuery), responses: ok('{blasts, total, limit, offset}') }),
-        post: op('Blasts', 'Create a blast (JSON, or multipart/form-data with a CSV "file"); the message takes {{variables}} and spintax {a|b}; dry_run validates only', {
+        post: op('Blasts', 'Create a blast (JSON, or multipart/form-data with a CSV "file"); the message takes {{variables}} and spintax {a|b}; pacing_preset overrides the device\'s pace; dry_run validates only', {
           requestBody: body(createBlastBody, EXAMPLE.createBlast),
           responses: {
             200: answer('dry_run: {success, blast_id: null, total_recipients, invalid, duplicates, opted_out, warnings, preview, recently_messaged: {count, same_text}, variation: {distinct, possible, largest_identical, samples: [{phone, text}], warning}, plan}'),
@@ -75,7 +75,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 201: answer('as POST /api/blasts', EXAMPLE.createResult), 400: error, 413: error },
         }),
       },
-      '/api/blasts/{id}': { get: op('Blasts', 'One blast with its funnel', { parameters: idParam, responses: ok('Blast') }) },
+      '/api/blasts/{id}': {
+        get: op('Blasts', 'One blast with its funnel and its pace: plan {preset, summary, eta_seconds, finishes_at, eta_text, waiting_for_window, window_opens_at, note}', { parameters: idParam, responses: ok('Blast') }),
+      },
       '/api/blasts/{id}/send': {
         post: op('Blasts', 'Start now (or at scheduled_at); ?wait=true blocks until done', {
           parameters: [...idParam, param('wait', 'query', { type: 'boolean' }, false)],
@@ -98,6 +100,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           requestBody: body(followUpBody, EXAMPLE.followUp),
           responses: { 201: answer('as POST /api/blasts', EXAMPLE.createResult), 400: error, 404: error },
         }),
+      },
       '/api/blasts/{id}/sequence': {
         get: op('Sequences', "The blast's sequence: state, each step (state waiting|created|cancelled, due_at, blast_id, recipients, counts) and its members (active, left by reason, taken over by)", { parameters: idParam, responses: ok('Sequence') }),
         put: op('Sequences', 'Create the sequence, or edit the steps not yet created (steps already created must be repeated unchanged); delay_seconds counts from when the previous step finished sending', {
@@ -110,7 +113,6 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/sequence/resume': { post: op('Sequences', 'Resume; a step that fell due meanwhile is created at once', { parameters: idParam, responses: ok('{success, state}') }) },
       '/api/blasts/{id}/sequence/cancel': { post: op('Sequences', 'Cancel the steps not yet created; members are free to join another sequence', { parameters: idParam, responses: ok('{success, state}') }) },
       '/api/blasts/{id}/sequence/report': { get: op('Sequences', 'The chain: per stage sent, read, replied, and the cumulative reply rate of the original recipients', { parameters: idParam, responses: ok('{original_recipients, sent, replied, reply_rate, stages}') }) },
-      },
       '/api/blasts/{id}/recipients': {
         get: op('Recipients', 'Recipients with their latest reply and opt-out; filter by status, phone digits, q (name, any variable or number). format=csv exports a spreadsheet: name first, statuses as people say them, the reply text, times in tz (default REPORT_TIMEZONE), a file named after the blast, tag and filter', {
           parameters: [...idParam, ...queryParams(recipientsQuery)],
@@ -168,10 +170,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/opt-outs/import': { post: op('Opt-outs', 'Opt out every number of a CSV with a phone column (multipart/form-data "file")', { responses: ok('{success, added, already, duplicates, invalid}') }) },
       '/api/opt-outs/{phone}': { delete: op('Opt-outs', 'Remove a number from the list (it may be messaged again)', { parameters: phoneParam, responses: ok('{success}', { success: true }) }) },
       '/api/devices': {
-        get: op('Devices', 'Devices with their pacing (overrides and effective), messages sent today and sending state (running, or held: kind, reason, retry_at)', { responses: ok('{devices}') }),
+        get: op('Devices', 'Devices with their pacing (overrides, and the effective plan in words), messages sent today (local day) and in the last hour, and sending state (running, or held: kind, reason, retry_at)', { responses: ok('{devices}') }),
       },
       '/api/devices/{id}': {
-        put: op('Devices', 'Set pacing overrides of a device (null: the env default)', {
+        put: op('Devices', 'Set pacing overrides of a device (preset, send_window, send_timezone, hourly_cap, daily_cap, gaps, in_use_since…; null: the env default)', {
+          parameters: [param('id', 'path', { type: 'string' })],
+          requestBody: body(devicePatch, EXAMPLE.devicePatch),
+          responses: ok('Device'),
+        }),
+        patch: op('Devices', 'As PUT: only the fields given change', {
           parameters: [param('id', 'path', { type: 'string' })],
           requestBody: body(devicePatch, EXAMPLE.devicePatch),
           responses: ok('Device'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { PACING_PRESETS } from '../domain/pacingRules.ts';
 import { STATUSES } from '../domain/status.ts';
 import { SEGMENT_NAMES } from '../domain/segments.ts';
 import { messageText, text } from './inputLimits.ts';
@@ -12,6 +13,8 @@ export const recipientInput = z.union([
   z.object({ phone: text().max(64) }).catchall(variableValue),
 ]);
 
+export const pacingPreset = z.enum(PACING_PRESETS, { message: `must be one of ${PACING_PRESETS.join(', ')}` });
+
 export const createBlastBody = z.strictObject({
   blast_tag: text().trim().max(200).nullish(),
   message: messageText(),
@@ -19,12 +22,16 @@ export const createBlastBody = z.strictObject({
   follow_up_stage: text().trim().max(100).nullish(),
   scheduled_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' }).nullish(),
   device: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').optional(),
+  /** This blast's pace; null or absent: the device's (domain/pacingRules). */
+  pacing_preset: pacingPreset.nullish(),
   dry_run: z.boolean().optional(),
 });
 export type CreateBlastBody = z.infer<typeof createBlastBody>;
 
 /** The multipart form carries the same fields as strings. */
 export const uploadFields = createBlastBody.omit({ recipients: true, dry_run: true }).extend({
+  // A form's "the device's own" option sends an empty string.
+  pacing_preset: z.union([z.literal(''), pacingPreset]).optional().transform((v) => v || null),
   dry_run: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
 });
 

@@ -76,6 +76,7 @@ describe('a WSAPME written from the fact sheet alone, wablast configured as the 
       // Pacing, also from the README's table: fast enough for a test, slow enough to be a blast.
       SEND_RATE: '20',
       SEND_BURST: '4',
+      PACING_PRESET: 'fast',
     });
     // What the operator pastes into the WSAPME dashboard.
     gw.webhookUrl = `${app.url}/webhooks/wsapme/${SECRET}`;

@@ -10,6 +10,7 @@ import { routesOf } from '../../src/http/routeList.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Metrics } from '../../src/metrics.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
+import { systemClock } from '../../src/engine/clock.ts';
 
 /**
  * /docs against the routes the app really registers: every /api, /webhooks and system route is
@@ -40,6 +41,7 @@ beforeAll(async () => {
     gateway,
     metrics: new Metrics(),
     longRequests: new LongRequests(10),
+    clock: systemClock,
   });
   await app.ready();
   doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();

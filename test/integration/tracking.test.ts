@@ -162,7 +162,7 @@ describe('status tracking', () => {
     expect((await hook(app, { messageId: 'EARLY1', status: 'DELIVERY_ACK', messageC2STimestamp: '1700000000' })).status).toBe(200);
     const waiting = (await app.api('GET', '/api/webhook-events?unmatched=true')).body.events;
     expect(waiting.map((e: { message_id: string }) => e.message_id)).toContain('EARLY1');
-    await storeAccepted(app.db.db, 'owner-1', 'dev', [{ id: r.id, messageId: 'EARLY1', data: {} }]);
+    await storeAccepted(app.db.db, 'owner-1', 'dev', [{ id: r.id, messageId: 'EARLY1', data: {}, sentAt: Date.now() }]);
     const [row] = await rows<{ status: string; c2s: string; delivered: boolean }>(
       app.db.db,
       sql`SELECT status, message_c2s_timestamp AS c2s, delivered_at IS NOT NULL AS delivered FROM blast_recipients WHERE id = ${r.id}`,

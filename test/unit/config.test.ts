@@ -33,8 +33,15 @@ describe('loadConfig', () => {
         statusPath: '/v1/getMessageStatus',
         statusBody: '{"device":"{device}","messageId":"{messageId}"}',
       },
-      pacing: { rate: 1, burst: 1, jitterMs: 0, dailyCap: null },
+      // No gateway URL: the simulator, no number at risk — the seed's speed.
+      pacing: { preset: 'fast', rate: 1, burst: 1, jitterMs: 0, dailyCap: null, hourlyCap: null, window: null, timeZone: 'Asia/Kuala_Lumpur' },
     });
+  });
+
+  it('paces a real gateway safely unless told otherwise', () => {
+    expect(loadConfig({ WSAPME_BASE_URL: 'https://gateway.example' }).pacing.preset).toBe('safe');
+    expect(loadConfig({ WSAPME_BASE_URL: 'https://gateway.example', PACING_PRESET: 'fast' }).pacing.preset).toBe('fast');
+    expect(loadConfig({ PACING_PRESET: 'warm-up' }).pacing.preset).toBe('warm-up');
   });
 
   it('reads every documented variable', () => {
@@ -53,6 +60,12 @@ describe('loadConfig', () => {
       SEND_BURST: '4',
       SEND_JITTER_MS: '250',
       DAILY_CAP: '900',
+      HOURLY_CAP: '60',
+      PACING_PRESET: 'custom',
+      SEND_WINDOW: 'mon-fri 09:00-18:00, sat 10:00-14:00',
+      SEND_TIMEZONE: 'Asia/Singapore',
+      SEND_MIN_GAP_MS: '5000',
+      SEND_MAX_GAP_MS: '20000',
       PHONE_DEFAULT_REGION: 'SG',
       MAX_RECIPIENTS: '50',
       WSAPME_API_KEY_HEADER: 'x-api-key',
@@ -77,7 +90,18 @@ describe('loadConfig', () => {
         statusPath: '/api/messageInfo',
         statusBody: '{"id_device":"{device}","jid":"{jid}","messages":{"key":{"id":"{messageId}"}}}',
       },
-      pacing: { rate: 2.5, burst: 4, jitterMs: 250, dailyCap: 900 },
+      pacing: {
+        preset: 'custom',
+        rate: 2.5,
+        burst: 4,
+        jitterMs: 250,
+        dailyCap: 900,
+        hourlyCap: 60,
+        minGapMs: 5000,
+        maxGapMs: 20000,
+        window: 'mon-fri 09:00-18:00, sat 10:00-14:00',
+        timeZone: 'Asia/Singapore',
+      },
     });
   });
 
@@ -153,6 +177,12 @@ describe('loadConfig', () => {
     ['DAILY_CAP', '0'],
     ['DAILY_CAP', 'lots'],
     ['DAILY_CAP', '1.5'],
+    ['HOURLY_CAP', '0'],
+    ['PACING_PRESET', 'slow'],
+    ['SEND_WINDOW', 'weekdays'],
+    ['SEND_WINDOW', 'mon-sat 20:00-09:00'],
+    ['SEND_TIMEZONE', 'Mars/Olympus'],
+    ['SEND_MIN_GAP_MS', '-1'],
     ['MAX_RECIPIENTS', '0'],
     ['MAX_RECIPIENTS', 'many'],
     ['LOG_LEVEL', 'verbose'],

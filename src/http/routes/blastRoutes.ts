@@ -4,12 +4,14 @@ import { type CreateBlastInput, createBlast } from '../../blasts/createBlast.ts'
 import { cancelBlast, pauseBlast, resendRecipients, resumeBlast, sendBlast } from '../../blasts/lifecycle.ts';
 import { parseRecipientsCsv } from '../../blasts/parseCsv.ts';
 import { type RawRecipient, RecipientPreparer } from '../../blasts/prepareRecipients.ts';
+import { PlanReader, queuedAhead } from '../../blasts/blastPlan.ts';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../context.ts';
 import { createBlastBody, followUpBody, idParam, pageQuery, parse, resendBody, uploadFields } from '../schemas.ts';
 import { isSettled, waitForSettled } from '../longRequests.ts';
 import { LIMITS, checkRecipient } from '../inputLimits.ts';
 import { createFollowUp } from '../../blasts/followUp.ts';
+import type { PacingPreset } from '../../domain/pacingRules.ts';
 
 const CSV_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -19,7 +21,8 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients, variation: { warnAt: ctx.config.identicalTextWarnAt } };
   const log = ctx.log.child({ component: 'blasts' });
 
-  app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query)));
+  const plans = () => new PlanReader(db, ctx.config, ctx.clock.now());
+  app.get('/api/blasts', async (req) => listBlasts(db, parse(pageQuery, req.query), plans()));
 
   const create = async (req: FastifyRequest, reply: { status(n: number): unknown }) => {
     if (!req.isMultipart() && req.body !== undefined && !isJsonType(req.headers['content-type'])) {
@@ -29,13 +32,18 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const input = req.isMultipart() ? await fromMultipart(req, ctx) : fromJson(req.body, ctx);
     const result = await createBlast(db, input, limits);
     if (!input.dryRun) reply.status(201);
+    if (input.dryRun) {
+      // What sending it now would do: after what the device still has queued, at its pace.
+      const ahead = await queuedAhead(db, input.device, Number.MAX_SAFE_INTEGER);
+      return { ...result, plan: await plans().plan(input.device, input.pacingPreset ?? null, result.total_recipients, ahead, true) };
+    }
     if (result.blast_id) log.info({ blast: result.blast_id, recipients: result.total_recipients }, `blast #${result.blast_id} created with ${result.total_recipients} recipients`);
     return result;
   };
   app.post('/api/blasts', { bodyLimit: LIMITS.blastJsonBytes }, create);
   app.post('/api/blasts/upload', create);
 
-  app.get('/api/blasts/:id', async (req) => getBlast(db, parse(idParam, req.params).id));
+  app.get('/api/blasts/:id', async (req) => getBlast(db, parse(idParam, req.params).id, plans()));
   app.get('/api/blasts/:id/report', async (req) => {
     const { id } = parse(idParam, req.params);
     // getBlast answers 404 for an unknown blast and carries the report: one read, not two.
@@ -176,7 +184,14 @@ async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<Crea
 }
 
 function toInput(
-  b: { blast_tag?: string | null; message: string; follow_up_stage?: string | null; scheduled_at?: string | null; device?: string | undefined },
+  b: {
+    blast_tag?: string | null;
+    message: string;
+    follow_up_stage?: string | null;
+    scheduled_at?: string | null;
+    device?: string | undefined;
+    pacing_preset?: PacingPreset | null | undefined;
+  },
   recipients: CreateBlastInput['recipients'],
   dryRun: boolean,
   ctx: AppContext,
@@ -187,6 +202,7 @@ function toInput(
     followUpStage: b.follow_up_stage || null,
     scheduledAt: b.scheduled_at ? new Date(b.scheduled_at) : null,
     device: b.device ?? ctx.config.gateway.device,
+    pacingPreset: b.pacing_preset ?? null,
     recipients,
     dryRun,
   };

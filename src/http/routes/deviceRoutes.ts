@@ -1,13 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/client.ts';
+import { PlanReader } from '../../blasts/blastPlan.ts';
+import { describePlan } from '../../domain/describePacing.ts';
+import { normalisePhone } from '../../domain/phone.ts';
+import { isOpen, parseSendWindow } from '../../domain/sendWindow.ts';
+import { isTimeZone } from '../../domain/stageFunnel.ts';
+import { DEVICE_PACING_COLUMNS, type DevicePacingColumns, UNSET_PACING_COLUMNS } from '../../engine/deviceSends.ts';
 import { type HoldColumns, clearHold, sendingState } from '../../engine/deviceHold.ts';
 import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
 import type { AppContext } from '../context.ts';
 import { text } from '../inputLimits.ts';
-import { parse } from '../schemas.ts';
+import { pacingPreset, parse } from '../schemas.ts';
 
 const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
 export const devicePatch = z.strictObject({
@@ -17,51 +23,92 @@ export const devicePatch = z.strictObject({
   jitter_ms: z.number().int().min(0).max(600_000).nullable().optional(),
   daily_cap: z.number().int().positive().nullable().optional(),
   enabled: z.boolean().optional(),
+  // Pacing (README "Pacing"): null puts a knob back to the environment's default.
+  preset: pacingPreset.nullable().optional(),
+  send_window: z
+    .string()
+    .max(200)
+    .nullable()
+    .optional()
+    .superRefine((v, c) => {
+      const r = v == null ? null : parseSendWindow(v);
+      if (r && !r.ok) c.addIssue({ code: 'custom', message: r.reason });
+    }),
+  send_timezone: z.string().max(64).refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').nullable().optional(),
+  hourly_cap: z.number().int().positive().max(100_000).nullable().optional(),
+  min_gap_ms: z.number().int().min(0).max(3_600_000).nullable().optional(),
+  max_gap_ms: z.number().int().min(0).max(3_600_000).nullable().optional(),
+  in_use_since: z.iso.date({ message: 'must be a date such as 2026-01-31' }).nullable().optional(),
+}).refine((p) => p.min_gap_ms == null || p.max_gap_ms == null || p.max_gap_ms >= p.min_gap_ms, {
+  message: 'must not be below min_gap_ms',
+  path: ['max_gap_ms'],
 });
 
-interface DeviceRow extends HoldColumns {
+interface DeviceRow extends HoldColumns, DevicePacingColumns {
   id: string;
   label: string | null;
-  rate: number | null;
-  burst: number | null;
-  jitter_ms: number | null;
-  daily_cap: number | null;
   enabled: boolean;
   lease_owner: string | null;
   lease_expires_at: string | null;
-  sent_today: number;
 }
 
 /** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". */
 export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
-  const view = ({ hold_kind, hold_reason, held_since, held_until, hold_probes, ...d }: DeviceRow) => ({
-    ...d,
-    lease_expires_at: isoTime(d.lease_expires_at),
-    sending: sendingState({ hold_kind, hold_reason, held_since, held_until, hold_probes }),
-    effective: {
-      rate: d.rate ?? ctx.config.pacing.rate,
-      burst: d.burst ?? ctx.config.pacing.burst,
-      jitter_ms: d.jitter_ms ?? ctx.config.pacing.jitterMs,
-      daily_cap: d.daily_cap ?? ctx.config.pacing.dailyCap,
-    },
+  const view = async ({ hold_kind, hold_reason, held_since, held_until, hold_probes, warm_since_ms, last_sent_at_ms, ...d }: DeviceRow, plans: PlanReader) => {
+    // The plan the device sends by now, its caps counted per local day of its zone and per sliding hour.
+    const { rules, history } = await plans.deviceRules(d.id);
+    return {
+      ...d,
+      lease_expires_at: isoTime(d.lease_expires_at),
+      last_sent_at: last_sent_at_ms === null ? null : new Date(last_sent_at_ms).toISOString(),
+      sent_today: history.today,
+      sent_last_hour: history.lastHour.length,
+      sending: sendingState({ hold_kind, hold_reason, held_since, held_until, hold_probes }),
+      effective: {
+        preset: rules.preset,
+        rate: rules.rate,
+        burst: rules.burst,
+        jitter_ms: rules.jitterMs,
+        min_gap_ms: rules.minGapMs,
+        max_gap_ms: rules.maxGapMs,
+        hourly_cap: rules.hourlyCap,
+        daily_cap: rules.dailyCap,
+        send_window: rules.window.text,
+        send_timezone: rules.timeZone,
+        warm_up_day: rules.warmUpDay,
+        window_open: isOpen(rules.window, rules.timeZone, ctx.clock.now()),
+        summary: describePlan(rules),
+      },
+    };
+  };
+  const plans = () => new PlanReader(db, ctx.config, ctx.clock.now());
+  const select = sql`SELECT d.id, d.label, d.enabled, d.lease_owner, d.lease_expires_at,
+                            d.hold_kind, d.hold_reason, d.held_since, d.held_until, d.hold_probes, ${DEVICE_PACING_COLUMNS}
+                     FROM devices d`;
+
+  app.get('/api/devices', async () => {
+    const p = plans();
+    const found = await rows<DeviceRow>(db, sql`${select} ORDER BY d.id`);
+    // The configured device is listed before its first send creates its row: the new-blast page shows its pace.
+    const fallback = ctx.config.gateway.device;
+    if (!found.some((d) => d.id === fallback)) found.unshift(unsavedDevice(fallback));
+    return { devices: await Promise.all(found.map((d) => view(d, p))) };
   });
-  const select = sql`SELECT d.id, d.label, d.rate, d.burst, d.jitter_ms, d.daily_cap, d.enabled, d.lease_owner, d.lease_expires_at,
-                            coalesce(c.sent, 0) AS sent_today, d.hold_kind, d.hold_reason, d.held_since, d.held_until, d.hold_probes
-                     FROM devices d LEFT JOIN device_daily_counts c
-                       ON c.device = d.id AND c.day = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
-  app.get('/api/devices', async () => ({ devices: (await rows<DeviceRow>(db, sql`${select} ORDER BY d.id`)).map(view) }));
-
-  app.put('/api/devices/:id', async (req) => {
+  const update = async (req: FastifyRequest) => {
     const { id } = parse(deviceId, req.params);
     const p = parse(devicePatch, req.body);
     await db.execute(sql`INSERT INTO devices (id) VALUES (${id}) ON CONFLICT (id) DO NOTHING`);
     const set = Object.entries(p).map(([k, v]) => sql`${sql.identifier(k)} = ${v}`);
     if (set.length) await db.execute(sql`UPDATE devices SET ${sql.join(set, sql`, `)} WHERE id = ${id}`);
+    // A sender asleep until its window opens re-reads its settings now.
+    ctx.wakeEngine();
     const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
-    return view(row!);
-  });
+    return view(row!, plans());
+  };
+  app.put('/api/devices/:id', update);
+  app.patch('/api/devices/:id', update);
 
   /** Ends a device's hold now: the next send goes at the normal pace (a person fixed the token or the phone). */
   app.post('/api/devices/:id/resume', async (req) => {
@@ -71,6 +118,14 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (await clearHold(db, id)) ctx.log.info({ device: id }, 'device sending resumed by hand');
     ctx.wakeEngine();
     const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
-    return view(row!);
+    return view(row!, plans());
   });
+}
+
+function unsavedDevice(id: string): DeviceRow {
+  return {
+    id, label: null, enabled: true, lease_owner: null, lease_expires_at: null,
+    hold_kind: null, hold_reason: null, held_since: null, held_until: null, hold_probes: 0,
+    ...UNSET_PACING_COLUMNS,
+  };
 }

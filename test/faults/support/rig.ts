@@ -60,6 +60,8 @@ export class Rig {
       WEBHOOK_SECRET,
       // The poller would repair lost webhooks and hide them: the suite checks webhooks alone.
       POLL_MODE: 'off',
+      // The simulator stands in for a real gateway: no number at risk, so the seed's speed.
+      PACING_PRESET: 'fast',
       ...opts.env,
     };
     const rig = new Rig(db, url, sim, env);

@@ -10,6 +10,7 @@ import type {
   Connection,
   CreateBlastRequest,
   CreateBlastResult,
+  DevicePacing,
   FollowUpRequest,
   Meta,
   OptOutImport,
@@ -162,6 +163,7 @@ export const api = {
 
   connection: () => request<Connection>('GET', '/api/connection'),
   webhookUrl: (reveal: boolean) => request<WebhookUrl>('GET', `/api/webhook-url${qs({ reveal: reveal ? 'true' : undefined })}`),
+  devices: () => request<{ devices: DevicePacing[] }>('GET', '/api/devices'),
   resumeDevice: (id: string) => request<unknown>('POST', `/api/devices/${encodeURIComponent(id)}/resume`),
   testMessage: (phone: string, message?: string) => request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
 };

@@ -3,7 +3,7 @@
 import { SEGMENT_NAMES, type Segment } from '../../../src/domain/segments.ts';
 import { STATUSES, type Status } from '../../../src/domain/status.ts';
 
-import type { BlastState, BlastView, ConnectionReport, OptOutView, ReplyView, Report, TestMessageAnswer } from '../../../src/api/contract.ts';
+import type { BlastState, BlastView, ConnectionReport, OptOutView, PacingPreset, ReplyView, Report, TestMessageAnswer } from '../../../src/api/contract.ts';
 
 // The API's answers are the server's own types (src/api/contract.ts), under the names the pages use.
 export type {
@@ -22,6 +22,8 @@ export type {
   RecipientListItem as Recipient,
   ResendResult,
   SendPlan,
+  SendPlan as Plan,
+  PacingPreset,
   OptOutList,
   RecipientList,
   ReplyList,
@@ -35,6 +37,15 @@ export type OptOut = OptOutView;
 export type Reply = ReplyView;
 export type TestMessageResult = TestMessageAnswer;
 
+/** GET /api/devices, the parts the dashboard reads. */
+export interface DevicePacing {
+  id: string;
+  label: string | null;
+  effective: { preset: PacingPreset; summary: string; window_open: boolean };
+  sent_today: number;
+  sent_last_hour: number;
+}
+
 export type RecipientInput = string | ({ phone: string } & Record<string, string>);
 
 export interface CreateBlastRequest {
@@ -44,6 +55,7 @@ export interface CreateBlastRequest {
   follow_up_stage?: string;
   scheduled_at?: string;
   device?: string;
+  pacing_preset?: PacingPreset;
   dry_run?: boolean;
 }
 

@@ -6,6 +6,7 @@ import { segmentLabel } from '../lib/segments.ts';
 import type { Blast, BlastEvent } from '../lib/types.ts';
 import { useBlastEvents } from '../lib/useBlastEvents.ts';
 import { BlastActions } from '../components/BlastActions.tsx';
+import { PacingPlan } from '../components/PacingPlan.tsx';
 import { blastTitle } from '../components/BlastListItem.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { FollowUpPanel } from '../components/FollowUpPanel.tsx';
@@ -153,6 +154,7 @@ export function BlastDetailPage({ id }: { id: number }) {
           {(blast.state === 'sending' || blast.state === 'paused') && (
             <SendingProgress done={processed(r)} total={r.total} paused={blast.state === 'paused'} plan={blast.plan} />
           )}
+          <PacingPlan blast={blast} />
           <FunnelChart report={r} />
           <BlastActions blast={blast} onChanged={() => void load()} />
         </section>

@@ -7,7 +7,7 @@ import { templateProblem, templateVariables, variantCount } from '@domain/templa
 import { href, navigate } from '../lib/router.ts';
 import { useCreateFlow } from '../lib/useCreateFlow.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
-import type { CreateBlastRequest, CreateBlastResult, Meta } from '../lib/types.ts';
+import type { CreateBlastRequest, CreateBlastResult, Meta, PacingPreset } from '../lib/types.ts';
 import { CheckResult } from '../components/CheckResult.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { MessagePreview } from '../components/MessagePreview.tsx';
@@ -15,6 +15,7 @@ import { RecipientsField, type LoadedCsv, type RecipientsMode } from '../compone
 import { CreatePanel } from '../components/CreatePanel.tsx';
 import { OTHER, StageField } from '../components/StageField.tsx';
 import { VariationSummary } from '../components/VariationSummary.tsx';
+import { PacingPicker } from '../components/PacingPicker.tsx';
 
 export function NewBlastPage({ meta }: { meta: Meta }) {
   const [tag, setTag] = useState('');
@@ -23,6 +24,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const [stageChoice, setStageChoice] = useState('Initial');
   const [stageOther, setStageOther] = useState('');
   const [device, setDevice] = useState('');
+  const [pacing, setPacing] = useState<PacingPreset | ''>('');
   const [mode, setMode] = useState<RecipientsMode>('paste');
   const [pasted, setPasted] = useState('');
   const [csv, setCsv] = useState<LoadedCsv | null>(null);
@@ -51,8 +53,9 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     recipients,
     ...(stage ? { follow_up_stage: stage } : {}),
     ...(device.trim() ? { device: device.trim() } : {}),
+    ...(pacing ? { pacing_preset: pacing } : {}),
   });
-  const checkKey = JSON.stringify({ recipients, device: device.trim() });
+  const checkKey = JSON.stringify({ recipients, device: device.trim(), pacing });
   const checkIsCurrent = check !== null && check.key === checkKey;
 
   // The preview goes to the first recipient the server accepted, or else the first that looks valid.
@@ -299,6 +302,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
                 }}
                 errors={fe('follow_up_stage')}
               />
+              <PacingPicker device={device.trim() || meta.default_device} value={pacing} onChange={setPacing} plan={checkIsCurrent ? check.result.plan : undefined} />
             </div>
 
             <details className="advanced" open={fe('device').length > 0}>

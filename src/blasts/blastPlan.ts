@@ -47,6 +47,11 @@ export class PlanReader {
     };
   }
 
+  /** The preset a blast on this device goes at: its own, else the device's, else the env default. */
+  async preset(device: string, blastPreset: PacingPreset | null): Promise<PacingPreset> {
+    return (await this.rules(device, blastPreset)).preset;
+  }
+
   /** The device's effective rules now (GET /api/devices), and what it sent today and in the last hour. */
   async deviceRules(device: string): Promise<{ rules: PacingRules; history: SendHistory }> {
     const rules = await this.rules(device, null);

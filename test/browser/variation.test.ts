@@ -65,13 +65,16 @@ it('pasted phone⇥name rows keep their names; a check shows the distinct texts,
   await message.fill('Hi {name}');
   await expect.poll(() => page.getByTestId('message-problem').textContent()).toMatch(/one option.*\{\{name\}\}/);
 
-  // One text for everyone: more than IDENTICAL_TEXT_WARN_AT (3) numbers get it.
+  // One text for everyone: more than IDENTICAL_TEXT_WARN_AT (3) numbers get it, at a safe pace
+  // (the simulator's default is `fast`, which is not warned).
   await message.fill('Our June promo starts today.');
+  await page.getByLabel('Pace').selectOption('safe');
   await page.getByRole('button', { name: 'Check numbers' }).click();
   await page.getByTestId('check-result').waitFor();
   expect(await page.getByTestId('count-valid').textContent()).toBe('5');
   await expect.poll(() => page.getByTestId('variation-distinct').textContent()).toBe('1');
   expect(await page.getByTestId('variation-warning').textContent()).toMatch(/^5 numbers would get the very same text \(more than 3\)/);
+  await page.getByLabel('Pace').selectOption('');
 
   // Spintax and the name: the live preview renders it for the first recipient, the check counts.
   const template = '{Hi|Hello|Hey} {{name|there}}, our {June|summer} promo starts {today|now}.';

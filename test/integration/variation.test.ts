@@ -79,11 +79,15 @@ describe('spintax at send time', () => {
     expect(timeline.body.messages.map((m: { text: string }) => m.text)).toEqual([first.get(phones[0]!)]);
   });
 
-  it('warns when one identical text would go to more numbers than IDENTICAL_TEXT_WARN_AT', async () => {
-    const plain = await app.api('POST', '/api/blasts', { message: 'Big sale today', recipients: phones, dry_run: true });
+  it('warns when one identical text would go to more numbers than IDENTICAL_TEXT_WARN_AT at a safe pace, not at `fast`', async () => {
+    const plain = await app.api('POST', '/api/blasts', { message: 'Big sale today', recipients: phones, dry_run: true, pacing_preset: 'safe' });
     expect(plain.body.variation).toMatchObject({ distinct: 1, largest_identical: 40, possible: 1 });
     expect(plain.body.variation.warning).toMatch(/^40 numbers would get the very same text \(more than 10\)/);
-    const varied = await app.api('POST', '/api/blasts', { message: '{Big|Huge|Great} {sale|promo|deal} {today|now|this week}', recipients: phones, dry_run: true });
+    // The simulator's default pace is `fast`: a knowing choice of speed, so no warning.
+    const fast = await app.api('POST', '/api/blasts', { message: 'Big sale today', recipients: phones, dry_run: true });
+    expect(fast.body.plan.preset).toBe('fast');
+    expect(fast.body.variation.warning).toBeNull();
+    const varied = await app.api('POST', '/api/blasts', { message: '{Big|Huge|Great} {sale|promo|deal} {today|now|this week}', recipients: phones, dry_run: true, pacing_preset: 'safe' });
     expect(varied.body.variation.warning).toBeNull();
     expect(varied.body.variation.largest_identical).toBeLessThanOrEqual(10);
   });

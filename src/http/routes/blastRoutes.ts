@@ -17,8 +17,7 @@ const CSV_MAX_BYTES = 50 * 1024 * 1024;
 
 export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
-  // No pacing preset per blast yet: the variation warning takes every blast as `safe`.
-  const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients, variation: { warnAt: ctx.config.identicalTextWarnAt } };
+  const limits = { region: ctx.config.phoneRegion, maxRecipients: ctx.config.maxRecipients };
   const log = ctx.log.child({ component: 'blasts' });
 
   const plans = () => new PlanReader(db, ctx.config, ctx.clock.now());
@@ -30,12 +29,15 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
       throw new AppError('unsupported_media_type', 'Send application/json, or multipart/form-data with a CSV file');
     }
     const input = req.isMultipart() ? await fromMultipart(req, ctx) : fromJson(req.body, ctx);
-    const result = await createBlast(db, input, limits);
+    // The identical-text warning depends on the pace the blast will go at (none under `fast`).
+    const reader = plans();
+    const preset = await reader.preset(input.device, input.pacingPreset ?? null);
+    const result = await createBlast(db, input, { ...limits, variation: { warnAt: ctx.config.identicalTextWarnAt, preset } });
     if (!input.dryRun) reply.status(201);
     if (input.dryRun) {
       // What sending it now would do: after what the device still has queued, at its pace.
       const ahead = await queuedAhead(db, input.device, Number.MAX_SAFE_INTEGER);
-      return { ...result, plan: await plans().plan(input.device, input.pacingPreset ?? null, result.total_recipients, ahead, true) };
+      return { ...result, plan: await reader.plan(input.device, input.pacingPreset ?? null, result.total_recipients, ahead, true) };
     }
     if (result.blast_id) log.info({ blast: result.blast_id, recipients: result.total_recipients }, `blast #${result.blast_id} created with ${result.total_recipients} recipients`);
     return result;

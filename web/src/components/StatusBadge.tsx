@@ -1,18 +1,8 @@
-const LABELS: Record<string, string> = {
-  QUEUED: 'Queued',
-  SENDING: 'Sending',
-  PENDING: 'Sent',
-  DELIVERY_ACK: 'Received',
-  READ_ACK: 'Read',
-  REPLIED: 'Replied',
-  CLOSED: 'Closed',
-  FAILED: 'Failed',
-  UNCERTAIN: 'Uncertain',
-  SKIPPED: 'Skipped',
-};
+import { STATUS_LABELS } from '@domain/statusLabel.ts';
 
+/** What people call a status: the one table in src/domain/statusLabel.ts, shared with the export and the CLI. */
 export function statusLabel(status: string): string {
-  return LABELS[status] ?? status;
+  return (STATUS_LABELS as Readonly<Record<string, string>>)[status] ?? status;
 }
 
 export function StatusBadge({ status }: { status: string }) {

@@ -59,6 +59,8 @@ const schema = z.object({
   SEND_JITTER_MS: z.coerce.number().int().min(0).default(0),
   DAILY_CAP: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().positive()).optional()),
   SEND_MAX_ATTEMPTS: positiveInt(5),
+  /** A device whose error rate over its last 50 sends passes this is paused (domain/deviceHealth); 1 never pauses. */
+  HEALTH_PAUSE_ERROR_RATE: z.coerce.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (1 never pauses)').default(0.2),
   SEND_CONCURRENCY: positiveInt(16),
   PHONE_DEFAULT_REGION: z
     .string()
@@ -109,6 +111,7 @@ export type Config = Readonly<{
   pacing: Readonly<{ rate: number; burst: number; jitterMs: number; dailyCap: number | null }>;
   sendMaxAttempts: number;
   sendConcurrency: number;
+  healthPauseErrorRate: number;
   phoneRegion: string;
   maxRecipients: number;
   pollMode: 'off' | 'fallback' | 'always';
@@ -163,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxLongRequests: e.MAX_LONG_REQUESTS,
     pacing: { rate: e.SEND_RATE, burst: e.SEND_BURST, jitterMs: e.SEND_JITTER_MS, dailyCap: e.DAILY_CAP ?? null },
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    healthPauseErrorRate: e.HEALTH_PAUSE_ERROR_RATE,
     sendConcurrency: e.SEND_CONCURRENCY,
     phoneRegion: e.PHONE_DEFAULT_REGION,
     maxRecipients: e.MAX_RECIPIENTS,

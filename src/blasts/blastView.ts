@@ -16,6 +16,8 @@ interface BlastRow {
   message: string;
   follow_up_stage: string | null;
   device: string;
+  /** The sender pool, primary first. */
+  devices: string[];
   state: BlastState;
   scheduled_at: string | null;
   started_at: string | null;
@@ -27,8 +29,9 @@ interface BlastRow {
   last_error: string | null;
 }
 
-const COLUMNS = sql`id, tag, message, follow_up_stage, device, state, scheduled_at, started_at, completed_at,
-                    created_at, parent_blast_id, segment, total_recipients, last_error`;
+const COLUMNS = sql`id, tag, message, follow_up_stage, device,
+                    array(SELECT bd.device FROM blast_devices bd WHERE bd.blast_id = blasts.id ORDER BY bd.position) AS devices,
+                    state, scheduled_at, started_at, completed_at, created_at, parent_blast_id, segment, total_recipients, last_error`;
 
 export async function getBlast(db: Db, id: number): Promise<BlastView> {
   const [row] = await rows<BlastRow>(db, sql`SELECT ${COLUMNS} FROM blasts WHERE id = ${id}`);

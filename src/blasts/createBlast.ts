@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { assignStickySenders } from '../engine/phoneSenders.ts';
 import { type InvalidRecipient, type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
 
 export interface CreateBlastInput {
@@ -9,7 +10,10 @@ export interface CreateBlastInput {
   message: string;
   followUpStage: string | null;
   scheduledAt: Date | null;
+  /** The primary device: blasts.device, the first of the sender pool. */
   device: string;
+  /** The rest of the sender pool (sticky sender, most room; see engine/claimRecipients.ts). */
+  devices?: readonly string[];
   /** Raw rows, or rows already prepared one by one as they arrived (a CSV upload). */
   recipients: RawRecipient[] | RecipientPreparer;
   dryRun: boolean;
@@ -74,6 +78,11 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
                   ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length})
           RETURNING id`,
     );
+    const pool = [...new Set([input.device, ...(input.devices ?? [])])];
+    await tx.execute(
+      sql`INSERT INTO blast_devices (blast_id, device, position)
+          SELECT ${blast!.id}, d.device, d.position - 1 FROM json_array_elements_text(${JSON.stringify(pool)}::json) WITH ORDINALITY AS d(device, position)`,
+    );
     // In slices: one JSON text of all 100,000 rows is 7 MB held at once (and again as the driver's
     // buffer) for nothing (bench rss_peak); 10,000 rows a statement cost no measurable time, and
     // the transaction still makes it all or nothing.
@@ -85,6 +94,8 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
             FROM json_to_recordset(${payload}::json) AS r(p text, v jsonb)`,
       );
     }
+    // Phones a pool device messaged before stay with it (sticky sender).
+    await assignStickySenders(tx, blast!.id);
     return blast!.id;
   });
   return { success: true, blast_id: blastId, ...summary };

@@ -121,7 +121,7 @@ export class DeviceSender {
         const jitter = this.settings?.jitter_ms ?? this.deps.config.pacing.jitterMs;
         // With jitter each message is its own dispatch, spaced by a random pause.
         const want = Math.min(jitter > 0 ? 1 : tokens, slots, this.dailyRemaining);
-        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want)).sort((a, b) => a.id - b.id);
+        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want, this.claimOptions)).sort((a, b) => a.id - b.id);
         if (claimed.length === 0) {
           // Nothing left to try that could prove the parked refusals wrong: they are the numbers' own.
           if (this.inFlight === 0) this.guard.settleParked();
@@ -159,7 +159,7 @@ export class DeviceSender {
       await this.idle(Math.min(wait, 1000));
       return true;
     }
-    const [c] = await claimRecipients(this.deps.db, this.device, this.deps.owner, 1);
+    const [c] = await claimRecipients(this.deps.db, this.device, this.deps.owner, 1, this.claimOptions);
     if (!c) {
       await this.idle(IDLE_MS);
       return true;
@@ -224,6 +224,11 @@ export class DeviceSender {
     this.settings = null;
     this.deps.log.debug({ device: this.device }, 'handed device to a waiting engine');
     await this.idle(1500 + this.random() * 1000, false);
+  }
+
+  /** The env daily cap, for the pool rule's view of other devices' room (engine/claimRecipients). */
+  private get claimOptions() {
+    return { defaultDailyCap: this.deps.config.pacing.dailyCap };
   }
 
   private currentRate(now: number): number {

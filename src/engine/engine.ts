@@ -7,6 +7,7 @@ import { foldStatusCounts } from '../blasts/statusCounts.ts';
 import { foldStageHours } from '../reports/foldStageHours.ts';
 import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { pauseUnhealthyDevices } from './deviceHealthCheck.ts';
 import { recoverOrphans } from './deviceLease.ts';
 import { DeviceSender } from './deviceSender.ts';
 import type { GatewayPort } from './gatewayPort.ts';
@@ -92,6 +93,8 @@ export class Engine {
       const n = await recoverOrphans(db);
       if (n > 0) this.deps.log.warn({ recipients: n }, 'marked in-flight messages of a stopped sender UNCERTAIN');
     }
+    // Every tick, so a device failing fast is stopped within a second or so of crossing the line.
+    await pauseUnhealthyDevices(db, this.deps.config.healthPauseErrorRate, this.deps.log);
     for (const device of await devicesWithWork(db)) {
       if (this.senders.has(device)) continue;
       this.senders.set(

@@ -18,6 +18,7 @@ import type {
   TestMessageResult,
   WebhookUrl,
 } from './types.ts';
+import type { DeviceWithHealth, ProbablyBlockedList } from './deviceHealthTypes.ts';
 
 export interface FieldIssue {
   field: string;
@@ -153,6 +154,10 @@ export const api = {
   connection: () => request<Connection>('GET', '/api/connection'),
   webhookUrl: (reveal: boolean) => request<WebhookUrl>('GET', `/api/webhook-url${qs({ reveal: reveal ? 'true' : undefined })}`),
   resumeDevice: (id: string) => request<unknown>('POST', `/api/devices/${encodeURIComponent(id)}/resume`),
+  devices: () => request<{ devices: DeviceWithHealth[] }>('GET', '/api/devices'),
+  pauseDevice: (id: string) => request<DeviceWithHealth>('POST', `/api/devices/${encodeURIComponent(id)}/pause`, {}),
+  probablyBlocked: (id: string) => request<ProbablyBlockedList>('GET', `/api/devices/${encodeURIComponent(id)}/probably-blocked${qs({ limit: 100 })}`),
+  optOut: (phone: string, reason: string) => request<unknown>('POST', '/api/opt-outs', { phone, reason }),
   testMessage: (phone: string, message?: string) => request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
 };
 

@@ -47,11 +47,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/blasts/{id}/follow-up': { post: { summary: 'Create the next blast from a funnel segment of this one', parameters: idParam, requestBody: body(followUpBody), responses: { 201: { description: 'as POST /api/blasts' }, 400: error, 404: error } } },
       '/api/devices': {
         get: {
-          summary: 'Devices with their pacing (overrides and effective), messages sent today and sending state (running, or held: kind, reason, retry_at)',
+          summary: 'Devices with their pacing (overrides and effective), messages sent today, sending state (running, or held: kind, reason, retry_at) and health (sent_today vs daily_cap, error_rate over the last 50 sends, last_refusal, paused, probably_blocked)',
           responses: ok('{devices}'),
         },
       },
-      '/api/devices/{id}/resume': { post: { summary: 'End a held device\'s hold now (token fixed, phone back online)', responses: ok('Device') } },
+      '/api/devices/{id}/resume': { post: { summary: 'End a held or paused device\'s hold or pause now (token fixed, phone back online, errors judged); the error window starts afresh', responses: ok('Device') } },
+      '/api/devices/{id}/pause': { post: { summary: 'Pause a device by hand ({reason?}): its numbers wait, new phones go to the rest of its pools', responses: ok('Device') } },
+      '/api/devices/{id}/probably-blocked': { get: { summary: 'Numbers this device messaged that stayed undelivered for 7 days (probably blocked it); opt out with POST /api/opt-outs', parameters: queryParams(pageQuery), responses: ok('{device, days, numbers: [{phone_number, sent_at, blast_id, recipient_id}], total, limit, offset}') } },
       '/api/devices/{id}': { put: { summary: 'Set pacing overrides of a device (null: the env default)', responses: ok('Device') } },
       '/api/blasts/{id}/check-status': { post: { summary: 'Poll the gateway for every unsettled recipient now', parameters: idParam, responses: ok('{checked, updated}') } },
       '/api/blasts/{id}/recipients': {

@@ -71,7 +71,8 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
         </dd>
       </dl>
       <div className="health-actions">
-        {h.status === 'paused' || h.status === 'held' ? (
+        {/* A held device's Resume is in the Devices list above (it ends the hold). */}
+        {h.status === 'paused' ? (
           <button type="button" className="btn btn-small" disabled={busy} onClick={() => void act(() => api.resumeDevice(device.id))}>
             Resume
           </button>
@@ -106,7 +107,7 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
 }
 
 /** A health card per device (GET /api/devices), refreshed after every action. */
-export function DeviceHealthCards() {
+export function DeviceHealthCards({ refresh }: { refresh?: unknown }) {
   const [devices, setDevices] = useState<DeviceWithHealth[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
@@ -117,9 +118,10 @@ export function DeviceHealthCards() {
       setError(errorText(err));
     }
   }, []);
+  // `refresh` changes when the page reloads its own data ("Check again"): the cards follow.
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, refresh]);
 
   return (
     <section className="card conn-section" aria-labelledby="device-health">

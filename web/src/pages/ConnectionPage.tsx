@@ -145,7 +145,7 @@ export function ConnectionPage() {
         </section>
       )}
 
-      {conn && <DeviceHealthCards />}
+      {conn && <DeviceHealthCards refresh={conn} />}
 
       {conn && (
         <section className="card conn-section" aria-labelledby="conn-last">

@@ -92,9 +92,9 @@ export class Engine {
       this.lastRecover = now;
       const n = await recoverOrphans(db);
       if (n > 0) this.deps.log.warn({ recipients: n }, 'marked in-flight messages of a stopped sender UNCERTAIN');
+      // With the sweep (every 5 s): a failing device is stopped a few seconds after crossing the line.
+      await pauseUnhealthyDevices(db, this.deps.config.healthPauseErrorRate, this.deps.log);
     }
-    // Every tick, so a device failing fast is stopped within a second or so of crossing the line.
-    await pauseUnhealthyDevices(db, this.deps.config.healthPauseErrorRate, this.deps.log);
     for (const device of await devicesWithWork(db)) {
       if (this.senders.has(device)) continue;
       this.senders.set(

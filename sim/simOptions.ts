@@ -22,6 +22,8 @@ export const simOptionsSchema = z.object({
   refuseToken: z.boolean(),
   /** The WhatsApp session behind every device is down: sends are refused, nothing is sent. */
   deviceOffline: z.boolean(),
+  /** Only these devices' WhatsApp sessions are down (a pool with one phone gone); the others send. */
+  offlineDevices: z.array(z.string()),
   /**
    * Whether status lookups work: `available`, `refused` (200 success:false, as WSAPME's
    * messageInfo answered every caller) or `missing` (404, no such endpoint).
@@ -92,6 +94,7 @@ export function defaultSimOptions(): SimOptions {
     apiKeyHeader: 'x-wsapme-token',
     refuseToken: false,
     deviceOffline: false,
+    offlineDevices: [],
     statusLookup: 'available',
     webhookUrl: null,
     webhookSecret: null,

@@ -197,7 +197,8 @@ export class WsapmeSimulator {
       const body = req.method === 'GET' ? undefined : await readJson(req);
       if (isProbe) {
         // The fact sheet knows /v1/server answers 200 when up and that /v1/info exists; the fields are ours.
-        const offline = this.#options.deviceOffline;
+        const asked = (body as { device?: unknown } | undefined)?.device;
+        const offline = this.#options.deviceOffline || (asked !== undefined && this.#options.offlineDevices.includes(String(asked)));
         sendJson(res, 200, path === '/v1/server' ? { success: true, message: 'Server is running' } : { success: true, data: { device: (body as { device?: unknown } | undefined)?.device ?? null, status: offline ? 'disconnected' : 'connected' } });
         return;
       }
@@ -225,7 +226,7 @@ export class WsapmeSimulator {
       sendJson(res, 500, { error: 'internal server error' });
       return;
     }
-    if (o.deviceOffline) {
+    if (o.deviceOffline || o.offlineDevices.includes(device)) {
       this.#count('deviceOffline');
       this.#answer(res, this.#refusal('device_offline'));
       return;

@@ -80,6 +80,8 @@ const schema = z.object({
   SEND_MIN_GAP_MS: optionalCount,
   SEND_MAX_GAP_MS: optionalCount,
   SEND_MAX_ATTEMPTS: positiveInt(5),
+  /** A device whose error rate over its last 50 sends passes this is paused (domain/deviceHealth); 1 never pauses. */
+  HEALTH_PAUSE_ERROR_RATE: z.coerce.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (1 never pauses)').default(0.2),
   SEND_CONCURRENCY: positiveInt(16),
   PHONE_DEFAULT_REGION: z
     .string()
@@ -142,6 +144,7 @@ export type Config = Readonly<{
   pacing: Readonly<PacingDefaults>;
   sendMaxAttempts: number;
   sendConcurrency: number;
+  healthPauseErrorRate: number;
   phoneRegion: string;
   maxRecipients: number;
   identicalTextWarnAt: number;
@@ -215,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeZone: e.SEND_TIMEZONE,
     },
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    healthPauseErrorRate: e.HEALTH_PAUSE_ERROR_RATE,
     sendConcurrency: e.SEND_CONCURRENCY,
     phoneRegion: e.PHONE_DEFAULT_REGION,
     maxRecipients: e.MAX_RECIPIENTS,

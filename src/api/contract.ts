@@ -28,6 +28,8 @@ export interface BlastRow {
   message: string;
   follow_up_stage: string | null;
   device: string;
+  /** The sender pool, primary first. */
+  devices: string[];
   state: BlastState;
   scheduled_at: string | null;
   started_at: string | null;
@@ -134,6 +136,8 @@ export interface RecipientView {
   failed_at: string | null;
   close_outcome: CloseOutcome | null;
   close_note: string | null;
+  /** The device it went (or will go) out from; null while a new phone waits for the pool to pick one. */
+  device: string | null;
   /** Why it failed, is uncertain or was skipped, in one wording per reason (domain/failureReason.ts); last_error keeps the gateway's words. */
   failure_code: FailureCode | null;
   failure_reason: string | null;

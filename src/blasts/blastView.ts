@@ -10,7 +10,9 @@ import type { BlastRow, BlastView, Report, SendPlan as Plan } from '../api/contr
 
 export type { BlastState, BlastView } from '../api/contract.ts';
 
-const COLUMNS = sql`id, tag, message, follow_up_stage, device, state, scheduled_at, started_at, completed_at,
+const COLUMNS = sql`id, tag, message, follow_up_stage, device,
+                    array(SELECT bd.device FROM blast_devices bd WHERE bd.blast_id = blasts.id ORDER BY bd.position) AS devices,
+                    state, scheduled_at, started_at, completed_at,
                     created_at, parent_blast_id, segment, total_recipients, last_error, archived_at, archive_file,
                     pacing_preset`;
 

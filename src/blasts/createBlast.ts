@@ -5,6 +5,7 @@ import { type Variation, summariseVariation } from '../domain/variation.ts';
 import { type CreateWarning, outsideCountryWarning } from '../domain/countryNote.ts';
 import type { PacingPreset } from '../domain/pacingRules.ts';
 import { AppError } from '../errors.ts';
+import { assignStickySenders } from '../engine/phoneSenders.ts';
 import { optedOutAmong } from '../optOuts/optOutStore.ts';
 import { recentlyMessaged } from './recentlyMessaged.ts';
 import { type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
@@ -17,7 +18,10 @@ export interface CreateBlastInput {
   message: string;
   followUpStage: string | null;
   scheduledAt: Date | null;
+  /** The primary device: blasts.device, the first of the sender pool. */
   device: string;
+  /** The rest of the sender pool (sticky sender, most room; see engine/claimRecipients.ts). */
+  devices?: readonly string[];
   /** Raw rows, or rows already prepared one by one as they arrived (a CSV upload). */
   recipients: RawRecipient[] | RecipientPreparer;
   dryRun: boolean;
@@ -80,6 +84,11 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
                   ${input.pacingPreset ?? null})
           RETURNING id`,
     );
+    const pool = [...new Set([input.device, ...(input.devices ?? [])])];
+    await tx.execute(
+      sql`INSERT INTO blast_devices (blast_id, device, position)
+          SELECT ${blast!.id}, d.device, d.position - 1 FROM json_array_elements_text(${JSON.stringify(pool)}::json) WITH ORDINALITY AS d(device, position)`,
+    );
     // In slices: one JSON text of all 100,000 rows is 7 MB held at once (and again as the driver's
     // buffer) for nothing (bench rss_peak); 10,000 rows a statement cost no measurable time, and
     // the transaction still makes it all or nothing.
@@ -91,6 +100,8 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
             FROM json_to_recordset(${payload}::json) AS r(p text, v jsonb)`,
       );
     }
+    // Phones a pool device messaged before stay with it (sticky sender).
+    await assignStickySenders(tx, blast!.id);
     return blast!.id;
   });
   return { success: true, blast_id: blastId, ...summary };

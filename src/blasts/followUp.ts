@@ -45,6 +45,8 @@ export async function createFollowUp(db: Db, parentId: number, input: FollowUpIn
       followUpStage: input.followUpStage,
       scheduledAt: input.scheduledAt,
       device: parent.device,
+      // The same pool: each recipient goes out from the device that first messaged it.
+      devices: parent.devices,
       recipients: members.map((m) => ({ phone: m.phone_number, vars: m.variables ?? {} })),
       dryRun: input.dryRun,
       parentBlastId: parentId,

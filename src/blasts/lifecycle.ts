@@ -89,7 +89,12 @@ export async function resendRecipients(db: Db, id: number, statuses: Array<'UNCE
     if (dryRun || chosen.length === 0) return result;
     await tx.execute(
       sql`UPDATE blast_recipients SET status = 'QUEUED', claimed_by = NULL, next_attempt_at = NULL, failed_at = NULL,
-                 last_error = 'resent on request after ' || lower(status)
+                 last_error = 'resent on request after ' || lower(status),
+                 -- Sticky sender: the device that (possibly) messaged the phone sends again; a phone
+                 -- nobody reached is new for the pool.
+                 device = (SELECT ps.device FROM phone_senders ps
+                           JOIN blast_devices bd ON bd.blast_id = blast_recipients.blast_id AND bd.device = ps.device
+                           WHERE ps.phone_number = blast_recipients.phone_number)
           WHERE id = ANY(${bigintArray(chosen)})`,
     );
     if (canTransition('resend', blast.state)) {

@@ -20,7 +20,7 @@ export interface RecipientFilter {
 }
 
 export const RECIPIENT_COLUMNS = sql`id, blast_id, phone_number, status, message_id, attempts, last_error, variables,
-  message_c2s_timestamp, sent_at, delivered_at, read_at, replied_at, closed_at, failed_at, close_outcome, close_note`;
+  message_c2s_timestamp, sent_at, delivered_at, read_at, replied_at, closed_at, failed_at, close_outcome, close_note, device`;
 
 export function recipientWhere(f: RecipientFilter): SQL {
   const parts: SQL[] = [sql`blast_id = ${f.blastId}`];

@@ -57,6 +57,7 @@ export function registerBlasts(program: Command): void {
     .option('--stage <stage>', 'follow-up stage, e.g. Initial')
     .option('--at <iso>', 'schedule for this ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z')
     .option('--device <device>', 'WSAPME device id (default: the server\'s WSAPME_DEVICE)')
+    .option('--devices <list>', 'comma-separated sender pool, e.g. d1,d2,d3: each number sticks to the device that first messaged it')
     .addOption(new Option('--numbers <list>', 'comma-separated phone numbers, each optionally with a name ("0123456789 Muthu")').conflicts('csv'))
     .addOption(new Option('--csv <file>', 'CSV file to upload').conflicts('numbers'))
     .option('--dry-run', 'validate and count without creating')
@@ -78,6 +79,7 @@ interface CreateOptions {
   stage?: string;
   at?: string;
   device?: string;
+  devices?: string;
   numbers?: string;
   csv?: string;
   dryRun?: boolean;
@@ -96,6 +98,7 @@ async function createFromNumbers(api: Api, opts: CreateOptions): Promise<CreateB
       ...(opts.stage !== undefined && { follow_up_stage: opts.stage }),
       ...(opts.at !== undefined && { scheduled_at: opts.at }),
       ...(opts.device !== undefined && { device: opts.device }),
+      ...(opts.devices !== undefined && { devices: list(opts.devices) }),
       ...(opts.dryRun && { dry_run: true }),
     },
   });
@@ -114,6 +117,7 @@ async function upload(api: Api, opts: CreateOptions & { csv: string }): Promise<
   if (opts.stage !== undefined) form.append('follow_up_stage', opts.stage);
   if (opts.at !== undefined) form.append('scheduled_at', opts.at);
   if (opts.device !== undefined) form.append('device', opts.device);
+  if (opts.devices !== undefined) form.append('devices', opts.devices);
   if (opts.dryRun) form.append('dry_run', 'true');
   form.append('file', new Blob([content], { type: 'text/csv' }), basename(opts.csv));
   return api.json<CreateBlastResult>('POST', '/api/blasts/upload', { form });

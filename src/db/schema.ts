@@ -10,6 +10,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -84,6 +85,8 @@ export const blastRecipients = pgTable(
     closeOutcome: text('close_outcome'),
     closeNote: text('close_note'),
     closedFrom: text('closed_from'),
+    /** The device this recipient is assigned to (sticky sender, or the claim's pick); migration 0008. */
+    device: text('device'),
   },
   (t) => [
     uniqueIndex('blast_recipients_blast_phone_uq').on(t.blastId, t.phoneNumber),
@@ -95,6 +98,11 @@ export const blastRecipients = pgTable(
     index('blast_recipients_sending_idx').on(t.claimedBy).where(sql`status = 'SENDING'`),
     index('blast_recipients_phone_idx').on(t.phoneNumber, t.sentAt),
     index('blast_recipients_poll_idx').on(t.nextPollAt).where(sql`next_poll_at IS NOT NULL`),
+    index('blast_recipients_device_queue_idx').on(t.device, t.blastId, t.id).where(sql`status = 'QUEUED'`),
+    index('blast_recipients_device_settled_idx')
+      .on(t.device, sql`(coalesce(sent_at, failed_at)) DESC`)
+      .where(sql`device IS NOT NULL AND (sent_at IS NOT NULL OR status = 'FAILED')`),
+    index('blast_recipients_undelivered_idx').on(t.device, t.sentAt).where(sql`status = 'PENDING'`),
   ],
 );
 
@@ -160,6 +168,31 @@ export const devices = pgTable('devices', {
   inUseSince: date('in_use_since', { mode: 'string' }),
   warmSince: tz('warm_since'),
   lastSentAt: tz('last_sent_at'),
+  // Paused by hand or by the health check (error rate): sends nothing until resumed (migration 0008).
+  pausedAt: tz('paused_at'),
+  pausedReason: text('paused_reason'),
+  /** The health error rate counts sends from here: a resume starts a fresh window. */
+  healthSince: tz('health_since'),
+});
+
+/** A blast's sender pool, in the order given; position 0 is blasts.device (migration 0008). */
+export const blastDevices = pgTable(
+  'blast_devices',
+  {
+    blastId: bigint('blast_id', { mode: 'number' })
+      .notNull()
+      .references(() => blasts.id, { onDelete: 'cascade' }),
+    device: text('device').notNull(),
+    position: smallint('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blastId, t.device] }), index('blast_devices_device_idx').on(t.device, t.blastId)],
+);
+
+/** Sticky sender: the device that first messaged each phone (engine/phoneSenders.ts). */
+export const phoneSenders = pgTable('phone_senders', {
+  phoneNumber: text('phone_number').primaryKey(),
+  device: text('device').notNull(),
+  firstSentAt: tz('first_sent_at').notNull().defaultNow(),
 });
 
 /** One row per message a device sent, at the engine's clock: the sliding hour and the local day of its caps. */

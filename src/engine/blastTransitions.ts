@@ -31,8 +31,11 @@ export async function completeFinishedBlasts(db: Db): Promise<number[]> {
   return done.map((r) => r.id);
 }
 
-/** Devices that have a blast sending now. */
+/** Devices in the sender pool of a blast sending now. */
 export async function devicesWithWork(db: Db): Promise<string[]> {
-  const found = await rows<{ device: string }>(db, sql`SELECT DISTINCT device FROM blasts WHERE state = 'sending'`);
+  const found = await rows<{ device: string }>(
+    db,
+    sql`SELECT DISTINCT bd.device FROM blasts b JOIN blast_devices bd ON bd.blast_id = b.id WHERE b.state = 'sending'`,
+  );
   return found.map((r) => r.device);
 }

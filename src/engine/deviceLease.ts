@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { applyWaitingReplies } from './applyInbound.ts';
 import { DEVICE_PACING_COLUMNS, type DevicePacingColumns } from './deviceSends.ts';
+import { recordSenders } from './phoneSenders.ts';
 
 /** The default lease (config LEASE_SECONDS). The holder renews at a third of it and yields a waiting engine at half. */
 export const LEASE_SECONDS = 30;
@@ -64,6 +65,8 @@ export async function recoverOrphans(db: Db): Promise<number> {
             AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.lease_owner = r.claimed_by AND d.lease_expires_at > now())
           RETURNING r.id`,
     );
+    // Possibly sent: the phone keeps this device as its sender.
+    await recordSenders(tx, orphans.map((o) => o.id));
     await applyWaitingReplies(tx, orphans.map((o) => o.id));
     return orphans.length;
   });

@@ -130,7 +130,7 @@ export class DeviceSender {
           continue;
         }
         const want = Math.min(pace.may, tokens, slots);
-        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want)).sort((a, b) => a.id - b.id);
+        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want, this.claimOptions)).sort((a, b) => a.id - b.id);
         if (claimed.length === 0) {
           // Nothing left to try that could prove the parked refusals wrong: they are the numbers' own.
           if (this.inFlight === 0) this.guard.settleParked();
@@ -165,7 +165,7 @@ export class DeviceSender {
       await this.idle(Math.min(wait, 1000));
       return true;
     }
-    const [c] = await claimRecipients(this.deps.db, this.device, this.deps.owner, 1);
+    const [c] = await claimRecipients(this.deps.db, this.device, this.deps.owner, 1, this.claimOptions);
     if (!c) {
       await this.idle(IDLE_MS);
       return true;
@@ -252,6 +252,11 @@ export class DeviceSender {
     await this.buffer.drain();
     await releaseLease(this.deps.db, this.device, this.deps.owner);
     this.settings = null;
+  }
+
+  /** The env daily cap, for the pool rule's view of other devices' room (engine/claimRecipients). */
+  private get claimOptions() {
+    return { defaultDailyCap: this.deps.config.pacing.dailyCap };
   }
 
   private currentRate(now: number): number {

@@ -8,6 +8,7 @@ import { foldStatusCounts } from '../blasts/statusCounts.ts';
 import { foldStageHours } from '../reports/foldStageHours.ts';
 import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { pauseUnhealthyDevices } from './deviceHealthCheck.ts';
 import { recoverOrphans } from './deviceLease.ts';
 import { DeviceSender } from './deviceSender.ts';
 import type { GatewayPort } from './gatewayPort.ts';
@@ -107,6 +108,8 @@ export class Engine {
       this.lastRecover = now;
       const n = await recoverOrphans(db);
       if (n > 0) this.deps.log.warn({ recipients: n }, 'marked in-flight messages of a stopped sender UNCERTAIN');
+      // With the sweep (every 5 s): a failing device is stopped a few seconds after crossing the line.
+      await pauseUnhealthyDevices(db, this.deps.config.healthPauseErrorRate, this.deps.log);
     }
     for (const device of await devicesWithWork(db)) {
       if (this.senders.has(device)) continue;

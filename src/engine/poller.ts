@@ -89,7 +89,7 @@ export class Poller {
               next_poll_at = r.sent_at + (${OFFSETS}::int[])[r.poll_count + 2] * interval '1 second'
             FROM due, blasts b
             WHERE r.id = due.id AND b.id = r.blast_id
-            RETURNING r.id, r.blast_id, r.message_id, b.device, r.phone_number`,
+            RETURNING r.id, r.blast_id, r.message_id, coalesce(r.device, b.device) AS device, r.phone_number`,
       );
       return (await this.check(due, state.available)).updated;
     } catch (err) {
@@ -105,7 +105,7 @@ export class Poller {
   async checkBlast(blastId: number): Promise<CheckResult> {
     const due = await rows<Due>(
       this.db,
-      sql`SELECT r.id, r.blast_id, r.message_id, b.device, r.phone_number FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
+      sql`SELECT r.id, r.blast_id, r.message_id, coalesce(r.device, b.device) AS device, r.phone_number FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
           WHERE r.blast_id = ${blastId} AND ${statusIn(POLLABLE, 'r.status')} AND r.message_id IS NOT NULL
           ORDER BY r.id`,
     );

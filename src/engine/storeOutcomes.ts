@@ -5,6 +5,7 @@ import { applyWaitingReplies } from './applyInbound.ts';
 import { applyInboxFor as applyInbox } from './applyInbox.ts';
 import { lockMessageIds } from './applyStatusEvents.ts';
 import { recordDeviceSends } from './deviceSends.ts';
+import { recordSenders } from './phoneSenders.ts';
 
 export interface Accepted {
   id: number;
@@ -37,6 +38,7 @@ export async function storeAccepted(db: Db, owner: string, device: string, items
     );
     const sentAt = new Map(items.map((i) => [String(i.id), i.sentAt]));
     await recordDeviceSends(tx, device, stored.map((s) => sentAt.get(String(s.id))!));
+    await recordSenders(tx, stored.map((s) => s.id));
     const changed = await applyInbox(tx, stored.map((s) => s.message_id));
     for (const b of await applyWaitingReplies(tx, stored.map((s) => s.id))) changed.add(b);
     for (const s of stored) changed.add(s.blast_id);
@@ -77,7 +79,11 @@ export async function storeSettled(db: Db, owner: string, items: readonly Settle
             failed_at = CASE WHEN s.kind = 'failed' THEN now() ELSE r.failed_at END,
             attempts = r.attempts + CASE WHEN s.spend OR s.kind IN ('failed', 'uncertain') THEN 1 ELSE 0 END,
             next_attempt_at = CASE WHEN s.kind = 'retry' THEN now() + s.delay_ms * interval '1 millisecond' END,
-            claimed_by = CASE WHEN s.kind = 'uncertain' THEN r.claimed_by END
+            claimed_by = CASE WHEN s.kind = 'uncertain' THEN r.claimed_by END,
+            -- Back in the queue unsent: it stays this device's only if the device messaged the phone
+            -- before (sticky); a new phone may go to another device of the pool.
+            device = CASE WHEN s.kind <> 'retry' THEN r.device
+                          ELSE (SELECT ps.device FROM phone_senders ps WHERE ps.phone_number = r.phone_number AND ps.device = r.device) END
           FROM json_to_recordset(${payload}::json) AS s(id bigint, kind text, reason text, delay_ms int, spend boolean)
           WHERE r.id = s.id AND r.claimed_by = ${owner} AND r.status = 'SENDING'
           RETURNING r.id, r.blast_id, r.status`,
@@ -90,7 +96,9 @@ export async function storeSettled(db: Db, owner: string, items: readonly Settle
             WHERE recipient_id IN (SELECT json_array_elements_text(${JSON.stringify(notSent)}::json)::bigint)`,
       );
     }
-    const blasts = await applyWaitingReplies(tx, changed.filter((c) => c.status === 'UNCERTAIN').map((c) => c.id));
+    const uncertain = changed.filter((c) => c.status === 'UNCERTAIN').map((c) => c.id);
+    await recordSenders(tx, uncertain);
+    const blasts = await applyWaitingReplies(tx, uncertain);
     for (const c of changed) blasts.add(c.blast_id);
     return blasts;
   });

@@ -170,7 +170,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/opt-outs/import': { post: op('Opt-outs', 'Opt out every number of a CSV with a phone column (multipart/form-data "file")', { responses: ok('{success, added, already, duplicates, invalid}') }) },
       '/api/opt-outs/{phone}': { delete: op('Opt-outs', 'Remove a number from the list (it may be messaged again)', { parameters: phoneParam, responses: ok('{success}', { success: true }) }) },
       '/api/devices': {
-        get: op('Devices', 'Devices with their pacing (overrides, and the effective plan in words), messages sent today (local day) and in the last hour, and sending state (running, or held: kind, reason, retry_at)', { responses: ok('{devices}') }),
+        get: op('Devices', 'Devices with their pacing (overrides, and the effective plan in words), messages sent today (local day) and in the last hour, sending state (running, or held: kind, reason, retry_at) and health (sent today vs cap, error rate over the last 50 sends, last refusal, paused, numbers that probably blocked it)', { responses: ok('{devices}') }),
       },
       '/api/devices/{id}': {
         put: op('Devices', 'Set pacing overrides of a device (preset, send_window, send_timezone, hourly_cap, daily_cap, gaps, in_use_since…; null: the env default)', {
@@ -185,7 +185,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
         }),
       },
       '/api/devices/{id}/resume': {
-        post: op('Devices', 'End a held device\'s hold now (token fixed, phone back online)', { parameters: [param('id', 'path', { type: 'string' })], responses: ok('Device') }),
+        post: op('Devices', 'End a held or paused device\'s hold or pause now (token fixed, phone back online, errors judged); the error window starts afresh', { parameters: [param('id', 'path', { type: 'string' })], responses: ok('Device') }),
+      },
+      '/api/devices/{id}/pause': {
+        post: op('Devices', 'Pause a device by hand ({reason?}): its numbers wait, new phones go to the rest of its pools', { parameters: [param('id', 'path', { type: 'string' })], responses: ok('Device') }),
+      },
+      '/api/devices/{id}/probably-blocked': {
+        get: op('Devices', 'Numbers this device messaged that stayed undelivered for 7 days (probably blocked it); opt out with POST /api/opt-outs', {
+          parameters: [param('id', 'path', { type: 'string' }), ...queryParams(pageQuery)],
+          responses: ok('{device, days, numbers, total, limit, offset}'),
+        }),
       },
       '/api/connection': {
         get: op('Connection', 'Does it work: gateway reachable, token accepted, device, webhook URL, last webhook (raw), status lookup, sending state; each check ok true/false/null', {

@@ -14,6 +14,13 @@ export const recipientInput = z.union([
 ]);
 
 export const pacingPreset = z.enum(PACING_PRESETS, { message: `must be one of ${PACING_PRESETS.join(', ')}` });
+const deviceId = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
+export const MAX_POOL_DEVICES = 20;
+const devicePool = z
+  .array(deviceId)
+  .min(1, 'must list at least one device')
+  .max(MAX_POOL_DEVICES, `at most ${MAX_POOL_DEVICES} devices`)
+  .refine((list) => new Set(list).size === list.length, 'lists a device twice');
 
 export const createBlastBody = z.strictObject({
   blast_tag: text().trim().max(200).nullish(),
@@ -21,7 +28,9 @@ export const createBlastBody = z.strictObject({
   recipients: z.array(recipientInput).min(1, 'must list at least one phone number'),
   follow_up_stage: text().trim().max(100).nullish(),
   scheduled_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' }).nullish(),
-  device: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').optional(),
+  device: deviceId.optional(),
+  /** The sender pool: several devices share the blast, each recipient sticking to the one that first messaged it. */
+  devices: devicePool.optional(),
   /** This blast's pace; null or absent: the device's (domain/pacingRules). */
   pacing_preset: pacingPreset.nullish(),
   dry_run: z.boolean().optional(),
@@ -32,6 +41,12 @@ export type CreateBlastBody = z.infer<typeof createBlastBody>;
 export const uploadFields = createBlastBody.omit({ recipients: true, dry_run: true }).extend({
   // A form's "the device's own" option sends an empty string.
   pacing_preset: z.union([z.literal(''), pacingPreset]).optional().transform((v) => v || null),
+  /** Comma-separated in a form: d1,d2,d3. */
+  devices: z
+    .string()
+    .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean))
+    .pipe(devicePool)
+    .optional(),
   dry_run: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
 });
 

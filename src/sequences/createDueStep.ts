@@ -49,6 +49,8 @@ interface DueStep {
   due_at: string;
   tag: string | null;
   device: string;
+  /** The root blast's sender pool, primary first. */
+  devices: string[] | null;
 }
 
 /**
@@ -79,7 +81,8 @@ export async function createDueStep(db: Db, now: Date, opts: StepCreationOptions
     const [step] = await rows<DueStep>(
       tx,
       sql`SELECT s.id, s.sequence_id, s.position, s.segment, s.message, s.follow_up_stage,
-                 (q.anchor_at + s.delay_seconds * interval '1 second')::text AS due_at, b.tag, b.device
+                 (q.anchor_at + s.delay_seconds * interval '1 second')::text AS due_at, b.tag, b.device,
+                 array(SELECT bd.device FROM blast_devices bd WHERE bd.blast_id = b.id ORDER BY bd.position) AS devices
           FROM sequence_steps s
           JOIN sequences q ON q.blast_id = s.sequence_id
           JOIN blasts b ON b.id = q.blast_id
@@ -124,7 +127,7 @@ async function createStep(tx: Db, step: DueStep, opts: StepCreationOptions): Pro
         message: step.message,
         followUpStage: step.follow_up_stage,
         scheduledAt: null,
-        device: stepDevice(step),
+        ...stepDevice(step),
         recipients: members.map((m) => ({ phone: m.phone_number, vars: m.variables ?? {} })),
         dryRun: false,
         parentBlastId: step.sequence_id,

@@ -1,8 +1,9 @@
 /**
- * The device a step's message goes out from. The rule is "the device that sent the recipient's
- * first message"; while every blast has one device, that is the root blast's. Kept in this one
- * place so per-recipient sticky senders (sender pools) change only this function.
+ * The devices a step's messages go out from. The rule is "the device that sent the recipient's
+ * first message": the step blast gets the root blast's whole sender pool, and blast creation gives
+ * each phone to the pool device that first messaged it (phone_senders, the sticky sender), so a
+ * recipient hears every step from the number that first wrote to them.
  */
-export function stepDevice(root: { device: string }): string {
-  return root.device;
+export function stepDevice(root: { device: string; devices: readonly string[] | null }): { device: string; devices: string[] } {
+  return { device: root.device, devices: root.devices?.length ? [...root.devices] : [root.device] };
 }

@@ -98,4 +98,16 @@ it('shows the checks and the masked URL, reveals and copies it, sends a test mes
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => page.locator('[data-check="sending"] .conn-mark').textContent(), { timeout: 20_000 }).toBe('✓ ok');
   await expect.poll(() => app.simulator!.tally()['+60123450098'] ?? 0, { timeout: 20_000 }).toBe(1);
+
+  // The device's health card: today's sends, its error rate; pause and resume it by hand.
+  await page.getByRole('button', { name: 'Check again' }).click();
+  const card = page.locator('[data-device="5850"]');
+  await expect.poll(() => card.locator('.health-facts').textContent()).toMatch(/Sent today2 \(no daily cap\)/);
+  await expect(card.locator('.health-facts').textContent()).resolves.toMatch(/Error ratenot judged yet \(2 sends\) — pauses above 20%/);
+  await card.getByRole('button', { name: 'Pause' }).click();
+  await expect.poll(() => card.locator('.health-status').textContent()).toBe('paused');
+  await expect(card.locator('.health-facts').textContent()).resolves.toContain('paused by hand');
+  await page.screenshot({ path: `${SHOTS}/connection-health-desktop.png`, fullPage: true });
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await expect.poll(() => card.locator('.health-status').textContent()).toBe('healthy');
 }, 180_000);

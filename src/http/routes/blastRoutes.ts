@@ -135,6 +135,21 @@ async function waitOnFeed(ctx: AppContext, id: number, raw: NodeJS.EventEmitter)
   }
 }
 
+/**
+ * `device` alone: a pool of one (the seed's field). `devices`: the pool, its first the primary
+ * (blasts.device). Both: `device` must be one of `devices` and becomes the primary.
+ */
+function senderPool(device: string | undefined, devices: string[] | undefined, fallback: string): { device: string; devices: string[] } {
+  if (!devices) return { device: device ?? fallback, devices: [] };
+  if (device !== undefined && !devices.includes(device)) {
+    throw new AppError('validation_failed', 'device: must be one of devices (it is the pool\'s primary device)', [
+      { field: 'device', message: 'not one of devices' },
+    ]);
+  }
+  const primary = device ?? devices[0]!;
+  return { device: primary, devices: devices.filter((d) => d !== primary) };
+}
+
 const isJsonType = (type: string | undefined): boolean => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '');
 
 function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
@@ -193,6 +208,7 @@ function toInput(
     scheduled_at?: string | null;
     device?: string | undefined;
     pacing_preset?: PacingPreset | null | undefined;
+    devices?: string[] | undefined;
   },
   recipients: CreateBlastInput['recipients'],
   dryRun: boolean,
@@ -203,7 +219,7 @@ function toInput(
     message: b.message,
     followUpStage: b.follow_up_stage || null,
     scheduledAt: b.scheduled_at ? new Date(b.scheduled_at) : null,
-    device: b.device ?? ctx.config.gateway.device,
+    ...senderPool(b.device, b.devices, ctx.config.gateway.device),
     pacingPreset: b.pacing_preset ?? null,
     recipients,
     dryRun,

@@ -8,12 +8,17 @@ import { normalisePhone } from '../../domain/phone.ts';
 import { isOpen, parseSendWindow } from '../../domain/sendWindow.ts';
 import { isTimeZone } from '../../domain/stageFunnel.ts';
 import { DEVICE_PACING_COLUMNS, type DevicePacingColumns, UNSET_PACING_COLUMNS } from '../../engine/deviceSends.ts';
-import { type HoldColumns, clearHold, sendingState } from '../../engine/deviceHold.ts';
+import { deviceHealth } from '../../devices/deviceHealth.ts';
+import { pauseDevice, resumeDevice } from '../../devices/devicePause.ts';
+import { listProbablyBlocked } from '../../devices/probablyBlocked.ts';
+import { PROBABLY_BLOCKED_DAYS } from '../../domain/deviceHealth.ts';
+import { type HoldColumns, sendingState } from '../../engine/deviceHold.ts';
+import { releaseQueued } from '../../engine/phoneSenders.ts';
 import { AppError } from '../../errors.ts';
 import { isoTime } from '../../util/pgTime.ts';
 import type { AppContext } from '../context.ts';
 import { text } from '../inputLimits.ts';
-import { pacingPreset, parse } from '../schemas.ts';
+import { pacingPreset, pageQuery, parse } from '../schemas.ts';
 
 const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
 export const devicePatch = z.strictObject({
@@ -45,6 +50,8 @@ export const devicePatch = z.strictObject({
 });
 
 interface DeviceRow extends HoldColumns, DevicePacingColumns {
+  paused_at: string | null;
+  paused_reason: string | null;
   id: string;
   label: string | null;
   enabled: boolean;
@@ -55,7 +62,7 @@ interface DeviceRow extends HoldColumns, DevicePacingColumns {
 /** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". */
 export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
-  const view = async ({ hold_kind, hold_reason, held_since, held_until, hold_probes, warm_since_ms, last_sent_at_ms, ...d }: DeviceRow, plans: PlanReader) => {
+  const view = async ({ hold_kind, hold_reason, held_since, held_until, hold_probes, warm_since_ms, last_sent_at_ms, paused_at: _p, paused_reason: _r, ...d }: DeviceRow, plans: PlanReader) => {
     // The plan the device sends by now, its caps counted per local day of its zone and per sliding hour.
     const { rules, history } = await plans.deviceRules(d.id);
     return {
@@ -84,16 +91,40 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
   };
   const plans = () => new PlanReader(db, ctx.config, ctx.clock.now());
   const select = sql`SELECT d.id, d.label, d.enabled, d.lease_owner, d.lease_expires_at,
-                            d.hold_kind, d.hold_reason, d.held_since, d.held_until, d.hold_probes, ${DEVICE_PACING_COLUMNS}
+                            d.hold_kind, d.hold_reason, d.held_since, d.held_until, d.hold_probes, d.paused_at, d.paused_reason,
+                            ${DEVICE_PACING_COLUMNS}
                      FROM devices d`;
+  /** Each device's view with its health, counted against the pace it really sends by (its local day, its effective cap). */
+  const views = async (found: DeviceRow[]) => {
+    const p = plans();
+    const shown = await Promise.all(found.map((d) => view(d, p)));
+    const health = await deviceHealth(
+      db,
+      found.map((d, i) => ({
+        id: d.id,
+        enabled: d.enabled,
+        held: d.hold_kind !== null,
+        sent_today: shown[i]!.sent_today,
+        daily_cap: shown[i]!.effective.daily_cap,
+        paused_at: d.paused_at,
+        paused_reason: d.paused_reason,
+      })),
+      ctx.config.healthPauseErrorRate,
+    );
+    return shown.map((v) => ({ ...v, health: health.get(v.id)! }));
+  };
+  const one = async (id: string) => {
+    const found = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
+    if (found.length === 0) throw new AppError('not_found', 'No such device');
+    return (await views(found))[0]!;
+  };
 
   app.get('/api/devices', async () => {
-    const p = plans();
     const found = await rows<DeviceRow>(db, sql`${select} ORDER BY d.id`);
     // The configured device is listed before its first send creates its row: the new-blast page shows its pace.
     const fallback = ctx.config.gateway.device;
     if (!found.some((d) => d.id === fallback)) found.unshift(unsavedDevice(fallback));
-    return { devices: await Promise.all(found.map((d) => view(d, p))) };
+    return { devices: await views(found) };
   });
 
   const update = async (req: FastifyRequest) => {
@@ -102,23 +133,46 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     await db.execute(sql`INSERT INTO devices (id) VALUES (${id}) ON CONFLICT (id) DO NOTHING`);
     const set = Object.entries(p).map(([k, v]) => sql`${sql.identifier(k)} = ${v}`);
     if (set.length) await db.execute(sql`UPDATE devices SET ${sql.join(set, sql`, `)} WHERE id = ${id}`);
+    if (p.enabled === false) {
+      // Taken out of service: what it was to send but never sent moves to the rest of each pool.
+      const moved = await releaseQueued(db, id);
+      if (moved > 0) ctx.log.info({ device: id, recipients: moved }, 'device disabled; its queued recipients go to the rest of their pools');
+    }
     // A sender asleep until its window opens re-reads its settings now.
     ctx.wakeEngine();
-    const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
-    return view(row!, plans());
+    return one(id);
   };
   app.put('/api/devices/:id', update);
   app.patch('/api/devices/:id', update);
 
-  /** Ends a device's hold now: the next send goes at the normal pace (a person fixed the token or the phone). */
+  /** Stops a device by hand: its recipients wait, new phones go to the rest of its pools. */
+  app.post('/api/devices/:id/pause', async (req) => {
+    const { id } = parse(deviceId, req.params);
+    const { reason } = parse(z.strictObject({ reason: text().max(200).optional() }), req.body);
+    await one(id);
+    if (await pauseDevice(db, id, reason ? `paused by hand: ${reason}` : 'paused by hand')) ctx.log.info({ device: id }, 'device paused by hand');
+    return one(id);
+  });
+
+  /** Numbers this device messaged that stayed undelivered for 7 days: they probably blocked it. Opt them out with POST /api/opt-outs. */
+  app.get('/api/devices/:id/probably-blocked', async (req) => {
+    const { id } = parse(deviceId, req.params);
+    const page = parse(pageQuery, req.query);
+    await one(id);
+    return { device: id, days: PROBABLY_BLOCKED_DAYS, ...(await listProbablyBlocked(db, id, page)), ...page };
+  });
+
+  /**
+   * Ends a device's hold or pause now: the next send goes at the normal pace (a person fixed the
+   * token or the phone, or judged the errors). A pause's error window starts afresh.
+   */
   app.post('/api/devices/:id/resume', async (req) => {
     const { id } = parse(deviceId, req.params);
-    const [found] = await rows<{ id: string }>(db, sql`SELECT id FROM devices WHERE id = ${id}`);
-    if (!found) throw new AppError('not_found', 'No such device');
-    if (await clearHold(db, id)) ctx.log.info({ device: id }, 'device sending resumed by hand');
+    await one(id);
+    const was = await resumeDevice(db, id);
+    if (was.wasHeld || was.wasPaused) ctx.log.info({ device: id, ...was }, 'device sending resumed by hand');
     ctx.wakeEngine();
-    const [row] = await rows<DeviceRow>(db, sql`${select} WHERE d.id = ${id}`);
-    return view(row!, plans());
+    return one(id);
   });
 }
 
@@ -126,6 +180,7 @@ function unsavedDevice(id: string): DeviceRow {
   return {
     id, label: null, enabled: true, lease_owner: null, lease_expires_at: null,
     hold_kind: null, hold_reason: null, held_since: null, held_until: null, hold_probes: 0,
+    paused_at: null, paused_reason: null,
     ...UNSET_PACING_COLUMNS,
   };
 }

@@ -22,6 +22,7 @@ import type {
   TestMessageResult,
   WebhookUrl,
 } from './types.ts';
+import type { DeviceWithHealth, ProbablyBlockedList } from './deviceHealthTypes.ts';
 
 export interface FieldIssue {
   field: string;
@@ -163,8 +164,12 @@ export const api = {
 
   connection: () => request<Connection>('GET', '/api/connection'),
   webhookUrl: (reveal: boolean) => request<WebhookUrl>('GET', `/api/webhook-url${qs({ reveal: reveal ? 'true' : undefined })}`),
-  devices: () => request<{ devices: DevicePacing[] }>('GET', '/api/devices'),
   resumeDevice: (id: string) => request<unknown>('POST', `/api/devices/${encodeURIComponent(id)}/resume`),
+  devices: () => request<{ devices: Array<DevicePacing & DeviceWithHealth> }>('GET', '/api/devices'),
+  pauseDevice: (id: string) => request<DeviceWithHealth>('POST', `/api/devices/${encodeURIComponent(id)}/pause`, {}),
+  probablyBlocked: (id: string) => request<ProbablyBlockedList>('GET', `/api/devices/${encodeURIComponent(id)}/probably-blocked${qs({ limit: 100 })}`),
+  /** From a device's "probably blocked" list: the opt-out says where it came from. */
+  optOutBlocked: (phone: string, reason: string) => request<unknown>('POST', '/api/opt-outs', { phone, reason, source: 'probably_blocked' }),
   testMessage: (phone: string, message?: string) => request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
 };
 

@@ -3,6 +3,7 @@ import { api, errorText } from '../lib/api.ts';
 import type { Connection, ConnectionCheck, TestMessageResult, WebhookUrl } from '../lib/types.ts';
 import { href } from '../lib/router.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { DeviceHealthCards } from '../components/DeviceHealthCards.tsx';
 import './connection.css';
 
 const MARKS = { ok: '✓ ok', problem: '✗ problem', unknown: '? unknown' } as const;
@@ -143,6 +144,8 @@ export function ConnectionPage() {
           </ul>
         </section>
       )}
+
+      {conn && <DeviceHealthCards refresh={conn} />}
 
       {conn && (
         <section className="card conn-section" aria-labelledby="conn-last">

@@ -192,6 +192,9 @@ describe('blast API', () => {
           { phone: '+60123456790', variables: {} },
         ],
         variation: { distinct: 1, possible: 1, largest_identical: 2, samples: [{ phone: '+60123456789', text: 'Campaign message' }], warning: null },
+        recently_messaged: { count: 0, same_text: 0 },
+        // The simulator's default pace; the ETA's figures are the pacing tests' business.
+        plan: expect.objectContaining({ preset: 'fast', waiting_for_window: false }),
       });
     });
 

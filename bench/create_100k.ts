@@ -23,14 +23,17 @@ export async function create100k(app: AppProcess, databaseUrl: string, rows: num
   const res = await request(`${app.url}/api/blasts/upload`, { method: 'POST', body: form });
   const body = (await res.body.json()) as { blast_id?: number; total_recipients?: number };
   const seconds = (performance.now() - t0) / 1000;
-  if (res.statusCode !== 201 || body.total_recipients !== rows) throw new Error(`upload answered ${res.statusCode}: ${JSON.stringify(body).slice(0, 300)}`);
+  if (res.statusCode !== 201 || body.total_recipients !== rows)
+    throw new Error(`upload answered ${res.statusCode}: ${JSON.stringify(body).slice(0, 300)}`);
 
   const client = pgClient(databaseUrl);
   await client.connect();
   let baseline: number;
   let sampleSeconds: number;
   try {
-    const blast = await client.query<{ id: string }>(`INSERT INTO blasts (message, device, tag) VALUES ('Hi', '5850', 'one at a time') RETURNING id`);
+    const blast = await client.query<{ id: string }>(
+      `INSERT INTO blasts (message, device, tag) VALUES ('Hi', '5850', 'one at a time') RETURNING id`,
+    );
     const id = blast.rows[0]!.id;
     const samplePhones = phoneNumbers(sample, 4_000_000);
     const s0 = performance.now();

@@ -41,7 +41,10 @@ export async function freshness(recipients: number): Promise<BenchOutcome> {
   try {
     app = await AppProcess.start('freshness', { DATABASE_URL: db.url, WSAPME_BASE_URL: sim.url, WEBHOOK_SECRET: secret, ...ENGINE_ENV });
     sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
-    const created = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', { message: 'Hi {{phone}}', recipients: phoneNumbers(recipients) });
+    const created = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', {
+      message: 'Hi {{phone}}',
+      recipients: phoneNumbers(recipients),
+    });
 
     // What the gateway posted: the first status webhook per message, and the first read.
     const firstStatus = new Map<string, number>();
@@ -75,10 +78,17 @@ export async function freshness(recipients: number): Promise<BenchOutcome> {
     // All sent, then the last reads (read delays are at most 5 s), then the dashboard catching up.
     await until(() => sim.stats().accepted >= recipients, 300_000, 50);
     await sleep(8_000);
-    const caughtUp = await until(() => {
-      const last = seen.at(-1);
-      return last !== undefined && last.received >= firstStatus.size && last.read >= firstRead.size;
-    }, 60_000, 50).then(() => true, () => false);
+    const caughtUp = await until(
+      () => {
+        const last = seen.at(-1);
+        return last !== undefined && last.received >= firstStatus.size && last.read >= firstRead.size;
+      },
+      60_000,
+      50,
+    ).then(
+      () => true,
+      () => false,
+    );
     const lags = [...lagsByRank([...firstStatus.values()], seen, 'received'), ...lagsByRank([...firstRead.values()], seen, 'read')];
     abort.abort();
     await reading;
@@ -87,7 +97,15 @@ export async function freshness(recipients: number): Promise<BenchOutcome> {
     const q = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]!;
     const p99 = q(0.99);
     return {
-      result: { name: 'freshness', value: round(p99), unit: 'ms (p99)', baseline: null, ratio: null, goal: FRESHNESS_GOAL, met: p99 <= 1000 },
+      result: {
+        name: 'freshness',
+        value: round(p99),
+        unit: 'ms (p99)',
+        baseline: null,
+        ratio: null,
+        goal: FRESHNESS_GOAL,
+        met: p99 <= 1000,
+      },
       details: {
         recipients,
         send_rate: LIMIT,

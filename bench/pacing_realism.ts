@@ -28,12 +28,25 @@ export const FAST_LIMIT = 100;
 
 export async function pacingRealism(messages: number, fastMessages: number): Promise<BenchOutcome> {
   const db = await createBenchDatabase('pacing');
-  const simOptions = { ratePerSecond: FAST_LIMIT, statusRatePerSecond: FAST_LIMIT, latencyMs: 20, latencyJitterMs: 10, notOnWhatsAppSuffix: null, seed: 13 };
+  const simOptions = {
+    ratePerSecond: FAST_LIMIT,
+    statusRatePerSecond: FAST_LIMIT,
+    latencyMs: 20,
+    latencyJitterMs: 10,
+    notOnWhatsAppSuffix: null,
+    seed: 13,
+  };
   let sim = await WsapmeSimulator.start(simOptions);
   const secret = randomBytes(12).toString('hex');
   const env = {
-    DATABASE_URL: db.url, WSAPME_BASE_URL: sim.url, WEBHOOK_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', POLL_MODE: 'off',
-    SEND_TIMEZONE: TZ, SEND_WINDOW: WINDOW,
+    DATABASE_URL: db.url,
+    WSAPME_BASE_URL: sim.url,
+    WEBHOOK_SECRET: secret,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    POLL_MODE: 'off',
+    SEND_TIMEZONE: TZ,
+    SEND_WINDOW: WINDOW,
   };
   let app: WablastHandle | null = null;
   try {
@@ -41,12 +54,24 @@ export async function pacingRealism(messages: number, fastMessages: number): Pro
     const clock = new JumpingClock(START);
     app = await startWablast(loadConfig({ ...env, PACING_PRESET: 'safe' }), { clock, listen: true });
     sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
-    const created = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', { message: 'Hello {{phone}}', recipients: phoneNumbers(messages), device: 'safe-1' });
+    const created = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', {
+      message: 'Hello {{phone}}',
+      recipients: phoneNumbers(messages),
+      device: 'safe-1',
+    });
     await api(app.url, 'POST', `/api/blasts/${created.blast_id}/send`);
-    const announced = await api<{ plan: { finishes_at: string; eta_seconds: number; eta_text: string; summary: string } }>(app.url, 'GET', `/api/blasts/${created.blast_id}`);
+    const announced = await api<{ plan: { finishes_at: string; eta_seconds: number; eta_text: string; summary: string } }>(
+      app.url,
+      'GET',
+      `/api/blasts/${created.blast_id}`,
+    );
     const announcedAt = clock.now();
     const realStart = Date.now();
-    await until(async () => (await api<{ state: string }>(app!.url, 'GET', `/api/blasts/${created.blast_id}`)).state === 'completed', 30 * 60_000, 200);
+    await until(
+      async () => (await api<{ state: string }>(app!.url, 'GET', `/api/blasts/${created.blast_id}`)).state === 'completed',
+      30 * 60_000,
+      200,
+    );
     const realSeconds = (Date.now() - realStart) / 1000;
     const times = await sendTimes(db.url, 'safe-1');
     await app.close();
@@ -71,21 +96,53 @@ export async function pacingRealism(messages: number, fastMessages: number): Pro
     // seed: the same seed (or a reset) would hand out the first phase's message ids again.
     await sim.close();
     sim = await WsapmeSimulator.start({ ...simOptions, seed: simOptions.seed + 1 });
-    app = await startWablast(loadConfig({ ...env, WSAPME_BASE_URL: sim.url, PACING_PRESET: 'fast', SEND_WINDOW: 'always', SEND_RATE: String(FAST_LIMIT), SEND_BURST: '10' }), { listen: true });
+    app = await startWablast(
+      loadConfig({
+        ...env,
+        WSAPME_BASE_URL: sim.url,
+        PACING_PRESET: 'fast',
+        SEND_WINDOW: 'always',
+        SEND_RATE: String(FAST_LIMIT),
+        SEND_BURST: '10',
+      }),
+      { listen: true },
+    );
     sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
-    const fast = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', { message: 'Hi', recipients: phoneNumbers(fastMessages, messages), device: 'fast-1' });
+    const fast = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', {
+      message: 'Hi',
+      recipients: phoneNumbers(fastMessages, messages),
+      device: 'fast-1',
+    });
     await api(app.url, 'POST', `/api/blasts/${fast.blast_id}/send`);
     await until(() => sim.stats().accepted >= fastMessages, 600_000, 10);
-    const accepted = sim.messages().map((m) => m.acceptedAt).sort((a, b) => a - b);
+    const accepted = sim
+      .messages()
+      .map((m) => m.acceptedAt)
+      .sort((a, b) => a - b);
     const p10 = accepted[Math.floor(accepted.length * 0.1)]!;
     const p90 = accepted[Math.floor(accepted.length * 0.9)]!;
     const fastRate = (Math.floor(accepted.length * 0.9) - Math.floor(accepted.length * 0.1)) / ((p90 - p10) / 1000);
 
     const ratio = (finished - announcedAt) / etaMs;
     const met =
-      eachOnce && minGap >= SAFE.minGapMs && cv >= 0.3 && maxHour <= SAFE.hourlyCap && maxDay <= SAFE.dailyCap && outside === 0 && etaError <= 0.1 && fastRate / FAST_LIMIT >= 0.95;
+      eachOnce &&
+      minGap >= SAFE.minGapMs &&
+      cv >= 0.3 &&
+      maxHour <= SAFE.hourlyCap &&
+      maxDay <= SAFE.dailyCap &&
+      outside === 0 &&
+      etaError <= 0.1 &&
+      fastRate / FAST_LIMIT >= 0.95;
     return {
-      result: { name: 'pacing_realism', value: round(ratio), unit: '× ETA', baseline: 1, ratio: round(ratio), goal: 'caps, gaps ≥ min, CV ≥ 0.3, ±10 % of ETA; fast ≥ 0.95', met },
+      result: {
+        name: 'pacing_realism',
+        value: round(ratio),
+        unit: '× ETA',
+        baseline: 1,
+        ratio: round(ratio),
+        goal: 'caps, gaps ≥ min, CV ≥ 0.3, ±10 % of ETA; fast ≥ 0.95',
+        met,
+      },
       details: {
         safe: {
           messages: times.length,
@@ -119,7 +176,10 @@ async function sendTimes(url: string, device: string): Promise<number[]> {
   const client = pgClient(url);
   await client.connect();
   try {
-    const r = await client.query<{ t: number }>('SELECT (extract(epoch FROM sent_at) * 1000)::float8 AS t FROM device_sends WHERE device = $1 ORDER BY sent_at', [device]);
+    const r = await client.query<{ t: number }>(
+      'SELECT (extract(epoch FROM sent_at) * 1000)::float8 AS t FROM device_sends WHERE device = $1 ORDER BY sent_at',
+      [device],
+    );
     return r.rows.map((x) => Number(x.t));
   } finally {
     await client.end();

@@ -46,7 +46,10 @@ export function pollCost(recipients: number): BenchOutcome {
   });
 
   const ours = play(truths, POLL_OFFSETS_S);
-  const seed = play(truths, Array.from({ length: HOURS_48 / SEED_EVERY_S }, (_, i) => (i + 1) * SEED_EVERY_S));
+  const seed = play(
+    truths,
+    Array.from({ length: HOURS_48 / SEED_EVERY_S }, (_, i) => (i + 1) * SEED_EVERY_S),
+  );
   const oursPer = ours.calls / recipients;
   const seedPer = seed.calls / recipients;
   const ratio = seedPer / oursPer;

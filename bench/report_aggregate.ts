@@ -23,7 +23,12 @@ export async function reportAggregate(blasts: number, recipients: number, sample
   let app: AppProcess | null = null;
   try {
     // role api: no engine folding counters in the background while we measure.
-    app = await AppProcess.start('report_aggregate', { DATABASE_URL: bdb.url, ROLE: 'api', WSAPME_BASE_URL: 'http://127.0.0.1:9', POLL_MODE: 'off' });
+    app = await AppProcess.start('report_aggregate', {
+      DATABASE_URL: bdb.url,
+      ROLE: 'api',
+      WSAPME_BASE_URL: 'http://127.0.0.1:9',
+      POLL_MODE: 'off',
+    });
     await client.connect();
     const perBlast = Math.floor(recipients / blasts);
     const f0 = performance.now();

@@ -56,7 +56,14 @@ export async function rssEmbedded(messages: number): Promise<BenchOutcome> {
 }
 
 async function measure(database: Record<string, string>, messages: number): Promise<Measured> {
-  const sim = await WsapmeSimulator.start({ ratePerSecond: 500, statusRatePerSecond: 500, latencyMs: 50, latencyJitterMs: 0, notOnWhatsAppSuffix: null, seed: 7 });
+  const sim = await WsapmeSimulator.start({
+    ratePerSecond: 500,
+    statusRatePerSecond: 500,
+    latencyMs: 50,
+    latencyJitterMs: 0,
+    notOnWhatsAppSuffix: null,
+    seed: 7,
+  });
   const secret = randomBytes(12).toString('hex');
   let app: AppProcess | null = null;
   try {
@@ -67,10 +74,17 @@ async function measure(database: Record<string, string>, messages: number): Prom
     await sleep(IDLE_SETTLE_MS);
     const idle = await app.usage();
 
-    const created = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', { message: 'Hello {{phone}}', recipients: phoneNumbers(messages) });
+    const created = await api<{ blast_id: number }>(app.url, 'POST', '/api/blasts', {
+      message: 'Hello {{phone}}',
+      recipients: phoneNumbers(messages),
+    });
     const s0 = performance.now();
     await api(app.url, 'POST', `/api/blasts/${created.blast_id}/send`);
-    await until(async () => (await api<{ state: string }>(app!.url, 'GET', `/api/blasts/${created.blast_id}`)).state === 'completed', 120_000, 100);
+    await until(
+      async () => (await api<{ state: string }>(app!.url, 'GET', `/api/blasts/${created.blast_id}`)).state === 'completed',
+      120_000,
+      100,
+    );
     const sendSeconds = (performance.now() - s0) / 1000;
     const after = await app.usage();
     return {

@@ -12,7 +12,15 @@ export async function rssPeak(app: AppProcess): Promise<BenchOutcome> {
   const u = await app.usage();
   const mb = u.resourceUsage.maxRSS / 1024;
   return {
-    result: { name: 'rss_peak', value: round(mb), unit: 'MB', baseline: null, ratio: null, goal: `≤ ${RSS_GOAL_MB} MB`, met: mb <= RSS_GOAL_MB },
+    result: {
+      name: 'rss_peak',
+      value: round(mb),
+      unit: 'MB',
+      baseline: null,
+      ratio: null,
+      goal: `≤ ${RSS_GOAL_MB} MB`,
+      met: mb <= RSS_GOAL_MB,
+    },
     details: {
       rss_now_mb: round(u.memory.rss / 1024 / 1024),
       heap_used_now_mb: round(u.memory.heapUsed / 1024 / 1024),

@@ -35,17 +35,85 @@ import { DelayProxy } from './lib/delayProxy.ts';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
-const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1] ?? '').split(',')) : null;
+const only = onlyArg
+  ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! : (args[args.indexOf(onlyArg) + 1] ?? '')).split(','))
+  : null;
 
 /** Sizes: the issue's for a full run; small ones for --quick. */
 const SIZE = quick
-  ? { pacing: 150, pacingFast: 500, startupRounds: 2, send: 1_000, seedSample: 30, webhooks: 2_000, webhookWarmup: 300, pollRecipients: 2_000, report: 100_000, reportSamples: 10, csv: 10_000, insertSample: 500, aggBlasts: 100, aggRecipients: 200_000, aggSamples: 10, aggScanSamples: 2, embeddedSend: 300, scaleSmall: 20_000, scaleBig: 200_000, scaleHot: 2_000, scaleSamples: 15, freshness: 1_000, pool: 1_000 }
-  : { pacing: 500, pacingFast: 1_500, startupRounds: 5, send: 5_000, seedSample: 250, webhooks: 20_000, webhookWarmup: 2_000, pollRecipients: 20_000, report: 1_000_000, reportSamples: 40, csv: 100_000, insertSample: 5_000, aggBlasts: 1_000, aggRecipients: 10_000_000, aggSamples: 40, aggScanSamples: 1, embeddedSend: 1_000, scaleSmall: 100_000, scaleBig: 10_000_000, scaleHot: 10_000, scaleSamples: 40, freshness: 5_000, pool: 20_000 };
+  ? {
+      pacing: 150,
+      pacingFast: 500,
+      startupRounds: 2,
+      send: 1_000,
+      seedSample: 30,
+      webhooks: 2_000,
+      webhookWarmup: 300,
+      pollRecipients: 2_000,
+      report: 100_000,
+      reportSamples: 10,
+      csv: 10_000,
+      insertSample: 500,
+      aggBlasts: 100,
+      aggRecipients: 200_000,
+      aggSamples: 10,
+      aggScanSamples: 2,
+      embeddedSend: 300,
+      scaleSmall: 20_000,
+      scaleBig: 200_000,
+      scaleHot: 2_000,
+      scaleSamples: 15,
+      freshness: 1_000,
+      pool: 1_000,
+    }
+  : {
+      pacing: 500,
+      pacingFast: 1_500,
+      startupRounds: 5,
+      send: 5_000,
+      seedSample: 250,
+      webhooks: 20_000,
+      webhookWarmup: 2_000,
+      pollRecipients: 20_000,
+      report: 1_000_000,
+      reportSamples: 40,
+      csv: 100_000,
+      insertSample: 5_000,
+      aggBlasts: 1_000,
+      aggRecipients: 10_000_000,
+      aggSamples: 40,
+      aggScanSamples: 1,
+      embeddedSend: 1_000,
+      scaleSmall: 100_000,
+      scaleBig: 10_000_000,
+      scaleHot: 10_000,
+      scaleSamples: 40,
+      freshness: 5_000,
+      pool: 20_000,
+    };
 
 /** The round trip the proxy adds for the *_remote rows (BENCH_REMOTE_RTT_MS; Neon from a nearby region: 1–3 ms). */
 const REMOTE_RTT_MS = Number(process.env.BENCH_REMOTE_RTT_MS ?? 2);
 
-const ORDER = ['startup', 'send_rate', 'send_rate_seed', 'pacing_realism', 'webhook_ingest', 'poll_cost', 'report_1m', 'report_aggregate', 'create_100k', 'rss_peak', 'rss_embedded', 'send_rate_remote', 'webhook_ingest_remote', 'report_1m_remote', 'scale_10m', 'freshness', 'send_rate_pool'] as const;
+const ORDER = [
+  'startup',
+  'send_rate',
+  'send_rate_seed',
+  'pacing_realism',
+  'webhook_ingest',
+  'poll_cost',
+  'report_1m',
+  'report_aggregate',
+  'create_100k',
+  'rss_peak',
+  'rss_embedded',
+  'send_rate_remote',
+  'webhook_ingest_remote',
+  'report_1m_remote',
+  'scale_10m',
+  'freshness',
+  'send_rate_pool',
+] as const;
 type Name = (typeof ORDER)[number];
 const UNITS: Record<Name, [string, string]> = {
   startup: ['ms', `≤ ${STARTUP_GOAL_MS} ms and ≥ 2× faster`],
@@ -88,7 +156,9 @@ async function main(): Promise<void> {
   const pgVersion = await postgresVersion();
   if (!pgVersion) {
     await step('poll_cost', () => pollCost(SIZE.pollRecipients)); // needs no database
-    for (const n of ORDER) if (wanted(n) && !outcomes.has(n)) outcomes.set(n, notRun(n, UNITS[n][0], UNITS[n][1], 'PostgreSQL is not reachable (127.0.0.1:5432 or BENCH_DATABASE_URL)'));
+    for (const n of ORDER)
+      if (wanted(n) && !outcomes.has(n))
+        outcomes.set(n, notRun(n, UNITS[n][0], UNITS[n][1], 'PostgreSQL is not reachable (127.0.0.1:5432 or BENCH_DATABASE_URL)'));
     return finish(started, pgVersion);
   }
 
@@ -104,7 +174,12 @@ async function main(): Promise<void> {
     try {
       if (db) {
         const secret = randomBytes(12).toString('hex');
-        app = await AppProcess.start('send_rate', { DATABASE_URL: db.url, WSAPME_BASE_URL: sim.url, WEBHOOK_SECRET: secret, ...ENGINE_ENV });
+        app = await AppProcess.start('send_rate', {
+          DATABASE_URL: db.url,
+          WSAPME_BASE_URL: sim.url,
+          WEBHOOK_SECRET: secret,
+          ...ENGINE_ENV,
+        });
         sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
       }
       let ourRate: number | null = null;
@@ -117,7 +192,8 @@ async function main(): Promise<void> {
       }
       // create_100k right after send_rate, so rss_peak sees them back to back (the seed's slow loop
       // in between would give the heap a minute to settle).
-      if (app && (wanted('create_100k') || wanted('rss_peak'))) await step('create_100k', () => create100k(app!, db!.url, SIZE.csv, SIZE.insertSample));
+      if (app && (wanted('create_100k') || wanted('rss_peak')))
+        await step('create_100k', () => create100k(app!, db!.url, SIZE.csv, SIZE.insertSample));
       if (app) await step('rss_peak', () => rssPeak(app!));
       await step('send_rate_seed', () => sendRateSeed(sim, SIZE.seedSample, ourRate, SIZE.send));
     } catch (err) {
@@ -158,7 +234,9 @@ async function main(): Promise<void> {
 
 function finish(started: number, pgVersion: string | null): void {
   const results: BenchResult[] = ORDER.filter((n) => outcomes.has(n)).map((n) => outcomes.get(n)!.result);
-  const details: Record<string, Details> = Object.fromEntries(ORDER.filter((n) => outcomes.has(n)).map((n) => [n, outcomes.get(n)!.details]));
+  const details: Record<string, Details> = Object.fromEntries(
+    ORDER.filter((n) => outcomes.has(n)).map((n) => [n, outcomes.get(n)!.details]),
+  );
   const machine = {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -171,7 +249,9 @@ function finish(started: number, pgVersion: string | null): void {
   writeResults(path, results, { mode: quick ? 'quick' : 'full', seconds, machine, details, finished_at: new Date().toISOString() });
 
   const out = process.stdout;
-  out.write(`\nwablast benchmarks (${quick ? 'quick' : 'full'} run, ${seconds} s) — ${machine.cores} cores, ${machine.ram_gb} GB, Node ${machine.node}, PostgreSQL ${pgVersion ?? '—'}\n`);
+  out.write(
+    `\nwablast benchmarks (${quick ? 'quick' : 'full'} run, ${seconds} s) — ${machine.cores} cores, ${machine.ram_gb} GB, Node ${machine.node}, PostgreSQL ${pgVersion ?? '—'}\n`,
+  );
   out.write('ratio = times better than the baseline (value/baseline for rates, baseline/value for times and calls)\n\n');
   out.write(`${formatTable(results)}\n\n`);
   for (const [name, d] of Object.entries(details)) out.write(`${name}: ${JSON.stringify(d)}\n`);

@@ -55,9 +55,11 @@ export async function scale10m(small: number, big: number, hot: number, samples:
     await fillTo(big, 2 * hot);
     const bigFill = (performance.now() - b0) / 1000;
     const atBig = await measure(database, client, 'b', hot, samples);
-    const size = (await client.query<{ bytes: string; heap: string; n: string }>(
-      `SELECT pg_total_relation_size('blast_recipients') AS bytes, pg_relation_size('blast_recipients') AS heap, count(*) AS n FROM blast_recipients`,
-    )).rows[0]!;
+    const size = (
+      await client.query<{ bytes: string; heap: string; n: string }>(
+        `SELECT pg_total_relation_size('blast_recipients') AS bytes, pg_relation_size('blast_recipients') AS heap, count(*) AS n FROM blast_recipients`,
+      )
+    ).rows[0]!;
     const ratios = {
       claim: atBig.claim_ms / atSmall.claim_ms,
       webhook: atBig.webhook_ms / atSmall.webhook_ms,
@@ -127,11 +129,20 @@ async function fillOld(client: pg.Client, existing: number, count: number): Prom
 async function measure(database: Database, client: pg.Client, phase: string, hot: number, samples: number): Promise<Costs> {
   const db = database.db;
   const device = `hot_${phase}`;
-  const sending = await client.query<{ id: string }>(`INSERT INTO blasts (message, device, state, started_at, total_recipients) VALUES ('Hi', $1, 'sending', now(), $2) RETURNING id`, [device, hot]);
-  const sent = await client.query<{ id: string }>(`INSERT INTO blasts (message, device, state, started_at, completed_at, total_recipients) VALUES ('Hi', $1, 'completed', now(), now(), $2) RETURNING id`, [`${device}_done`, hot]);
+  const sending = await client.query<{ id: string }>(
+    `INSERT INTO blasts (message, device, state, started_at, total_recipients) VALUES ('Hi', $1, 'sending', now(), $2) RETURNING id`,
+    [device, hot],
+  );
+  const sent = await client.query<{ id: string }>(
+    `INSERT INTO blasts (message, device, state, started_at, completed_at, total_recipients) VALUES ('Hi', $1, 'completed', now(), now(), $2) RETURNING id`,
+    [`${device}_done`, hot],
+  );
   const sendingId = Number(sending.rows[0]!.id);
   const sentId = Number(sent.rows[0]!.id);
-  await client.query(`INSERT INTO blast_recipients (blast_id, phone_number) SELECT $1, '+6015' || lpad(g::text, 7, '0') FROM generate_series(1, $2::int) g`, [sendingId, hot]);
+  await client.query(
+    `INSERT INTO blast_recipients (blast_id, phone_number) SELECT $1, '+6015' || lpad(g::text, 7, '0') FROM generate_series(1, $2::int) g`,
+    [sendingId, hot],
+  );
   await client.query(
     `INSERT INTO blast_recipients (blast_id, phone_number, message_id, status, attempts, sent_at)
      SELECT $1, '+6016' || lpad(g::text, 7, '0'), $3 || g, 'PENDING', 1, now() FROM generate_series(1, $2::int) g`,
@@ -162,7 +173,11 @@ async function measure(database: Database, client: pg.Client, phase: string, hot
   }
   const ms: Record<'claim' | 'webhook' | 'report', number[]> = { claim: [], webhook: [], report: [] };
   for (let i = 0; i < samples; i++) {
-    for (const [k, fn] of [['claim', claim], ['webhook', webhook], ['report', report]] as const) {
+    for (const [k, fn] of [
+      ['claim', claim],
+      ['webhook', webhook],
+      ['report', report],
+    ] as const) {
       const t0 = performance.now();
       await fn();
       ms[k].push(performance.now() - t0);

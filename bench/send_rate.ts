@@ -28,7 +28,12 @@ export const SIM_OPTIONS = {
 // fast: the gateway's limit is what this row measures (a real gateway URL would default to safe).
 export const ENGINE_ENV = { PACING_PRESET: 'fast', SEND_RATE: String(LIMIT), SEND_BURST: '50', SEND_CONCURRENCY: '64' };
 
-export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUrl: string, recipients: number): Promise<BenchOutcome & { rate: number }> {
+export async function sendRate(
+  app: AppProcess,
+  sim: WsapmeSimulator,
+  databaseUrl: string,
+  recipients: number,
+): Promise<BenchOutcome & { rate: number }> {
   sim.reset();
   const phones = phoneNumbers(recipients);
   const created = await api<{ blast_id: number; total_recipients: number }>(app.url, 'POST', '/api/blasts', {
@@ -49,7 +54,10 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
     600_000,
     10,
   );
-  const accepted = sim.messages().map((m) => m.acceptedAt).sort((a, b) => a - b);
+  const accepted = sim
+    .messages()
+    .map((m) => m.acceptedAt)
+    .sort((a, b) => a - b);
   const lastAccepted = accepted[accepted.length - 1]!;
   // The middle 80 %: the pace once sending is under way, without start-up and tail.
   const p10 = accepted[Math.floor(accepted.length * 0.1)]!;
@@ -58,14 +66,18 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
   const seconds = (lastAccepted - t0) / 1000;
   const rate = recipients / seconds;
 
-  const blast = await until(async () => {
-    const b = await api<{ state: string; report: { sent: number; failed: number; uncertain: number; queued: number; sending: number } }>(
-      app.url,
-      'GET',
-      `/api/blasts/${created.blast_id}`,
-    );
-    return b.state === 'completed' ? b : null;
-  }, 120_000, 100);
+  const blast = await until(
+    async () => {
+      const b = await api<{ state: string; report: { sent: number; failed: number; uncertain: number; queued: number; sending: number } }>(
+        app.url,
+        'GET',
+        `/api/blasts/${created.blast_id}`,
+      );
+      return b.state === 'completed' ? b : null;
+    },
+    120_000,
+    100,
+  );
   const storedAfter = (Date.now() - t0) / 1000;
 
   // The report's counters (kept by a trigger, folded by the engine) against the table itself, after
@@ -77,7 +89,9 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
   const client = pgClient(databaseUrl);
   await client.connect();
   const table = await client
-    .query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM blast_recipients WHERE blast_id = $1 GROUP BY status', [created.blast_id])
+    .query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM blast_recipients WHERE blast_id = $1 GROUP BY status', [
+      created.blast_id,
+    ])
     .finally(() => client.end());
   sim.configure({ webhookUrl });
   const n = (...statuses: string[]) => table.rows.filter((r) => statuses.includes(r.status)).reduce((a, r) => a + r.n, 0);
@@ -123,7 +137,9 @@ export async function sendRate(app: AppProcess, sim: WsapmeSimulator, databaseUr
       webhooks_sent_meanwhile: stats.webhooksSent,
       report_counters_match_table: countersMatch,
       engine: ENGINE_ENV,
-      ...(correct ? {} : { error: countersMatch ? 'not every recipient was sent exactly once' : "the report's counters disagree with the table" }),
+      ...(correct
+        ? {}
+        : { error: countersMatch ? 'not every recipient was sent exactly once' : "the report's counters disagree with the table" }),
     },
   };
 }
@@ -139,10 +155,18 @@ export async function sendRateRemote(recipients: number, remote: DelayProxy): Pr
   let app: AppProcess | null = null;
   try {
     const secret = randomBytes(12).toString('hex');
-    app = await AppProcess.start('send_rate_remote', { DATABASE_URL: remote.url(db.url), WSAPME_BASE_URL: sim.url, WEBHOOK_SECRET: secret, ...ENGINE_ENV });
+    app = await AppProcess.start('send_rate_remote', {
+      DATABASE_URL: remote.url(db.url),
+      WSAPME_BASE_URL: sim.url,
+      WEBHOOK_SECRET: secret,
+      ...ENGINE_ENV,
+    });
     sim.configure({ webhookUrl: `${app.url}/webhooks/wsapme`, webhookSecret: secret });
     const o = await sendRate(app, sim, db.url, recipients);
-    return { result: { ...o.result, name: 'send_rate_remote' }, details: { added_round_trip_ms: remote.roundTripMs, ...(await remote.measure(db.url)), ...o.details } };
+    return {
+      result: { ...o.result, name: 'send_rate_remote' },
+      details: { added_round_trip_ms: remote.roundTripMs, ...(await remote.measure(db.url)), ...o.details },
+    };
   } finally {
     await app?.stop();
     await sim.close();

@@ -20,12 +20,26 @@ const PER_DEVICE = 100;
 export const POOL_GOAL = `≥ 0.9 of ${DEVICES} × ${PER_DEVICE}/s, no device over its limit`;
 
 export async function sendRatePool(recipients: number): Promise<BenchOutcome> {
-  const sim = await WsapmeSimulator.start({ ratePerSecond: PER_DEVICE, statusRatePerSecond: PER_DEVICE, latencyMs: 50, latencyJitterMs: 0, notOnWhatsAppSuffix: null, seed: 3 });
+  const sim = await WsapmeSimulator.start({
+    ratePerSecond: PER_DEVICE,
+    statusRatePerSecond: PER_DEVICE,
+    latencyMs: 50,
+    latencyJitterMs: 0,
+    notOnWhatsAppSuffix: null,
+    seed: 3,
+  });
   const db = await createBenchDatabase('pool');
   const secret = randomBytes(12).toString('hex');
   const apps: AppProcess[] = [];
   try {
-    const common = { DATABASE_URL: db.url, WSAPME_BASE_URL: sim.url, WEBHOOK_SECRET: secret, SEND_RATE: String(PER_DEVICE), SEND_BURST: '10', SEND_CONCURRENCY: '32' };
+    const common = {
+      DATABASE_URL: db.url,
+      WSAPME_BASE_URL: sim.url,
+      WEBHOOK_SECRET: secret,
+      SEND_RATE: String(PER_DEVICE),
+      SEND_BURST: '10',
+      SEND_CONCURRENCY: '32',
+    };
     const apiApp = await AppProcess.start('pool_api', { ...common, ROLE: 'api' });
     apps.push(apiApp);
     for (const n of [1, 2]) apps.push(await AppProcess.start(`pool_engine${n}`, { ...common, ROLE: 'engine' }));
@@ -78,7 +92,13 @@ export async function sendRatePool(recipients: number): Promise<BenchOutcome> {
         sent_twice: twice,
         rejected_429: stats.rejected429,
         busiest_sliding_second_per_device: perDevice,
-        ...(correct ? {} : { error: overLimit.length ? `devices over their limit: ${overLimit.map(([d]) => d).join(', ')}` : 'not every number was sent exactly once' }),
+        ...(correct
+          ? {}
+          : {
+              error: overLimit.length
+                ? `devices over their limit: ${overLimit.map(([d]) => d).join(', ')}`
+                : 'not every number was sent exactly once',
+            }),
       },
     };
   } finally {

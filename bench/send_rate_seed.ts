@@ -29,10 +29,23 @@ export async function sendRateSeed(sim: WsapmeSimulator, sample: number, ours: n
     await migrate(database.db);
     const { blast_id } = await createBlast(
       database.db,
-      { tag: 'seed strategy 2', message: 'Hello, this is a benchmark', followUpStage: null, scheduledAt: null, device: '5850', recipients: phoneNumbers(sample).map((phone) => ({ phone, vars: {} })), dryRun: false },
+      {
+        tag: 'seed strategy 2',
+        message: 'Hello, this is a benchmark',
+        followUpStage: null,
+        scheduledAt: null,
+        device: '5850',
+        recipients: phoneNumbers(sample).map((phone) => ({ phone, vars: {} })),
+        dryRun: false,
+      },
       { region: 'MY', maxRecipients: 100_000 },
     );
-    const recipients = (await client.query<{ id: string; phone_number: string }>('SELECT id, phone_number FROM blast_recipients WHERE blast_id = $1 ORDER BY id', [blast_id])).rows;
+    const recipients = (
+      await client.query<{ id: string; phone_number: string }>(
+        'SELECT id, phone_number FROM blast_recipients WHERE blast_id = $1 ORDER BY id',
+        [blast_id],
+      )
+    ).rows;
 
     const t0 = performance.now();
     let sent = 0;
@@ -42,7 +55,11 @@ export async function sendRateSeed(sim: WsapmeSimulator, sample: number, ours: n
           const o = await gateway.sendMessage({ device: '5850', to: r.phone_number, message: 'Hello, this is a benchmark' });
           if (o.kind === 'accepted') {
             sent++;
-            await client.query(`UPDATE blast_recipients SET message_id = $1, status = 'PENDING', wsapme_message_data = $2 WHERE id = $3`, [o.messageId, JSON.stringify(o.data), r.id]);
+            await client.query(`UPDATE blast_recipients SET message_id = $1, status = 'PENDING', wsapme_message_data = $2 WHERE id = $3`, [
+              o.messageId,
+              JSON.stringify(o.data),
+              r.id,
+            ]);
           } else {
             await client.query(`UPDATE blast_recipients SET status = 'FAILED' WHERE id = $1`, [r.id]);
           }

@@ -68,8 +68,12 @@ async function timeToHealthy(args: readonly string[], databaseUrl: string): Prom
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`wablast exited with ${child.exitCode}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+      if (child.exitCode !== null)
+        throw new Error(`wablast exited with ${child.exitCode}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return performance.now() - t0;
       if (performance.now() - t0 > 60_000) throw new Error('wablast did not answer /healthz within 60 s');
       await sleep(5);

@@ -134,7 +134,9 @@ async function runOnce(
   count: number,
   cpu: () => Promise<number>,
 ): Promise<Run> {
-  const blast = await client.query<{ id: string }>(`INSERT INTO blasts (message, device, state, started_at) VALUES ('bench', '5850', 'completed', now()) RETURNING id`);
+  const blast = await client.query<{ id: string }>(
+    `INSERT INTO blasts (message, device, state, started_at) VALUES ('bench', '5850', 'completed', now()) RETURNING id`,
+  );
   const blastId = blast.rows[0]!.id;
   await client.query(
     `INSERT INTO blast_recipients (blast_id, phone_number, message_id, status, sent_at)

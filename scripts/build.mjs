@@ -84,7 +84,10 @@ export const buildServer = () => bundle({ entryPoints: { main: 'src/main.ts' }, 
 
 export function buildWeb() {
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('the dashboard build (vite) failed');
 }
 
@@ -92,7 +95,9 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   const parts = process.argv.includes('--if-needed') ? stale() : ['server', 'web'];
   try {
     if (parts.length && !existsSync(join(ROOT, 'node_modules/esbuild'))) {
-      throw new Error(`dist/ or web/dist is missing or stale and the build tools are not installed: run \`npm install\` then \`npm run build\``);
+      throw new Error(
+        `dist/ or web/dist is missing or stale and the build tools are not installed: run \`npm install\` then \`npm run build\``,
+      );
     }
     for (const part of parts) {
       const t0 = performance.now();

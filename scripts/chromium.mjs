@@ -37,10 +37,16 @@ export function findChromium(env = process.env) {
 export function ensureChromium({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const found = findChromium();
   if (found || process.env.CHROMIUM_PATH) return found;
-  const debianRoot = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/etc/debian_version') && executable('/usr/bin/apt-get');
+  const debianRoot =
+    process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/etc/debian_version') && executable('/usr/bin/apt-get');
   if (!debianRoot) return null;
-  log('no Chromium found: installing Debian\'s chromium (apt-get install chromium)…');
-  const apt = (...args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, encoding: 'utf8' });
+  log("no Chromium found: installing Debian's chromium (apt-get install chromium)…");
+  const apt = (...args) =>
+    spawnSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      encoding: 'utf8',
+    });
   const r = apt('update', '-q').status === 0 ? apt('install', '-y', '-q', 'chromium') : { status: 1, stderr: 'apt-get update failed' };
   if (r.status !== 0) log(`apt-get install chromium failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
   return findChromium();

@@ -1,4 +1,4 @@
-// The README's test command: typecheck (server and dashboard), then every vitest project (unit, PGlite, PostgreSQL,
+// The README's test command: lint and format (Biome), typecheck (server and dashboard), then every vitest project (unit, PGlite, PostgreSQL,
 // faults, browser), ending with one plain line "N passed, N failed" so an empty run is visible.
 // Extra arguments go to vitest (e.g. `npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
@@ -26,8 +26,18 @@ if (wantsBrowser) {
 }
 
 if (everything) {
+  // Lint and format (biome.json): errors fail (`npm run lint` also lists the warnings).
+  const lint = spawnSync(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'ci', '.', '--diagnostic-level=error'], {
+    stdio: 'inherit',
+  });
+  if (lint.status === 0) passed++;
+  else failed++;
+  process.stdout.write(`lint: ${lint.status === 0 ? 'ok' : 'FAILED'}\n`);
   // The server, tests and benchmarks; then the dashboard, which vite builds without checking.
-  for (const [name, project] of [['typecheck', 'tsconfig.json'], ['typecheck web', 'web/tsconfig.json']]) {
+  for (const [name, project] of [
+    ['typecheck', 'tsconfig.json'],
+    ['typecheck web', 'web/tsconfig.json'],
+  ]) {
     const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', project], { stdio: 'inherit' });
     if (tsc.status === 0) passed++;
     else failed++;

@@ -7,12 +7,7 @@ import type { WsapmeSimulator } from './simulator.ts';
  * The /__sim/* endpoints: the same controls as the WsapmeSimulator methods, over HTTP, so a test
  * or benchmark in another process can steer the simulator and read its tally.
  */
-export async function handleControl(
-  sim: WsapmeSimulator,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-): Promise<void> {
+export async function handleControl(sim: WsapmeSimulator, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const route = `${req.method ?? 'GET'} ${path}`;
   switch (route) {
     case 'GET /__sim/tally':

@@ -41,7 +41,10 @@ export function refusal(dialect: Dialect, why: Refusal): SimAnswer {
 export function accepted(dialect: Dialect, msg: SimMessage): SimAnswer {
   const seconds = Math.floor(msg.acceptedAt / 1000);
   if (dialect === 'seed') {
-    return { status: 200, body: { messageId: msg.messageId, data: { device: msg.device, to: msg.to, status: 'PENDING', timestamp: seconds } } };
+    return {
+      status: 200,
+      body: { messageId: msg.messageId, data: { device: msg.device, to: msg.to, status: 'PENDING', timestamp: seconds } },
+    };
   }
   return {
     status: 200,

@@ -21,12 +21,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /** Writes a JSON answer unless the client already went away. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.writableEnded) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {

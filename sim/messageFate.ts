@@ -27,8 +27,7 @@ const REPLIES = [
 ];
 
 export function drawMessageFate(rng: () => number, o: SimOptions): MessageFate {
-  const between = ([min, max]: readonly [number, number]): number =>
-    Math.round(min + rng() * Math.max(0, max - min));
+  const between = ([min, max]: readonly [number, number]): number => Math.round(min + rng() * Math.max(0, max - min));
   const delivered = rng() < o.deliverProbability;
   const earlyAck = delivered && rng() < o.earlyAckProbability;
   const deliverAt = earlyAck ? 0 : between(o.deliverDelayMs);

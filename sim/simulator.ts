@@ -199,7 +199,19 @@ export class WsapmeSimulator {
         // The fact sheet knows /v1/server answers 200 when up and that /v1/info exists; the fields are ours.
         const asked = (body as { device?: unknown } | undefined)?.device;
         const offline = this.#options.deviceOffline || (asked !== undefined && this.#options.offlineDevices.includes(String(asked)));
-        sendJson(res, 200, path === '/v1/server' ? { success: true, message: 'Server is running' } : { success: true, data: { device: (body as { device?: unknown } | undefined)?.device ?? null, status: offline ? 'disconnected' : 'connected' } });
+        sendJson(
+          res,
+          200,
+          path === '/v1/server'
+            ? { success: true, message: 'Server is running' }
+            : {
+                success: true,
+                data: {
+                  device: (body as { device?: unknown } | undefined)?.device ?? null,
+                  status: offline ? 'disconnected' : 'connected',
+                },
+              },
+        );
         return;
       }
       await (isSend ? this.#send(body, res) : this.#status(body, res));
@@ -288,23 +300,11 @@ export class WsapmeSimulator {
     sendJson(res, a.status, a.body);
   }
 
-  #rateLimited(
-    windows: DeviceWindows,
-    device: string,
-    limit: number,
-    now: number,
-    res: ServerResponse,
-    counter: Counter,
-  ): boolean {
+  #rateLimited(windows: DeviceWindows, device: string, limit: number, now: number, res: ServerResponse, counter: Counter): boolean {
     const wait = windows.waitMs(device, limit, now);
     if (wait <= 0) return false;
     this.#count(counter);
-    sendJson(
-      res,
-      429,
-      { error: 'rate limited', retry_after_ms: wait },
-      { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) },
-    );
+    sendJson(res, 429, { error: 'rate limited', retry_after_ms: wait }, { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
     return true;
   }
 
@@ -344,7 +344,10 @@ export class WsapmeSimulator {
 
   #newId(): string {
     let hex = '';
-    for (let i = 0; i < 4; i++) hex += Math.floor(this.#rng() * 0x10000).toString(16).padStart(4, '0');
+    for (let i = 0; i < 4; i++)
+      hex += Math.floor(this.#rng() * 0x10000)
+        .toString(16)
+        .padStart(4, '0');
     return `3EB0${hex.toUpperCase()}`;
   }
 
@@ -393,4 +396,3 @@ function emptyCounters(): Record<Counter, number> {
     statusRefused: 0,
   };
 }
-

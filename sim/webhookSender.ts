@@ -80,13 +80,7 @@ export class WebhookSender {
     await this.#agent.destroy();
   }
 
-  #scheduleRetry(
-    target: WebhookTarget,
-    payload: Encoded,
-    startedAt: number,
-    attempt: number,
-    generation: number,
-  ): void {
+  #scheduleRetry(target: WebhookTarget, payload: Encoded, startedAt: number, attempt: number, generation: number): void {
     if (generation !== this.#generation) return;
     const delay = Math.min(250 * 2 ** (attempt - 1), 15_000);
     if (this.#closed || Date.now() + delay - startedAt > target.retryMaxMs) {
@@ -144,7 +138,11 @@ export interface Encoded {
 
 export function formBody(payload: unknown): Encoded {
   const fields = new URLSearchParams();
-  const flat = payload !== null && typeof payload === 'object' && !Array.isArray(payload) && Object.values(payload).every((v) => v === null || typeof v !== 'object');
+  const flat =
+    payload !== null &&
+    typeof payload === 'object' &&
+    !Array.isArray(payload) &&
+    Object.values(payload).every((v) => v === null || typeof v !== 'object');
   if (flat) for (const [k, v] of Object.entries(payload as Record<string, unknown>)) fields.set(k, String(v ?? ''));
   else fields.set('data', JSON.stringify(payload));
   return { type: 'application/x-www-form-urlencoded', body: fields.toString() };

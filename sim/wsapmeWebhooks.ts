@@ -37,14 +37,26 @@ export function wsapmeAck(msg: SimMessage): WireWebhook {
     case 0:
       return { body: { messageId: msg.messageId, status: name, messageC2STimestamp: c2s }, form: false };
     case 1:
-      return { body: { key, message: { extendedTextMessage: { text: msg.text } }, messageTimestamp: c2s, status: name, messageC2STimestamp: c2s }, form: false };
+      return {
+        body: { key, message: { extendedTextMessage: { text: msg.text } }, messageTimestamp: c2s, status: name, messageC2STimestamp: c2s },
+        form: false,
+      };
     case 2:
       return { body: { key, status: number, messageC2STimestamp: c2s }, form: false };
     case 3:
       return { body: { key, update: { status: number } }, form: false };
     case 4:
       // Baileys batches messages.update: a read often comes with its delivery.
-      return { body: number === 4 ? [{ key, update: { status: 3 } }, { key, update: { status: 4 } }] : [{ key, update: { status: number } }], form: false };
+      return {
+        body:
+          number === 4
+            ? [
+                { key, update: { status: 3 } },
+                { key, update: { status: 4 } },
+              ]
+            : [{ key, update: { status: number } }],
+        form: false,
+      };
     case 5:
       return { body: { messageId: msg.messageId, status: name, messageC2STimestamp: c2s }, form: true };
     case 6:

@@ -52,7 +52,15 @@ export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', impor
  */
 export async function startWablast(config: Config, opts: StartOptions = {}): Promise<WablastHandle> {
   const log = opts.logger ?? silentLogger;
-  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, pgliteSharedBuffersMb: config.pgliteSharedBuffersMb, poolMax: config.dbPoolMax, logger: log }));
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      pgliteSharedBuffersMb: config.pgliteSharedBuffersMb,
+      poolMax: config.dbPoolMax,
+      logger: log,
+    }));
   await migrate(database.db);
 
   const simulated = !config.gateway.baseUrl;
@@ -78,12 +86,22 @@ export async function startWablast(config: Config, opts: StartOptions = {}): Pro
   const onChange = (ids: Set<number>) => hub.markChanged(ids);
   const runsEngine = config.role !== 'api';
   const clock = opts.clock ?? systemClock;
-  const engine = runsEngine ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics, clock }) : null;
-  const outbound = runsEngine ? new DeliveryWorker({ db: database.db, log: log.child({ component: 'outbound' }), disableAfterDays: config.outboundDisableAfterDays }) : null;
+  const engine = runsEngine
+    ? new Engine({ db: database.db, gateway, config: effective, log: log.child({ component: 'engine' }), onChange, metrics, clock })
+    : null;
+  const outbound = runsEngine
+    ? new DeliveryWorker({ db: database.db, log: log.child({ component: 'outbound' }), disableAfterDays: config.outboundDisableAfterDays })
+    : null;
   const poller = new Poller(database.db, gateway, effective, log.child({ component: 'poller' }), onChange);
   const pruner = runsEngine ? new WebhookPruner(database.db, config.webhookRetentionDays, log.child({ component: 'webhooks' })) : null;
   const webhooks = webhookSecret
-    ? new WebhookIngest(database.db, log.child({ component: 'webhooks' }), { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode, concurrency: config.webhookBatchesInFlight }, onChange, metrics)
+    ? new WebhookIngest(
+        database.db,
+        log.child({ component: 'webhooks' }),
+        { replyWindowHours: config.replyWindowHours, pollMode: config.pollMode, concurrency: config.webhookBatchesInFlight },
+        onChange,
+        metrics,
+      )
     : null;
 
   const app = await buildApp({

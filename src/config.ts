@@ -18,13 +18,18 @@ const optionalString = z
 // http and https only: z.url() alone also takes ftp:, file: and javascript: URLs.
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
-const optionalCount = optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().positive()).optional());
+const optionalCount = optionalString.pipe(
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().positive()).optional(),
+);
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
   DATABASE_URL: optionalString.pipe(
-    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
   ),
   DATA_DIR: z.string().default('./data'),
   // The embedded database's page cache, inside its WASM heap (src/db/pgliteOptions.ts).
@@ -43,9 +48,15 @@ const schema = z.object({
   NO_COLOR: optionalString,
   WSAPME_BASE_URL: optionalString.pipe(httpUrl.optional()),
   WSAPME_API_KEY: optionalString,
-  WSAPME_API_KEY_HEADER: z.string().regex(/^[\w-]+$/, 'must be an HTTP header name').default('x-wsapme-token'),
+  WSAPME_API_KEY_HEADER: z
+    .string()
+    .regex(/^[\w-]+$/, 'must be an HTTP header name')
+    .default('x-wsapme-token'),
   // No status lookup has been seen working on the real gateway: path and body are settings.
-  WSAPME_STATUS_PATH: z.string().regex(/^\/[\w./-]*$/, 'must be a path such as /v1/getMessageStatus').default('/v1/getMessageStatus'),
+  WSAPME_STATUS_PATH: z
+    .string()
+    .regex(/^\/[\w./-]*$/, 'must be a path such as /v1/getMessageStatus')
+    .default('/v1/getMessageStatus'),
   WSAPME_STATUS_BODY: z
     .string()
     .default('{"device":"{device}","messageId":"{messageId}"}')
@@ -73,7 +84,12 @@ const schema = z.object({
   /** The pacing preset devices use unless told otherwise; the default depends on the gateway (see loadConfig). */
   PACING_PRESET: z.enum(PACING_PRESETS, { message: `must be one of ${PACING_PRESETS.join(', ')}` }).optional(),
   /** When devices may send, e.g. "mon-sat 09:00-20:00"; unset: always for fast/custom, mon-sat 09:00-20:00 for safe/warm-up. */
-  SEND_WINDOW: optionalString.pipe(z.string().refine((v) => parseSendWindow(v).ok, { error: (i) => windowError(String(i.input)) }).optional()),
+  SEND_WINDOW: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => parseSendWindow(v).ok, { error: (i) => windowError(String(i.input)) })
+      .optional(),
+  ),
   SEND_TIMEZONE: z.string().refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').default('Asia/Kuala_Lumpur'),
   HOURLY_CAP: optionalCount,
   /** The custom preset's random gap between messages. */

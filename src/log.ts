@@ -21,16 +21,25 @@ export function safeUrl(url: string | undefined): string {
 export function safeError(err: unknown): Record<string, unknown> | unknown {
   if (!err || typeof err !== 'object') return typeof err === 'string' ? scrubMessage(err) : err;
   const e = err as { name?: string; code?: unknown; message?: unknown; stack?: unknown; cause?: unknown; statusCode?: unknown };
-  const out: Record<string, unknown> = { type: e.name ?? (e as { type?: string }).type ?? 'Error', message: scrubMessage(String(e.message ?? '')) };
+  const out: Record<string, unknown> = {
+    type: e.name ?? (e as { type?: string }).type ?? 'Error',
+    message: scrubMessage(String(e.message ?? '')),
+  };
   if (e.code !== undefined) out.code = e.code;
   if (e.statusCode !== undefined) out.statusCode = e.statusCode;
-  if (typeof e.stack === 'string') out.stack = e.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n');
+  if (typeof e.stack === 'string')
+    out.stack = e.stack
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .join('\n');
   if (e.cause) out.cause = safeError(e.cause);
   return out;
 }
 
 function scrubMessage(message: string): string {
-  return maskPhonesIn(message.replace(/^Failed query:[\s\S]*$/m, 'Failed query ([query and params not logged])').replace(/\nparams:[\s\S]*$/, ''));
+  return maskPhonesIn(
+    message.replace(/^Failed query:[\s\S]*$/m, 'Failed query ([query and params not logged])').replace(/\nparams:[\s\S]*$/, ''),
+  );
 }
 
 /** Masks phone-like digit runs in every string of a log record, however deep: the last line of defence. */

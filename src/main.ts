@@ -67,10 +67,21 @@ program
     } else {
       const dashboard = handle.url && config.role !== 'engine' ? `${(config.publicUrl ?? handle.url).replace(/\/$/, '')}/` : null;
       log.info(
-        { url: handle.url || null, dashboard, docs: dashboard ? `${dashboard}docs` : null, role: config.role, database: handle.database.kind, gateway: facts.simulator ? 'simulator' : 'wsapme' },
+        {
+          url: handle.url || null,
+          dashboard,
+          docs: dashboard ? `${dashboard}docs` : null,
+          role: config.role,
+          database: handle.database.kind,
+          gateway: facts.simulator ? 'simulator' : 'wsapme',
+        },
         'wablast is running',
       );
-      if (webhook) log.info({ webhook_url: webhook }, `set the WSAPME webhook URL to this (full URL: GET /api/webhook-url?reveal=true). ${ENABLE_STATUS_REMINDER}`);
+      if (webhook)
+        log.info(
+          { webhook_url: webhook },
+          `set the WSAPME webhook URL to this (full URL: GET /api/webhook-url?reveal=true). ${ENABLE_STATUS_REMINDER}`,
+        );
     }
     let stopping = 0;
     const stop = async (signal: string) => {

@@ -13,8 +13,8 @@ let compiled: Promise<string> | null = null;
  * run: the benchmarks measure what production runs, without tsx's loader in the process.
  */
 function compiledChild(): Promise<string> {
-  compiled ??= bundle({ entryPoints: { appChild: fileURLToPath(new URL('./appChild.ts', import.meta.url)) }, outdir: COMPILED_DIR }).then(() =>
-    join(COMPILED_DIR, 'appChild.js'),
+  compiled ??= bundle({ entryPoints: { appChild: fileURLToPath(new URL('./appChild.ts', import.meta.url)) }, outdir: COMPILED_DIR }).then(
+    () => join(COMPILED_DIR, 'appChild.js'),
   );
   return compiled;
 }

@@ -15,7 +15,11 @@ export async function api<T = any>(base: string, method: string, path: string, b
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a truthy value, or throws after `ms`. */
-export async function until<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms: number, every = 20): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  ms: number,
+  every = 20,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();

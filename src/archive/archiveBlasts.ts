@@ -5,7 +5,14 @@ import { once } from 'node:events';
 import type { Db } from '../db/client.ts';
 import { csvCell } from '../http/csvCell.ts';
 import type { Logger } from '../log.ts';
-import { ARCHIVE_COLUMNS, type ArchivedRow, archiveCandidates, deleteArchivedChunk, markArchived, recipientPage } from './archiveQueries.ts';
+import {
+  ARCHIVE_COLUMNS,
+  type ArchivedRow,
+  archiveCandidates,
+  deleteArchivedChunk,
+  markArchived,
+  recipientPage,
+} from './archiveQueries.ts';
 
 const PAGE = 5_000;
 const DELETE_CHUNK = 10_000;

@@ -3,8 +3,22 @@ import { affected, type Db, rows } from '../db/client.ts';
 
 /** The recipient columns an archive file keeps, in file order: what a later audit or re-import needs. */
 export const ARCHIVE_COLUMNS = [
-  'id', 'phone_number', 'variables', 'message_id', 'status', 'attempts', 'last_error', 'queued_at', 'sent_at',
-  'delivered_at', 'read_at', 'replied_at', 'closed_at', 'failed_at', 'close_outcome', 'close_note',
+  'id',
+  'phone_number',
+  'variables',
+  'message_id',
+  'status',
+  'attempts',
+  'last_error',
+  'queued_at',
+  'sent_at',
+  'delivered_at',
+  'read_at',
+  'replied_at',
+  'closed_at',
+  'failed_at',
+  'close_outcome',
+  'close_note',
 ] as const;
 export type ArchivedRow = Record<(typeof ARCHIVE_COLUMNS)[number], unknown>;
 

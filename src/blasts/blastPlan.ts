@@ -17,7 +17,10 @@ export type Plan = SendPlan;
 
 /** Loads each device's pacing once per request, however many blasts share it. */
 export class PlanReader {
-  private readonly devices = new Map<string, Promise<{ columns: DevicePacingColumns | null; history: Map<string, Promise<SendHistory>> }>>();
+  private readonly devices = new Map<
+    string,
+    Promise<{ columns: DevicePacingColumns | null; history: Map<string, Promise<SendHistory>> }>
+  >();
 
   constructor(
     private readonly db: Db,

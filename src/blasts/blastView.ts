@@ -7,7 +7,6 @@ import { type PlanReader, queuedAhead } from './blastPlan.ts';
 import { reportsFor } from './report.ts';
 import type { BlastRow, BlastView, Report, SendPlan as Plan } from '../api/contract.ts';
 
-
 export type { BlastState, BlastView } from '../api/contract.ts';
 
 const COLUMNS = sql`id, tag, message, follow_up_stage, device,
@@ -35,7 +34,10 @@ export async function listBlasts(
     sql`SELECT ${COLUMNS} FROM blasts ORDER BY created_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}`,
   );
   const [count] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM blasts`);
-  const reports = await reportsFor(db, found.map((b) => b.id));
+  const reports = await reportsFor(
+    db,
+    found.map((b) => b.id),
+  );
   const views = found.map((b) => toView(b, reports.get(b.id)!));
   if (plans) for (const v of views) v.plan = await planOf(db, v, plans);
   return { blasts: views, total: count!.n, ...page };

@@ -51,13 +51,22 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
   if (given > limits.maxRecipients * 2) throw tooMany(given, limits.maxRecipients);
   const prepared =
     input.recipients instanceof RecipientPreparer ? input.recipients.result() : prepareRecipients(input.recipients, limits.region);
-  const optedOut = await optedOutAmong(db, prepared.valid.map((r) => r.phone));
+  const optedOut = await optedOutAmong(
+    db,
+    prepared.valid.map((r) => r.phone),
+  );
   const valid = prepared.valid.filter((r) => !optedOut.has(r.phone));
   const invalid = prepared.invalid.slice(0, MAX_INVALID_REPORTED);
 
   if (valid.length > limits.maxRecipients) throw tooMany(valid.length, limits.maxRecipients);
   const outside = outsideCountryWarning(prepared.outsideCountry, limits.region);
-  const summary = { invalid, duplicates: prepared.duplicates, opted_out: optedOut.size, total_recipients: valid.length, warnings: outside ? [outside] : [] };
+  const summary = {
+    invalid,
+    duplicates: prepared.duplicates,
+    opted_out: optedOut.size,
+    total_recipients: valid.length,
+    warnings: outside ? [outside] : [],
+  };
 
   if (input.dryRun) {
     return {
@@ -65,7 +74,11 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
       blast_id: null,
       ...summary,
       preview: valid.slice(0, 5).map((r) => ({ phone: r.phone, variables: r.vars })),
-      recently_messaged: await recentlyMessaged(db, valid.map((r) => r.phone), input.message),
+      recently_messaged: await recentlyMessaged(
+        db,
+        valid.map((r) => r.phone),
+        input.message,
+      ),
       ...(limits.variation && { variation: summariseVariation(input.message, valid, limits.variation) }),
     };
   }

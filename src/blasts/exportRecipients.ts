@@ -2,7 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { isoTime } from '../util/pgTime.ts';
-import { RECIPIENT_COLUMNS, type RecipientFilter, type RecipientRow, type RecipientView, recipientWhere, toRecipientView } from './listRecipients.ts';
+import {
+  RECIPIENT_COLUMNS,
+  type RecipientFilter,
+  type RecipientRow,
+  type RecipientView,
+  recipientWhere,
+  toRecipientView,
+} from './listRecipients.ts';
 
 export interface ExportedRecipient extends RecipientView {
   /** The latest reply's text and time, if any. */
@@ -33,7 +40,12 @@ export async function* exportRecipients(db: Db, f: RecipientFilter, chunk = 5000
           ORDER BY r.id LIMIT ${chunk}`,
     );
     if (found.length === 0) return;
-    yield found.map(({ reply_text, reply_at, opted_out, ...r }) => ({ ...toRecipientView(r), reply_text, reply_at: isoTime(reply_at), opted_out }));
+    yield found.map(({ reply_text, reply_at, opted_out, ...r }) => ({
+      ...toRecipientView(r),
+      reply_text,
+      reply_at: isoTime(reply_at),
+      opted_out,
+    }));
     after = found[found.length - 1]!.id;
   }
 }

@@ -37,9 +37,13 @@ export async function sendBlast(db: Db, id: number): Promise<BlastState> {
   const [current] = await rows<{ state: BlastState }>(db, sql`SELECT state FROM blasts WHERE id = ${id}`);
   if (!current) throw notFound(`Blast ${id}`);
   if (current.state === 'sending' || current.state === 'scheduled' || current.state === 'completed') return current.state;
-  throw new AppError('invalid_state', `Cannot send a blast that is ${current.state}${current.state === 'paused' ? '; resume it instead' : ''}`, {
-    state: current.state,
-  });
+  throw new AppError(
+    'invalid_state',
+    `Cannot send a blast that is ${current.state}${current.state === 'paused' ? '; resume it instead' : ''}`,
+    {
+      state: current.state,
+    },
+  );
 }
 
 /** Takes effect before the next message: the claim only picks recipients of sending blasts. */

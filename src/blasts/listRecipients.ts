@@ -46,7 +46,9 @@ export async function listRecipients(
   const where = recipientWhere(f);
   // The page first, then its replies and opt-outs: the lateral lookups run for one page of rows
   // (inbound_messages_recipient_idx, the opt_outs key), never for the whole blast.
-  const found = await rows<RecipientRow & { last_reply: string | null; last_reply_at: string | null; reply_count: number | null; opted_out: boolean }>(
+  const found = await rows<
+    RecipientRow & { last_reply: string | null; last_reply_at: string | null; reply_count: number | null; opted_out: boolean }
+  >(
     db,
     sql`SELECT p.*, lr.text AS last_reply, lr.received_at AS last_reply_at, lr.n AS reply_count,
                EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone_number = p.phone_number) AS opted_out
@@ -84,7 +86,10 @@ export async function variableNames(db: Db, f: RecipientFilter): Promise<string[
   return found.map((r) => r.k);
 }
 
-export type RecipientRow = Omit<RecipientView, 'failure_code' | 'failure_reason' | 'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at'> &
+export type RecipientRow = Omit<
+  RecipientView,
+  'failure_code' | 'failure_reason' | 'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at'
+> &
   Record<'sent_at' | 'delivered_at' | 'read_at' | 'replied_at' | 'closed_at' | 'failed_at', string | null>;
 
 export function toRecipientView(r: RecipientRow): RecipientView {

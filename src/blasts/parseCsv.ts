@@ -53,9 +53,7 @@ export async function parseRecipientsCsv(
         header = record.map((h) => h.trim());
         phoneCol = findPhoneColumn(header);
         if (phoneCol < 0) {
-          throw new AppError('invalid_csv', noPhoneColumnMessage(header), [
-            { field: 'file', message: 'no phone column' },
-          ]);
+          throw new AppError('invalid_csv', noPhoneColumnMessage(header), [{ field: 'file', message: 'no phone column' }]);
         }
         continue;
       }

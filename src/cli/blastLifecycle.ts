@@ -27,7 +27,8 @@ export function registerBlastLifecycle(blasts: Command): void {
         });
         if (json) return printJson(r);
         out(`Blast #${id} is ${r.state}: ${r.sent} sent, ${r.failed} failed, ${r.uncertain} uncertain, ${r.queued} queued.`);
-        if (r.uncertain > 0 && opts.wait) out(`Uncertain ones may have arrived; resend on purpose with: wablast blasts resend ${id} --statuses UNCERTAIN`);
+        if (r.uncertain > 0 && opts.wait)
+          out(`Uncertain ones may have arrived; resend on purpose with: wablast blasts resend ${id} --statuses UNCERTAIN`);
       }),
     );
 
@@ -74,19 +75,25 @@ export function registerBlastLifecycle(blasts: Command): void {
     .option('--at <iso>', 'schedule for this ISO 8601 date-time')
     .option('--dry-run', 'count the segment without creating')
     .action(
-      action(async ({ api, json }, id: number, opts: { segment: string; message: string; tag?: string; stage?: string; at?: string; dryRun?: boolean }) => {
-        const r = await api.json<CreateBlastResult>('POST', `/api/blasts/${id}/follow-up`, {
-          json: {
-            segment: opts.segment,
-            message: opts.message,
-            ...(opts.tag !== undefined && { blast_tag: opts.tag }),
-            ...(opts.stage !== undefined && { follow_up_stage: opts.stage }),
-            ...(opts.at !== undefined && { scheduled_at: opts.at }),
-            ...(opts.dryRun && { dry_run: true }),
-          },
-        });
-        if (json) return printJson(r);
-        printCreateResult(r, opts.dryRun ?? false, { id, segment: opts.segment });
-      }),
+      action(
+        async (
+          { api, json },
+          id: number,
+          opts: { segment: string; message: string; tag?: string; stage?: string; at?: string; dryRun?: boolean },
+        ) => {
+          const r = await api.json<CreateBlastResult>('POST', `/api/blasts/${id}/follow-up`, {
+            json: {
+              segment: opts.segment,
+              message: opts.message,
+              ...(opts.tag !== undefined && { blast_tag: opts.tag }),
+              ...(opts.stage !== undefined && { follow_up_stage: opts.stage }),
+              ...(opts.at !== undefined && { scheduled_at: opts.at }),
+              ...(opts.dryRun && { dry_run: true }),
+            },
+          });
+          if (json) return printJson(r);
+          printCreateResult(r, opts.dryRun ?? false, { id, segment: opts.segment });
+        },
+      ),
     );
 }

@@ -29,41 +29,54 @@ export function registerBlastReports(blasts: Command): void {
     .option('--offset <n>', 'skip this many', '0')
     .option('--csv', 'export every matching recipient as CSV for a spreadsheet (redirect to a file)')
     .action(
-      action(async ({ api, json }, id: number, opts: { status?: string; phone?: string; limit: string; offset: string; csv?: boolean; tz?: string }) => {
-        const filter = { status: opts.status, phone: opts.phone };
-        if (opts.csv) {
-          const res = await api.raw('GET', `/api/blasts/${id}/recipients`, { query: { ...filter, format: 'csv', tz: opts.tz } });
-          if (!res.body) return;
-          for await (const chunk of res.body) {
-            if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+      action(
+        async (
+          { api, json },
+          id: number,
+          opts: { status?: string; phone?: string; limit: string; offset: string; csv?: boolean; tz?: string },
+        ) => {
+          const filter = { status: opts.status, phone: opts.phone };
+          if (opts.csv) {
+            const res = await api.raw('GET', `/api/blasts/${id}/recipients`, { query: { ...filter, format: 'csv', tz: opts.tz } });
+            if (!res.body) return;
+            for await (const chunk of res.body) {
+              if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+            }
+            return;
           }
-          return;
-        }
-        const page = await api.json<{ recipients: RecipientView[]; total: number; offset: number }>('GET', `/api/blasts/${id}/recipients`, {
-          query: { ...filter, limit: opts.limit, offset: opts.offset },
-        });
-        if (json) return printJson(page);
-        if (page.recipients.length === 0) return out(page.total === 0 ? 'No recipients match.' : 'No recipients on this page.');
-        out(
-          table(
-            ['ID', 'NAME', 'PHONE', 'STATUS', 'SENT', 'RECEIVED', 'READ', 'REPLIED', 'CLOSED', 'WHY NOT DELIVERED'],
-            page.recipients.map((r) => [
-              r.id,
-              recipientName(r.variables) ?? '',
-              r.phone_number,
-              r.status === 'CLOSED' && r.close_outcome ? `Closed (${r.close_outcome})` : label(r.status),
-              time(r.sent_at),
-              time(r.delivered_at),
-              time(r.read_at),
-              time(r.replied_at),
-              time(r.closed_at),
-              r.failure_reason ?? '',
-            ]),
-          ),
-        );
-        const shown = page.total > page.recipients.length ? `${page.offset + 1}–${page.offset + page.recipients.length} of ${page.total} (--offset for more, --csv for all). ` : '';
-        out(`${shown}${timesIn()} Replies: wablast replies --blast ${id}`);
-      }),
+          const page = await api.json<{ recipients: RecipientView[]; total: number; offset: number }>(
+            'GET',
+            `/api/blasts/${id}/recipients`,
+            {
+              query: { ...filter, limit: opts.limit, offset: opts.offset },
+            },
+          );
+          if (json) return printJson(page);
+          if (page.recipients.length === 0) return out(page.total === 0 ? 'No recipients match.' : 'No recipients on this page.');
+          out(
+            table(
+              ['ID', 'NAME', 'PHONE', 'STATUS', 'SENT', 'RECEIVED', 'READ', 'REPLIED', 'CLOSED', 'WHY NOT DELIVERED'],
+              page.recipients.map((r) => [
+                r.id,
+                recipientName(r.variables) ?? '',
+                r.phone_number,
+                r.status === 'CLOSED' && r.close_outcome ? `Closed (${r.close_outcome})` : label(r.status),
+                time(r.sent_at),
+                time(r.delivered_at),
+                time(r.read_at),
+                time(r.replied_at),
+                time(r.closed_at),
+                r.failure_reason ?? '',
+              ]),
+            ),
+          );
+          const shown =
+            page.total > page.recipients.length
+              ? `${page.offset + 1}–${page.offset + page.recipients.length} of ${page.total} (--offset for more, --csv for all). `
+              : '';
+          out(`${shown}${timesIn()} Replies: wablast replies --blast ${id}`);
+        },
+      ),
     );
 
   blasts
@@ -72,10 +85,14 @@ export function registerBlastReports(blasts: Command): void {
     .argument('<id>', 'blast id', blastId)
     .action(
       action(async ({ api, json }, id: number) => {
-        const r = await api.json<{ checked: number; updated: number; lookup?: string; reason?: string }>('POST', `/api/blasts/${id}/check-status`);
+        const r = await api.json<{ checked: number; updated: number; lookup?: string; reason?: string }>(
+          'POST',
+          `/api/blasts/${id}/check-status`,
+        );
         if (json) return printJson(r);
         out(`Checked ${r.checked} message${r.checked === 1 ? '' : 's'} of blast #${id}; ${r.updated} updated.`);
-        if (r.lookup === 'unavailable') out(`The gateway does not answer status lookups (${r.reason ?? 'refused'}); statuses come from webhooks.`);
+        if (r.lookup === 'unavailable')
+          out(`The gateway does not answer status lookups (${r.reason ?? 'refused'}); statuses come from webhooks.`);
       }),
     );
 }

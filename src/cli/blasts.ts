@@ -45,7 +45,9 @@ export function registerBlasts(program: Command): void {
             ]),
           ),
         );
-        out(`${page.total > page.blasts.length ? `${page.offset + 1}–${page.offset + page.blasts.length} of ${page.total}. ` : ''}${timesIn()}`);
+        out(
+          `${page.total > page.blasts.length ? `${page.offset + 1}–${page.offset + page.blasts.length} of ${page.total}. ` : ''}${timesIn()}`,
+        );
       }),
     );
 
@@ -56,9 +58,11 @@ export function registerBlasts(program: Command): void {
     .option('--tag <tag>', 'blast tag')
     .option('--stage <stage>', 'follow-up stage, e.g. Initial')
     .option('--at <iso>', 'schedule for this ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z')
-    .option('--device <device>', 'WSAPME device id (default: the server\'s WSAPME_DEVICE)')
+    .option('--device <device>', "WSAPME device id (default: the server's WSAPME_DEVICE)")
     .option('--devices <list>', 'comma-separated sender pool, e.g. d1,d2,d3: each number sticks to the device that first messaged it')
-    .addOption(new Option('--numbers <list>', 'comma-separated phone numbers, each optionally with a name ("0123456789 Muthu")').conflicts('csv'))
+    .addOption(
+      new Option('--numbers <list>', 'comma-separated phone numbers, each optionally with a name ("0123456789 Muthu")').conflicts('csv'),
+    )
     .addOption(new Option('--csv <file>', 'CSV file to upload').conflicts('numbers'))
     .option('--dry-run', 'validate and count without creating')
     .action(

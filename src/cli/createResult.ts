@@ -30,7 +30,9 @@ export function printCreateResult(r: CreateBlastResult, dryRun: boolean, followU
   }
   if (dryRun && r.variation) {
     const v = r.variation;
-    out(`Texts: ${v.distinct} distinct for ${r.total_recipients} number${r.total_recipients === 1 ? '' : 's'}${v.possible > 1 ? ` (the spintax makes ${v.possible} variants)` : ''}`);
+    out(
+      `Texts: ${v.distinct} distinct for ${r.total_recipients} number${r.total_recipients === 1 ? '' : 's'}${v.possible > 1 ? ` (the spintax makes ${v.possible} variants)` : ''}`,
+    );
     if (v.samples.length > 1) for (const s of v.samples) out(`  ${s.phone}: ${s.text.replace(/\s+/g, ' ')}`);
     if (v.warning) out(`Warning: ${v.warning}`);
   }

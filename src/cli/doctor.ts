@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { ConnectionReport as ConnectionAnswer, TestMessageAnswer as TestAnswer } from '../api/contract.ts';
 import { action, out, printJson } from './output.ts';
 
-
 const mark = (ok: boolean | null): string => (ok === true ? 'ok' : ok === false ? 'PROBLEM' : 'unknown');
 
 /** `wablast doctor`: does it work — every connection check on its own line; exit 1 when one is a problem. */
@@ -32,7 +31,9 @@ export function registerDoctor(program: Command): void {
           const width = Math.max(...r.checks.map((c) => c.label.length));
           for (const c of r.checks) out(`${mark(c.ok).padEnd(7)}  ${c.label.padEnd(width)}  ${c.detail}`);
           if (opts.showWebhook && r.last_webhook) out(`\nLast webhook, raw:\n${r.last_webhook.body}`);
-          out(`\n${r.problems === 0 ? 'No problem found.' : `${r.problems} problem${r.problems === 1 ? '' : 's'} found.`} ${r.webhook.reminder}`);
+          out(
+            `\n${r.problems === 0 ? 'No problem found.' : `${r.problems} problem${r.problems === 1 ? '' : 's'} found.`} ${r.webhook.reminder}`,
+          );
         }
         if (!r.ok) process.exitCode = 1;
       }),

@@ -15,8 +15,10 @@ export function registerCli(program: Command): void {
   program
     .addOption(new Option('--url <url>', 'wablast server').env('WABLAST_URL').default('http://localhost:3000'))
     .addOption(new Option('--token <token>', 'API token when the server sets API_TOKEN').env('API_TOKEN'))
-    .addOption(new Option('--json', 'print the API\'s JSON instead of text'))
-    .addOption(new Option('--tz <zone>', 'show times in this time zone, e.g. Asia/Kuala_Lumpur (default: this machine\'s)').env('WABLAST_TZ'));
+    .addOption(new Option('--json', "print the API's JSON instead of text"))
+    .addOption(
+      new Option('--tz <zone>', "show times in this time zone, e.g. Asia/Kuala_Lumpur (default: this machine's)").env('WABLAST_TZ'),
+    );
   registerBlasts(program);
   registerWebhooks(program);
   registerReplies(program);

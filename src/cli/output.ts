@@ -59,7 +59,9 @@ export function statusList(value: string): string {
     .map((s) => {
       const code = STATUSES.find((c) => c === s.toUpperCase() || STATUS_LABELS[c].toLowerCase() === s.toLowerCase());
       if (!code) {
-        throw new InvalidArgumentError(`unknown status ${JSON.stringify(s)}; one of ${STATUSES.map((c) => `${STATUS_LABELS[c].toLowerCase()} (${c})`).join(', ')}`);
+        throw new InvalidArgumentError(
+          `unknown status ${JSON.stringify(s)}; one of ${STATUSES.map((c) => `${STATUS_LABELS[c].toLowerCase()} (${c})`).join(', ')}`,
+        );
       }
       return code;
     })
@@ -70,7 +72,8 @@ export function statusList(value: string): string {
 export function idArgument(what: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`a ${what} id is a positive whole number`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+      throw new InvalidArgumentError(`a ${what} id is a positive whole number`);
     return n;
   };
 }

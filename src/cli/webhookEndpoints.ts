@@ -12,7 +12,9 @@ function endpointId(value: string): number {
 
 /** `wablast webhooks endpoints list|add|rm`: the outbound webhook endpoints, through the HTTP API. */
 export function registerWebhookEndpoints(webhooks: Command): void {
-  const endpoints = webhooks.command('endpoints').description('outbound webhooks to your own systems: endpoints that receive signed events');
+  const endpoints = webhooks
+    .command('endpoints')
+    .description('outbound webhooks to your own systems: endpoints that receive signed events');
 
   endpoints
     .command('list')
@@ -25,7 +27,14 @@ export function registerWebhookEndpoints(webhooks: Command): void {
         out(
           table(
             ['ID', 'URL', 'EVENTS', 'ENABLED', 'SECRET', 'CREATED'],
-            page.endpoints.map((e) => [e.id, e.url, e.events.join(','), e.enabled ? 'yes' : `no: ${e.disabled_reason ?? ''}`, e.secret, time(e.created_at)]),
+            page.endpoints.map((e) => [
+              e.id,
+              e.url,
+              e.events.join(','),
+              e.enabled ? 'yes' : `no: ${e.disabled_reason ?? ''}`,
+              e.secret,
+              time(e.created_at),
+            ]),
           ),
         );
       }),
@@ -37,7 +46,9 @@ export function registerWebhookEndpoints(webhooks: Command): void {
     .option('--events <list>', 'comma-separated event types', ALL_EVENTS)
     .action(
       action(async ({ api, json }, url: string, opts: { events: string }) => {
-        const created = await api.json<{ id: number; secret: string }>('POST', '/api/webhook-endpoints', { json: { url, events: list(opts.events) } });
+        const created = await api.json<{ id: number; secret: string }>('POST', '/api/webhook-endpoints', {
+          json: { url, events: list(opts.events) },
+        });
         if (json) return printJson(created);
         out(`Endpoint ${created.id} added. Signing secret (shown once, keep it): ${created.secret}`);
       }),

@@ -13,7 +13,8 @@ interface ReprocessAnswer {
 
 function ids(value: string): number[] {
   const parsed = list(value).map(Number);
-  if (parsed.length === 0 || parsed.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new InvalidArgumentError('ids are positive whole numbers, comma-separated');
+  if (parsed.length === 0 || parsed.some((n) => !Number.isSafeInteger(n) || n < 1))
+    throw new InvalidArgumentError('ids are positive whole numbers, comma-separated');
   return parsed;
 }
 
@@ -29,7 +30,9 @@ export function registerWebhooks(program: Command): void {
       action(async ({ api, json }, opts: { ids?: number[] }) => {
         const r = await api.json<ReprocessAnswer>('POST', '/api/webhook-events/reprocess', { json: opts.ids ? { ids: opts.ids } : {} });
         if (json) return printJson(r);
-        out(`Re-read ${r.examined} not-understood event${r.examined === 1 ? '' : 's'}: ${r.applied} applied, ${r.waiting} waiting for their send, ${r.ignored} ignored, ${r.not_understood} still not understood.`);
+        out(
+          `Re-read ${r.examined} not-understood event${r.examined === 1 ? '' : 's'}: ${r.applied} applied, ${r.waiting} waiting for their send, ${r.ignored} ignored, ${r.not_understood} still not understood.`,
+        );
       }),
     );
 
@@ -39,9 +42,13 @@ export function registerWebhooks(program: Command): void {
     .option('--reveal', 'show the secret')
     .action(
       action(async ({ api, json }, opts: { reveal?: boolean }) => {
-        const r = await api.json<{ configured: boolean; url: string | null; reason?: string; reminder: string }>('GET', '/api/webhook-url', {
-          ...(opts.reveal && { query: { reveal: 'true' } }),
-        });
+        const r = await api.json<{ configured: boolean; url: string | null; reason?: string; reminder: string }>(
+          'GET',
+          '/api/webhook-url',
+          {
+            ...(opts.reveal && { query: { reveal: 'true' } }),
+          },
+        );
         if (json) return printJson(r);
         out(r.configured ? r.url! : `Not configured: ${r.reason}`);
         out(r.reminder);

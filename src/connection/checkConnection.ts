@@ -27,7 +27,9 @@ export async function checkConnection(d: ConnectionDeps): Promise<ConnectionRepo
   const [server, token, devices, lastWebhook, lookup] = await Promise.all([
     d.gateway.checkServer(),
     // The real gateway refuses every call without a token; the simulator needs none unless told.
-    !d.simulator && !d.config.gateway.apiKey ? { ok: false, detail: 'no token configured (set WSAPME_API_KEY)' } : d.gateway.checkToken(device),
+    !d.simulator && !d.config.gateway.apiKey
+      ? { ok: false, detail: 'no token configured (set WSAPME_API_KEY)' }
+      : d.gateway.checkToken(device),
     listDeviceSending(d.db),
     readLastWebhook(d.db),
     readLookupState(d.db),
@@ -41,7 +43,12 @@ export async function checkConnection(d: ConnectionDeps): Promise<ConnectionRepo
     token,
     device,
     devices,
-    webhook: { configured: Boolean(secret), masked: secret ? webhookUrl(d.base, secret).masked : null, publicUrlSet: Boolean(d.config.publicUrl), reminder: ENABLE_STATUS_REMINDER },
+    webhook: {
+      configured: Boolean(secret),
+      masked: secret ? webhookUrl(d.base, secret).masked : null,
+      publicUrlSet: Boolean(d.config.publicUrl),
+      reminder: ENABLE_STATUS_REMINDER,
+    },
     lastWebhook,
     lookup,
     pollMode: d.config.pollMode,

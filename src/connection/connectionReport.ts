@@ -50,14 +50,19 @@ const describeHold = (s: Extract<DeviceSending['sending'], { state: 'held' }>): 
 
 /** The answer of GET /api/connection from the facts: pure, so every rule here is unit-testable. */
 export function buildConnectionReport(f: ConnectionFacts): ConnectionReport {
-  const held = f.devices.filter((d): d is DeviceSending & { sending: Extract<DeviceSending['sending'], { state: 'held' }> } => d.sending.state === 'held');
+  const held = f.devices.filter(
+    (d): d is DeviceSending & { sending: Extract<DeviceSending['sending'], { state: 'held' }> } => d.sending.state === 'held',
+  );
   const authHold = held.find((d) => d.sending.kind === 'auth');
   const known = f.devices.some((d) => d.id === f.device);
 
   let token: Check = f.token;
   if (authHold) {
     const why = `sending on ${authHold.id} is held: a send was refused for the token (${authHold.sending.reason ?? 'no reason'})`;
-    token = f.token.ok === true ? { ok: null, detail: `the probe was accepted, but ${why}; resume the device to try now` } : { ok: false, detail: `${f.token.detail}; ${why}` };
+    token =
+      f.token.ok === true
+        ? { ok: null, detail: `the probe was accepted, but ${why}; resume the device to try now` }
+        : { ok: false, detail: `${f.token.detail}; ${why}` };
   }
 
   const last = f.lastWebhook;
@@ -66,7 +71,9 @@ export function buildConnectionReport(f: ConnectionFacts): ConnectionReport {
       id: 'mode',
       label: 'Mode',
       ok: true,
-      detail: f.simulator ? 'simulator: no real WhatsApp message is sent (set WSAPME_BASE_URL to use the real gateway)' : `real gateway at ${f.gatewayHost}`,
+      detail: f.simulator
+        ? 'simulator: no real WhatsApp message is sent (set WSAPME_BASE_URL to use the real gateway)'
+        : `real gateway at ${f.gatewayHost}`,
     },
     { id: 'gateway', label: 'Gateway reachable', ...pick(f.server) },
     { id: 'token', label: 'Token accepted', ...token },
@@ -81,14 +88,17 @@ export function buildConnectionReport(f: ConnectionFacts): ConnectionReport {
       label: 'Webhook URL',
       ok: f.webhook.configured,
       detail: f.webhook.configured
-        ? `${f.webhook.masked}${f.webhook.publicUrlSet || f.simulator ? '' : ' (from this request\'s address: set PUBLIC_URL to the address the gateway can reach)'}`
+        ? `${f.webhook.masked}${f.webhook.publicUrlSet || f.simulator ? '' : " (from this request's address: set PUBLIC_URL to the address the gateway can reach)"}`
         : 'WEBHOOK_SECRET is not set: webhooks are refused, status comes from polling only',
     },
     {
       id: 'last_webhook',
       label: 'Last webhook',
       ok: last === null ? null : true,
-      detail: last === null ? `none received yet. ${f.webhook.reminder}` : `received ${last.received_at} (${last.results ?? 'no events'}; secret in the ${last.secret_in ?? 'request'})`,
+      detail:
+        last === null
+          ? `none received yet. ${f.webhook.reminder}`
+          : `received ${last.received_at} (${last.results ?? 'no events'}; secret in the ${last.secret_in ?? 'request'})`,
     },
     {
       id: 'status_lookup',
@@ -114,7 +124,13 @@ export function buildConnectionReport(f: ConnectionFacts): ConnectionReport {
     ok: problems === 0,
     problems,
     checks,
-    webhook: { configured: f.webhook.configured, url: f.webhook.masked, masked: true, public_url_set: f.webhook.publicUrlSet, reminder: f.webhook.reminder },
+    webhook: {
+      configured: f.webhook.configured,
+      url: f.webhook.masked,
+      masked: true,
+      public_url_set: f.webhook.publicUrlSet,
+      reminder: f.webhook.reminder,
+    },
     last_webhook: last === null ? null : { ...last, ...prettyBody(last.body, last.content_type) },
     devices: f.devices,
   };

@@ -32,17 +32,32 @@ const SENT = new Set(['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED'
  * started like any other, so pacing, device holds and at-most-once apply. A held device is said,
  * never cleared here.
  */
-export async function sendTestMessage(d: TestMessageDeps, input: { phone: string; message?: string | undefined }, signal: AbortSignal): Promise<TestMessageAnswer> {
+export async function sendTestMessage(
+  d: TestMessageDeps,
+  input: { phone: string; message?: string | undefined },
+  signal: AbortSignal,
+): Promise<TestMessageAnswer> {
   const parsed = normalisePhone(input.phone, d.config.phoneRegion);
   if (!parsed.ok) throw new AppError('validation_failed', `phone: ${parsed.reason}`, [{ field: 'phone', message: parsed.reason }]);
   const device = d.config.gateway.device;
   const created = await createBlast(
     d.db,
-    { tag: TEST_TAG, message: input.message ?? TEST_MESSAGE, followUpStage: null, scheduledAt: null, device, recipients: [{ phone: parsed.e164, vars: {} }], dryRun: false },
+    {
+      tag: TEST_TAG,
+      message: input.message ?? TEST_MESSAGE,
+      followUpStage: null,
+      scheduledAt: null,
+      device,
+      recipients: [{ phone: parsed.e164, vars: {} }],
+      dryRun: false,
+    },
     { region: d.config.phoneRegion, maxRecipients: d.config.maxRecipients },
   ).catch((err: unknown) => {
     // The number is valid, so the only way to no recipient is an opt-out.
-    if (err instanceof AppError && err.code === 'validation_failed') throw new AppError('validation_failed', 'phone: that number has opted out (remove it from opt-outs to test with it)', [{ field: 'phone', message: 'opted out' }]);
+    if (err instanceof AppError && err.code === 'validation_failed')
+      throw new AppError('validation_failed', 'phone: that number has opted out (remove it from opt-outs to test with it)', [
+        { field: 'phone', message: 'opted out' },
+      ]);
     throw err;
   });
   const id = created.blast_id!;
@@ -80,5 +95,7 @@ export async function sendTestMessage(d: TestMessageDeps, input: { phone: string
 
 function waitingReason(hold: Awaited<ReturnType<typeof readHold>>, id: number): string {
   const where = `blast #${id} keeps trying; follow it there`;
-  return hold ? `sending is held (${hold.kind}: ${hold.reason}); resume the device to send now, or ${where}` : `not sent within ${TEST_WAIT_MS / 1000} s; ${where}`;
+  return hold
+    ? `sending is held (${hold.kind}: ${hold.reason}); resume the device to send now, or ${where}`
+    : `not sent within ${TEST_WAIT_MS / 1000} s; ${where}`;
 }

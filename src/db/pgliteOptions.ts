@@ -49,7 +49,12 @@ export async function initPgliteDirectory(dataDir: string, startParams: readonly
       { maxBuffer: 4 * 1024 * 1024 },
       (err, _stdout, stderr) => {
         if (!err) resolve();
-        else reject(new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim().split('\n').slice(-3).join(' ') || err.message}`));
+        else
+          reject(
+            new Error(
+              `could not create the embedded database in ${dataDir}: ${stderr.trim().split('\n').slice(-3).join(' ') || err.message}`,
+            ),
+          );
       },
     );
   });

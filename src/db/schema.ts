@@ -293,10 +293,7 @@ export const blastStageHours = pgTable(
     closed: integer('closed').notNull().default(0),
     folded: boolean('folded').notNull().default(false),
   },
-  (t) => [
-    index('blast_stage_hours_hour_idx').on(t.hour),
-    index('blast_stage_hours_unfolded_idx').on(t.blastId).where(sql`NOT folded`),
-  ],
+  (t) => [index('blast_stage_hours_hour_idx').on(t.hour), index('blast_stage_hours_unfolded_idx').on(t.blastId).where(sql`NOT folded`)],
 );
 
 export const optOuts = pgTable(

@@ -64,12 +64,15 @@ export async function deviceHealth(db: Db, devices: readonly HealthInputs[], thr
     const w = windows.get(d.id) ?? { sends: 0, errors: 0 };
     const verdict = healthVerdict(w, threshold);
     const probablyBlocked = blocked.get(d.id) ?? 0;
-    const status: DeviceHealth['status'] =
-      !d.enabled ? 'disabled'
-      : d.paused_at ? 'paused'
-      : d.held ? 'held'
-      : verdict.rate !== null && verdict.rate > threshold / 2 || probablyBlocked > 0 ? 'warning'
-      : 'ok';
+    const status: DeviceHealth['status'] = !d.enabled
+      ? 'disabled'
+      : d.paused_at
+        ? 'paused'
+        : d.held
+          ? 'held'
+          : (verdict.rate !== null && verdict.rate > threshold / 2) || probablyBlocked > 0
+            ? 'warning'
+            : 'ok';
     out.set(d.id, {
       status,
       sent_today: d.sent_today,

@@ -56,7 +56,7 @@ export async function listProbablyBlocked(
         ORDER BY sent_at, phone_number
         LIMIT ${page.limit} OFFSET ${page.offset}`,
   );
-  const total = found[0]?.total ?? (page.offset > 0 ? (await stuckUndelivered(db, [device])).get(device) ?? 0 : 0);
+  const total = found[0]?.total ?? (page.offset > 0 ? ((await stuckUndelivered(db, [device])).get(device) ?? 0) : 0);
   return {
     numbers: found.map((f) => ({ phone_number: f.phone_number, sent_at: isoTime(f.sent_at)!, blast_id: f.blast_id, recipient_id: f.id })),
     total,

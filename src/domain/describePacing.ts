@@ -14,7 +14,10 @@ export function describePlan(r: PacingRules): string {
     r.maxGapMs > 0
       ? `one message every ${seconds(r.minGapMs)}–${seconds(r.maxGapMs)} s`
       : `as fast as the gateway allows (${count(r.rate)} a second${r.burst > 1 ? `, bursts of ${r.burst}` : ''}${r.jitterMs > 0 ? `, up to ${seconds(r.jitterMs)} s apart` : ''})`;
-  const caps = [r.hourlyCap !== null ? `${count(r.hourlyCap)} an hour` : null, r.dailyCap !== null ? `${count(r.dailyCap)} a day` : null].filter(Boolean);
+  const caps = [
+    r.hourlyCap !== null ? `${count(r.hourlyCap)} an hour` : null,
+    r.dailyCap !== null ? `${count(r.dailyCap)} a day` : null,
+  ].filter(Boolean);
   const limit = caps.length ? `, at most ${caps.join(' and ')}` : '';
   const when = r.window.always ? 'any time' : `${r.window.text} ${r.timeZone}`;
   return `${name}: ${pace}${limit}, ${when}`;

@@ -39,7 +39,10 @@ const RULES: Array<[FailureCode, RegExp]> = [
   ['cancelled', /^blast cancelled$/i],
   ['resent', /^resent on request/i],
   ['stopped_in_flight', /stopped while this message was in flight/i],
-  ['not_on_whatsapp', /not (on|registered|a|in|using)( on| with| in)? ?whatsapp|no whatsapp|not registered|does ?n[o']t exist|not exists?\b|onwhatsapp\W+false/i],
+  [
+    'not_on_whatsapp',
+    /not (on|registered|a|in|using)( on| with| in)? ?whatsapp|no whatsapp|not registered|does ?n[o']t exist|not exists?\b|onwhatsapp\W+false/i,
+  ],
   ['blocked', /\bblock(ed)?\b/i],
   ['invalid_number', /invalid (phone |mobile )?(number|jid|recipient)|bad (phone )?number|number (is )?invalid/i],
   ['whatsapp_refused', /whatsapp refused|^error$|status error/i],

@@ -11,7 +11,7 @@ export function maskPhone(phone: string): string {
 
 // A run of 8–15 digits, optionally with a leading + and the separators people type (012-345 6789),
 // not inside a longer word or number (ids, timestamps in ms are 13 digits but live in numbers, not strings).
-const PHONE_RUN = /(?<![\w.:+-])\+?\d(?:[ \-]?\d){7,14}(?![\w:.]|[ \-]?\d)/g;
+const PHONE_RUN = /(?<![\w.:+-])\+?\d(?:[ -]?\d){7,14}(?![\w:.]|[ -]?\d)/g;
 
 // What a number's + and separators look like inside a URL (/api/opt-outs/%2B60%2013-777%200009).
 const ENCODED_SEPARATOR = /%(?:2B|20|2D)/gi;

@@ -61,7 +61,8 @@ export class Pacer {
     this.rollDay(now);
     if (!isOpen(r.window, r.timeZone, now)) return this.wait('window', nextOpen(r.window, r.timeZone, now), now);
     if (r.dailyCap !== null && this.today >= r.dailyCap) return this.wait('daily_cap', this.dayEnds, now);
-    if (r.hourlyCap !== null && this.hour.room(r.hourlyCap, now) < 1) return this.wait('hourly_cap', now + this.hour.msUntilRoom(r.hourlyCap, now), now);
+    if (r.hourlyCap !== null && this.hour.room(r.hourlyCap, now) < 1)
+      return this.wait('hourly_cap', now + this.hour.msUntilRoom(r.hourlyCap, now), now);
     if (now < this.nextAt) return this.wait('gap', this.nextAt, now);
     // With a gap or jitter each message is its own dispatch, spaced by its own pause.
     if (r.maxGapMs > 0 || r.jitterMs > 0) return { may: 1, waitMs: 0, reason: null };

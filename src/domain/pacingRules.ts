@@ -78,7 +78,9 @@ export function resolvePacing(
   const windowText = pick('window') ?? (careful ? CAREFUL_WINDOW : 'always');
   const parsed = parseSendWindow(windowText);
   // Settings are validated where they are written; a bad one left in the database must not stop sending.
-  const window = parsed.ok ? parsed.window : (parseSendWindow(careful ? CAREFUL_WINDOW : 'always') as { ok: true; window: SendWindow }).window;
+  const window = parsed.ok
+    ? parsed.window
+    : (parseSendWindow(careful ? CAREFUL_WINDOW : 'always') as { ok: true; window: SendWindow }).window;
   const rate = pick('rate')!;
   const burst = pick('burst')!;
   const jitterMs = pick('jitterMs')!;

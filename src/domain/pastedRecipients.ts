@@ -112,7 +112,10 @@ function splitLine(line: string): { recipients: Array<Omit<PastedRecipient, 'sou
     else if (phones.length === 1) ignored++;
     else strays.push(it.text);
   });
-  const recipients = phones.map((p) => ({ input: p.input, vars: (p.name === undefined ? {} : { name: p.name }) as Record<string, string> }));
+  const recipients = phones.map((p) => ({
+    input: p.input,
+    vars: (p.name === undefined ? {} : { name: p.name }) as Record<string, string>,
+  }));
   for (const input of strays) recipients.push({ input, vars: {} });
   return { recipients, ignored };
 }

@@ -14,11 +14,7 @@ export function normalisePhone(raw: string, region: string): PhoneResult {
   if (input === '') return { ok: false, reason: 'empty' };
   if (input.length > 32 || !/^[+\d\s().\-/]+$/.test(input)) return { ok: false, reason: 'not a phone number' };
   const digits = input.replace(/[^\d+]/g, '');
-  const candidates = digits.startsWith('+')
-    ? [digits]
-    : digits.startsWith('00')
-      ? [`+${digits.slice(2)}`]
-      : [digits, `+${digits}`];
+  const candidates = digits.startsWith('+') ? [digits] : digits.startsWith('00') ? [`+${digits.slice(2)}`] : [digits, `+${digits}`];
   for (const candidate of candidates) {
     const parsed = parsePhoneNumberFromString(candidate, region as CountryCode);
     if (parsed?.isValid()) return { ok: true, e164: parsed.number, country: parsed.country ?? '001' };

@@ -11,4 +11,5 @@ export function variableNamed(vars: Readonly<Record<string, string>>, name: stri
   return null;
 }
 
-export const recipientName = (vars: Readonly<Record<string, string>> | null | undefined): string | null => (vars ? variableNamed(vars, 'name') : null);
+export const recipientName = (vars: Readonly<Record<string, string>> | null | undefined): string | null =>
+  vars ? variableNamed(vars, 'name') : null;

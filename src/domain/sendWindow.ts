@@ -34,7 +34,8 @@ export function parseSendWindow(input: string): ParsedWindow {
     if (from < 0 || to < 0) return { ok: false, reason: `"${part}": days are mon tue wed thu fri sat sun` };
     const start = Number(h1) * 60 + Number(m1);
     const end = Number(h2) * 60 + Number(m2);
-    if (Number(m1) > 59 || Number(m2) > 59 || start >= 1440 || end > 1440) return { ok: false, reason: `"${part}": times run from 00:00 to 24:00` };
+    if (Number(m1) > 59 || Number(m2) > 59 || start >= 1440 || end > 1440)
+      return { ok: false, reason: `"${part}": times run from 00:00 to 24:00` };
     if (end <= start) return { ok: false, reason: `"${part}": the end must be after the start (split a window across midnight in two)` };
     for (let d = from; ; d = (d + 1) % 7) {
       days[d]!.push([start, end]);

@@ -109,7 +109,10 @@ function parseStrict(template: string): { nodes: TemplateNode[] } | { problem: T
   }
   if (stack.length > 0) {
     const open = stack[stack.length - 1]!.start;
-    return problem(open, `the "{" starting "${shorten(template.slice(open, open + 20))}" is never closed: spintax is {Hello|Hi}; write \\{ for a brace`);
+    return problem(
+      open,
+      `the "{" starting "${shorten(template.slice(open, open + 20))}" is never closed: spintax is {Hello|Hi}; write \\{ for a brace`,
+    );
   }
   flush();
   return { nodes: root };

@@ -24,7 +24,8 @@ export interface WarmUpHistory {
 
 /** Day 1 is the first day; the day of `now` in the number's life, in local days of `tz`. */
 export function warmUpDay(h: WarmUpHistory, tz: string, now: number): number {
-  const start = h.inUseSince ?? (h.warmSince !== null && h.lastSentAt !== null && now - h.lastSentAt <= REWARM_AFTER_MS ? h.warmSince : now);
+  const start =
+    h.inUseSince ?? (h.warmSince !== null && h.lastSentAt !== null && now - h.lastSentAt <= REWARM_AFTER_MS ? h.warmSince : now);
   return Math.max(1, localDaysBetween(tz, start, now) + 1);
 }
 

@@ -10,7 +10,15 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** Ceilings of the delay after failed attempt 1, 2, 3…; the last one repeats. */
-export const RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR]);
+export const RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
+  5 * SECOND,
+  5 * MINUTE,
+  30 * MINUTE,
+  2 * HOUR,
+  5 * HOUR,
+  10 * HOUR,
+  10 * HOUR,
+]);
 
 /** A delivery is retried for at least this long before it is given up. */
 export const RETRY_WINDOW_MS = DAY;
@@ -26,7 +34,12 @@ export type RetryDecision = { giveUp: true } | { giveUp: false; delayMs: number 
  * first), otherwise wait a uniformly random time up to the schedule's ceiling (full jitter, so
  * the deliveries of an endpoint coming back are spread out instead of arriving at one instant).
  */
-export function afterFailedAttempt(attempt: number, ageMs: number, random: () => number, schedule: readonly number[] = RETRY_SCHEDULE_MS): RetryDecision {
+export function afterFailedAttempt(
+  attempt: number,
+  ageMs: number,
+  random: () => number,
+  schedule: readonly number[] = RETRY_SCHEDULE_MS,
+): RetryDecision {
   if (ageMs >= RETRY_WINDOW_MS) return { giveUp: true };
   const ceiling = schedule[Math.min(Math.max(1, attempt), schedule.length) - 1]!;
   return { giveUp: false, delayMs: Math.max(MIN_DELAY_MS, Math.round(random() * ceiling)) };

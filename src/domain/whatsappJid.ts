@@ -1,8 +1,6 @@
 import { normalisePhone } from './phone.ts';
 
-export type Sender =
-  | { ok: true; phone: string }
-  | { ok: false; result: 'ignored' | 'not_understood'; reason: string };
+export type Sender = { ok: true; phone: string } | { ok: false; result: 'ignored' | 'not_understood'; reason: string };
 
 // <digits>@c.us (WhatsApp Web), <digits>@s.whatsapp.net (Baileys), with Baileys' optional
 // _<agent> and :<device> suffixes: the digits are the international number without its plus.
@@ -28,7 +26,9 @@ export function senderPhone(from: string, region: string): Sender {
   const person = PERSON_JID.exec(s);
   if (person) {
     const parsed = normalisePhone(`+${person[1]}`, region);
-    return parsed.ok ? { ok: true, phone: parsed.e164 } : { ok: false, result: 'not_understood', reason: 'sender JID does not carry a valid phone number' };
+    return parsed.ok
+      ? { ok: true, phone: parsed.e164 }
+      : { ok: false, result: 'not_understood', reason: 'sender JID does not carry a valid phone number' };
   }
   if (s.includes('@')) return { ok: false, result: 'not_understood', reason: 'sender is a JID of an unknown kind' };
   const parsed = normalisePhone(s, region);

@@ -29,7 +29,11 @@ const E164 = /^\+\d{6,16}$/;
  * The FOR UPDATE on the row orders this against the send-store: whichever commits second sees
  * the other.
  */
-export async function applyInbound(tx: Db, m: Pick<InboundMessage, 'phone' | 'text' | 'payload'>, windowHours: number): Promise<InboundApplied> {
+export async function applyInbound(
+  tx: Db,
+  m: Pick<InboundMessage, 'phone' | 'text' | 'payload'>,
+  windowHours: number,
+): Promise<InboundApplied> {
   // The parser only hands over E.164 numbers; this keeps anything else out of opt_outs for good.
   if (!E164.test(m.phone)) return { changedBlast: null, outcome: 'sender is not an E.164 number; not applied' };
   const phone = m.phone;
@@ -90,4 +94,3 @@ export async function applyWaitingReplies(tx: Db, recipientIds: readonly number[
   );
   return new Set(moved.map((m) => m.blast_id));
 }
-

@@ -11,7 +11,6 @@ export interface StatusEvent {
   reason?: string | null;
 }
 
-
 /**
  * Applies gateway evidence to recipients by message id, in a set: one UPDATE for any number of
  * events. The monotonic rule lives in the WHERE clause (`status_rank < e.rank`), so a duplicate or

@@ -25,7 +25,10 @@ export async function applyWebhookEvents(
   opts: ApplyOptions,
 ): Promise<{ outcomes: EventOutcome[]; changedBlasts: Set<number> }> {
   const statusEvents = events.filter((e): e is StatusUpdate => e.kind === 'status');
-  await lockMessageIds(tx, statusEvents.map((e) => e.messageId));
+  await lockMessageIds(
+    tx,
+    statusEvents.map((e) => e.messageId),
+  );
   const fallback = opts.pollMode === 'fallback';
   const { matched, moved, changedBlasts } = await applyStatusEvents(
     tx,
@@ -46,7 +49,11 @@ export async function applyWebhookEvents(
   for (const e of events) {
     if (e.kind === 'status') {
       // Unmatched statuses wait (applied_at NULL) for their send to be stored (applyInboxFor).
-      outcomes.push(matched.has(e.messageId) ? { result: 'applied', reason: 'applied' } : { result: 'waiting', reason: 'waiting for its send to be stored' });
+      outcomes.push(
+        matched.has(e.messageId)
+          ? { result: 'applied', reason: 'applied' }
+          : { result: 'waiting', reason: 'waiting for its send to be stored' },
+      );
     } else if (e.kind === 'inbound') {
       const done = await applyInbound(tx, e, opts.replyWindowHours);
       if (done.changedBlast !== null) changedBlasts.add(done.changedBlast);

@@ -21,7 +21,10 @@ export async function pauseUnhealthyDevices(db: Db, threshold: number, log: Logg
         JOIN blasts b ON b.id = bd.blast_id AND b.state = 'sending'
         WHERE d.paused_at IS NULL AND d.enabled`,
   );
-  const windows = await errorWindows(db, candidates.map((c) => c.id));
+  const windows = await errorWindows(
+    db,
+    candidates.map((c) => c.id),
+  );
   const paused: string[] = [];
   for (const [device, w] of windows) {
     const verdict = healthVerdict(w, threshold);

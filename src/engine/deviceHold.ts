@@ -36,7 +36,14 @@ export interface HoldColumns {
 export function sendingState(d: HoldColumns): SendingState {
   return d.hold_kind === null
     ? { state: 'running' }
-    : { state: 'held', kind: d.hold_kind, reason: d.hold_reason, since: isoTime(d.held_since), retry_at: isoTime(d.held_until), probes_refused: d.hold_probes };
+    : {
+        state: 'held',
+        kind: d.hold_kind,
+        reason: d.hold_reason,
+        since: isoTime(d.held_since),
+        retry_at: isoTime(d.held_until),
+        probes_refused: d.hold_probes,
+      };
 }
 
 export async function readHold(db: Db, device: string): Promise<DeviceHold | null> {

@@ -44,9 +44,7 @@ export async function isWanted(db: Db, device: string): Promise<boolean> {
 }
 
 export async function releaseLease(db: Db, device: string, owner: string): Promise<void> {
-  await db.execute(
-    sql`UPDATE devices SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ${device} AND lease_owner = ${owner}`,
-  );
+  await db.execute(sql`UPDATE devices SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ${device} AND lease_owner = ${owner}`);
 }
 
 /**
@@ -66,8 +64,14 @@ export async function recoverOrphans(db: Db): Promise<number> {
           RETURNING r.id`,
     );
     // Possibly sent: the phone keeps this device as its sender.
-    await recordSenders(tx, orphans.map((o) => o.id));
-    await applyWaitingReplies(tx, orphans.map((o) => o.id));
+    await recordSenders(
+      tx,
+      orphans.map((o) => o.id),
+    );
+    await applyWaitingReplies(
+      tx,
+      orphans.map((o) => o.id),
+    );
     return orphans.length;
   });
 }

@@ -130,7 +130,9 @@ export class DeviceSender {
           continue;
         }
         const want = Math.min(pace.may, tokens, slots);
-        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want, this.claimOptions)).sort((a, b) => a.id - b.id);
+        const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want, this.claimOptions)).sort(
+          (a, b) => a.id - b.id,
+        );
         if (claimed.length === 0) {
           // Nothing left to try that could prove the parked refusals wrong: they are the numbers' own.
           if (this.inFlight === 0) this.guard.settleParked();
@@ -304,7 +306,13 @@ export class DeviceSender {
         if (attempt >= this.deps.config.sendMaxAttempts) {
           this.buffer.addSettled({ id: c.id, kind: 'failed', reason: `gave up after ${attempt} attempts: ${o.reason}` });
         } else {
-          this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: backoffMs(attempt, this.random), spendAttempt: true });
+          this.buffer.addSettled({
+            id: c.id,
+            kind: 'retry',
+            reason: o.reason,
+            delayMs: backoffMs(attempt, this.random),
+            spendAttempt: true,
+          });
         }
         break;
       }

@@ -34,8 +34,19 @@ export interface DevicePacingColumns {
 
 /** A device with nothing set: every knob from the environment. */
 export const UNSET_PACING_COLUMNS: DevicePacingColumns = {
-  preset: null, rate: null, burst: null, jitter_ms: null, min_gap_ms: null, max_gap_ms: null, hourly_cap: null, daily_cap: null,
-  send_window: null, send_timezone: null, in_use_since: null, warm_since_ms: null, last_sent_at_ms: null,
+  preset: null,
+  rate: null,
+  burst: null,
+  jitter_ms: null,
+  min_gap_ms: null,
+  max_gap_ms: null,
+  hourly_cap: null,
+  daily_cap: null,
+  send_window: null,
+  send_timezone: null,
+  in_use_since: null,
+  warm_since_ms: null,
+  last_sent_at_ms: null,
 };
 
 /** SELECT list for DevicePacingColumns from `devices d`. */
@@ -67,7 +78,12 @@ export function warmUpHistoryOf(c: DevicePacingColumns, timeZone: string): WarmU
 }
 
 /** The rules a device sends by now: its own settings over the environment's, a blast's preset over both. */
-export function devicePacingRules(columns: DevicePacingColumns | null, defaults: PacingDefaults, blastPreset: PacingPreset | null, now: number): PacingRules {
+export function devicePacingRules(
+  columns: DevicePacingColumns | null,
+  defaults: PacingDefaults,
+  blastPreset: PacingPreset | null,
+  now: number,
+): PacingRules {
   const c = columns ?? UNSET_PACING_COLUMNS;
   return resolvePacing(pacingSettingsOf(c), defaults, blastPreset, warmUpHistoryOf(c, c.send_timezone ?? defaults.timeZone), now);
 }

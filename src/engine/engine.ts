@@ -102,7 +102,9 @@ export class Engine {
       this.deps.log.info({ blast: id }, `scheduled blast #${id} started sending`);
     }
     // Before looking for devices with work: a step created now starts sending in this very tick.
-    await this.sequences.tick().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'sequence step creation failed; retrying next tick'));
+    await this.sequences
+      .tick()
+      .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'sequence step creation failed; retrying next tick'));
     const now = this.clock.now();
     if (now - this.lastRecover >= RECOVER_EVERY_MS) {
       this.lastRecover = now;

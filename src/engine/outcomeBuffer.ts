@@ -72,7 +72,10 @@ export class OutcomeBuffer {
           settled = [];
           return;
         } catch (err) {
-          this.log.warn({ err: (err as Error).message, attempt, pending: accepted.length + settled.length }, 'storing send results failed; retrying');
+          this.log.warn(
+            { err: (err as Error).message, attempt, pending: accepted.length + settled.length },
+            'storing send results failed; retrying',
+          );
           await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
         }
       }

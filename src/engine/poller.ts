@@ -31,7 +31,6 @@ export interface CheckResult {
 
 const OFFSETS = `{${POLL_OFFSETS_S.join(',')}}`;
 
-
 /**
  * The safety net under webhooks: asks the gateway about messages stuck at PENDING or
  * DELIVERY_ACK, on the widening schedule of domain/pollSchedule, within a budget of status calls
@@ -158,7 +157,10 @@ export class Poller {
         continue;
       }
       const result = await this.db.transaction(async (tx) => {
-        await lockMessageIds(tx, events.map((e) => e.messageId));
+        await lockMessageIds(
+          tx,
+          events.map((e) => e.messageId),
+        );
         return applyStatusEvents(tx, events);
       });
       updated += result.updated;
@@ -184,7 +186,10 @@ export class Poller {
     if (verdict === 'unavailable' && available) {
       const reason = `the gateway refused ${this.streak.threshold} status lookups in a row: ${this.lastRefusal}`;
       if (await markLookupUnavailable(this.db, reason)) {
-        this.log.warn({ path: this.config.gateway.statusPath }, 'status lookups unavailable: polling stopped (statuses come from webhooks); re-probing hourly');
+        this.log.warn(
+          { path: this.config.gateway.statusPath },
+          'status lookups unavailable: polling stopped (statuses come from webhooks); re-probing hourly',
+        );
       }
       return;
     }

@@ -67,12 +67,15 @@ export async function reprocessWebhookEvents(
           replaced.push(...all.map((a) => a.id));
           parseWebhookBody(c.content_type, c.body, opts.region).forEach((event, ordinal) => {
             fresh.push({ requestId: c.request_id, ordinal, receivedAt: c.received_at, event });
-          }
-          );
+          });
           continue;
         }
-        const again = c.body !== null ? parseWebhookBody(c.content_type, c.body, opts.region) : parseWebhookBody('application/json', JSON.stringify(c.payload), opts.region);
-        const event = c.body !== null ? (again.length === c.siblings ? again[c.ordinal ?? 0] : undefined) : again.length === 1 ? again[0] : undefined;
+        const again =
+          c.body !== null
+            ? parseWebhookBody(c.content_type, c.body, opts.region)
+            : parseWebhookBody('application/json', JSON.stringify(c.payload), opts.region);
+        const event =
+          c.body !== null ? (again.length === c.siblings ? again[c.ordinal ?? 0] : undefined) : again.length === 1 ? again[0] : undefined;
         if (!event) {
           counts.not_understood++;
           continue;
@@ -80,9 +83,17 @@ export async function reprocessWebhookEvents(
         replaced.push(c.id);
         fresh.push({ requestId: c.request_id, ordinal: c.ordinal, receivedAt: c.received_at, event });
       }
-      const { outcomes, changedBlasts } = await applyWebhookEvents(tx, fresh.map((f) => f.event), opts);
+      const { outcomes, changedBlasts } = await applyWebhookEvents(
+        tx,
+        fresh.map((f) => f.event),
+        opts,
+      );
       for (const o of outcomes) counts[o.result]++;
-      await replaceWebhookEvents(tx, replaced, fresh.map((f, i) => ({ ...f, outcome: outcomes[i]! })));
+      await replaceWebhookEvents(
+        tx,
+        replaced,
+        fresh.map((f, i) => ({ ...f, outcome: outcomes[i]! })),
+      );
       return changedBlasts;
     });
     if (changed.size) onChange(changed);

@@ -67,7 +67,8 @@ export class SendingGuard {
     this.#probing = false;
     this.#hold = null;
     this.#write(async () => {
-      if (await clearHold(this.db, this.device)) this.log.info({ device: this.device }, 'device sending resumed: the gateway accepted a probe');
+      if (await clearHold(this.db, this.device))
+        this.log.info({ device: this.device }, 'device sending resumed: the gateway accepted a probe');
     });
   }
 
@@ -135,7 +136,9 @@ export class SendingGuard {
     if (!this.#hold) return;
     const { kind, backoffMs } = this.#hold;
     const waitMs = Math.round(backoffMs * (0.75 + this.random() * 0.5));
-    this.#write(() => holdDevice(this.db, this.device, { kind, reason: null, backoffMs, waitMs, probeRefused: false }).then(() => undefined));
+    this.#write(() =>
+      holdDevice(this.db, this.device, { kind, reason: null, backoffMs, waitMs, probeRefused: false }).then(() => undefined),
+    );
   }
 
   #enterHold(kind: HoldKind, reason: string, probeRefused: boolean): void {
@@ -155,6 +158,8 @@ export class SendingGuard {
   #write(op: () => Promise<void>): void {
     this.#writes = this.#writes
       .then(op)
-      .catch((err: Error) => this.log.warn({ device: this.device, err: err.message }, 'could not store the device hold; retrying at the next answer'));
+      .catch((err: Error) =>
+        this.log.warn({ device: this.device, err: err.message }, 'could not store the device hold; retrying at the next answer'),
+      );
   }
 }

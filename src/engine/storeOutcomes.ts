@@ -25,7 +25,10 @@ export interface Accepted {
 export async function storeAccepted(db: Db, owner: string, device: string, items: readonly Accepted[]): Promise<Set<number>> {
   if (items.length === 0) return new Set();
   return db.transaction(async (tx) => {
-    await lockMessageIds(tx, items.map((i) => i.messageId));
+    await lockMessageIds(
+      tx,
+      items.map((i) => i.messageId),
+    );
     const payload = JSON.stringify(items.map((i) => ({ id: i.id, mid: i.messageId, data: i.data ?? null })));
     const stored = await rows<{ id: number; blast_id: number; message_id: string }>(
       tx,
@@ -37,10 +40,24 @@ export async function storeAccepted(db: Db, owner: string, device: string, items
           RETURNING r.id, r.blast_id, r.message_id`,
     );
     const sentAt = new Map(items.map((i) => [String(i.id), i.sentAt]));
-    await recordDeviceSends(tx, device, stored.map((s) => sentAt.get(String(s.id))!));
-    await recordSenders(tx, stored.map((s) => s.id));
-    const changed = await applyInbox(tx, stored.map((s) => s.message_id));
-    for (const b of await applyWaitingReplies(tx, stored.map((s) => s.id))) changed.add(b);
+    await recordDeviceSends(
+      tx,
+      device,
+      stored.map((s) => sentAt.get(String(s.id))!),
+    );
+    await recordSenders(
+      tx,
+      stored.map((s) => s.id),
+    );
+    const changed = await applyInbox(
+      tx,
+      stored.map((s) => s.message_id),
+    );
+    for (const b of await applyWaitingReplies(
+      tx,
+      stored.map((s) => s.id),
+    ))
+      changed.add(b);
     for (const s of stored) changed.add(s.blast_id);
     return changed;
   });

@@ -57,9 +57,20 @@ export async function storeWebhookRequests(
 export async function replaceWebhookEvents(
   tx: Db,
   replaced: readonly number[],
-  fresh: ReadonlyArray<{ requestId: number | null; ordinal: number | null; receivedAt: string; event: WebhookEvent; outcome: EventOutcome }>,
+  fresh: ReadonlyArray<{
+    requestId: number | null;
+    ordinal: number | null;
+    receivedAt: string;
+    event: WebhookEvent;
+    outcome: EventOutcome;
+  }>,
 ): Promise<void> {
-  const evRows = fresh.map((f) => ({ ...eventRow(0, f.ordinal ?? 0, f.event, f.outcome), req: f.requestId, ord: f.ordinal, at: f.receivedAt }));
+  const evRows = fresh.map((f) => ({
+    ...eventRow(0, f.ordinal ?? 0, f.event, f.outcome),
+    req: f.requestId,
+    ord: f.ordinal,
+    at: f.receivedAt,
+  }));
   await tx.execute(
     sql`WITH gone AS (
           DELETE FROM webhook_events WHERE id IN (SELECT json_array_elements_text(${JSON.stringify(replaced)}::json)::bigint)

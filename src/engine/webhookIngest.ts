@@ -131,7 +131,10 @@ export class WebhookIngest {
       refused = err;
     }
     if (batch.length === 1) return this.deadLetter(batch[0]!, refused);
-    this.log.warn({ requests: batch.length, code: sqlState(refused) }, 'webhook batch refused for its data; committing its requests one by one');
+    this.log.warn(
+      { requests: batch.length, code: sqlState(refused) },
+      'webhook batch refused for its data; committing its requests one by one',
+    );
     const changed = new Set<number>();
     for (const w of batch) {
       try {
@@ -173,7 +176,8 @@ export class WebhookIngest {
       this.metrics?.webhookEvents.inc({ kind: o.result });
       const e = w.req.events[i];
       // Committed: the number is on the opt-out list now (the log masks it).
-      if (e?.kind === 'inbound' && o.result === 'applied' && isOptOut(e.text)) this.log.info({ phone: maskPhone(e.phone) }, 'opt-out received: no blast will message this number again');
+      if (e?.kind === 'inbound' && o.result === 'applied' && isOptOut(e.text))
+        this.log.info({ phone: maskPhone(e.phone) }, 'opt-out received: no blast will message this number again');
     });
     w.resolve(stored);
   }
@@ -182,7 +186,11 @@ export class WebhookIngest {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction(async (tx) => {
-          const { outcomes, changedBlasts } = await applyWebhookEvents(tx, requests.flatMap((r) => r.events), this.opts);
+          const { outcomes, changedBlasts } = await applyWebhookEvents(
+            tx,
+            requests.flatMap((r) => r.events),
+            this.opts,
+          );
           let at = 0;
           const withOutcomes = requests.map((r) => {
             const from = at;

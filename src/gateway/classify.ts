@@ -58,9 +58,11 @@ const NEVER_WRITTEN = new Set([
 
 const RATE_LIMIT_TEXT = /rate[\s_-]?limit|too many requests|throttl/i;
 // WSAPME answers a bad token with 200 {"success":false,"message":"Unauthorised Token"}.
-export const AUTH_TEXT = /unauthori[sz]ed|unauthenticated|invalid[\s_-]*(api[\s_-]*)?(token|key)|(token|api[\s_-]*key)[\s_-]*(is[\s_-]*)?(invalid|expired|missing|required|not valid)|forbidden|access denied|authori[sz]ation/i;
+export const AUTH_TEXT =
+  /unauthori[sz]ed|unauthenticated|invalid[\s_-]*(api[\s_-]*)?(token|key)|(token|api[\s_-]*key)[\s_-]*(is[\s_-]*)?(invalid|expired|missing|required|not valid)|forbidden|access denied|authori[sz]ation/i;
 // The WhatsApp session behind the device, not the number: waiting is the cure.
-const DEVICE_TEXT = /device|offline|disconnect|not[\s_-]*connected|connection (closed|lost)|session|\bqr\b|scan|logged[\s_-]*out|log[\s_-]*in again|not[\s_-]*ready|socket/i;
+const DEVICE_TEXT =
+  /device|offline|disconnect|not[\s_-]*connected|connection (closed|lost)|session|\bqr\b|scan|logged[\s_-]*out|log[\s_-]*in again|not[\s_-]*ready|socket/i;
 
 /**
  * Decides what a gateway call meant. Pure: `nowMs` is only used to turn an HTTP-date Retry-After
@@ -69,11 +71,7 @@ const DEVICE_TEXT = /device|offline|disconnect|not[\s_-]*connected|connection (c
  */
 export function classify(op: 'send', result: GatewayResult, nowMs: number): SendOutcome;
 export function classify(op: 'status', result: GatewayResult, nowMs: number): StatusOutcome;
-export function classify(
-  op: 'send' | 'status',
-  result: GatewayResult,
-  nowMs: number,
-): SendOutcome | StatusOutcome {
+export function classify(op: 'send' | 'status', result: GatewayResult, nowMs: number): SendOutcome | StatusOutcome {
   return op === 'send' ? classifySend(result, nowMs) : classifyStatus(result, nowMs);
 }
 
@@ -123,11 +121,16 @@ function classifySend(result: GatewayResult, nowMs: number): SendOutcome {
  */
 export const FAILURE_RETRY: ReadonlyArray<{ match: RegExp; retryable: boolean; why: string }> = [
   {
-    match: /not\s*(on|registered\s*(on|with|in)?|a)\s*whats\s*app|no\s*whats\s*app|not\s*exists?|does\s*not\s*exist|unregistered|invalid\s*(phone|number|jid|recipient|wa)/i,
+    match:
+      /not\s*(on|registered\s*(on|with|in)?|a)\s*whats\s*app|no\s*whats\s*app|not\s*exists?|does\s*not\s*exist|unregistered|invalid\s*(phone|number|jid|recipient|wa)/i,
     retryable: false,
     why: 'the number cannot receive WhatsApp messages',
   },
-  { match: /too\s*long|invalid\s*message|message\s*(is\s*)?(empty|invalid)|unsupported/i, retryable: false, why: 'WhatsApp refused the message itself' },
+  {
+    match: /too\s*long|invalid\s*message|message\s*(is\s*)?(empty|invalid)|unsupported/i,
+    retryable: false,
+    why: 'WhatsApp refused the message itself',
+  },
   { match: /blocked|banned|spam/i, retryable: false, why: 'the sender is blocked or banned; more sends make it worse' },
   { match: /^gave up after \d+ attempts/, retryable: true, why: 'the gateway or the network failed every attempt; nothing was sent' },
   { match: /[\s\S]*/, retryable: true, why: 'refused once for a reason that may pass' },
@@ -157,13 +160,7 @@ function classifyStatus(result: GatewayResult, nowMs: number): StatusOutcome {
   if (statusCode >= 200 && statusCode < 300) {
     const raw = refused(body) ? undefined : findStatus(body);
     if (raw !== undefined) {
-      const ts = pick(
-        body,
-        ['messageC2STimestamp'],
-        ['data', 'messageC2STimestamp'],
-        ['message_c2s_timestamp'],
-        ['timestamp'],
-      );
+      const ts = pick(body, ['messageC2STimestamp'], ['data', 'messageC2STimestamp'], ['message_c2s_timestamp'], ['timestamp']);
       return {
         kind: 'status',
         status: normaliseGatewayStatus(raw),
@@ -208,10 +205,7 @@ function findStatus(body: unknown): string | number | undefined {
 }
 
 /** Retry-After in ms: explicit ms in the body, then the header (seconds or HTTP-date), then body seconds. */
-export function retryAfterMs(
-  result: Extract<GatewayResult, { type: 'response' }>,
-  nowMs: number,
-): number {
+export function retryAfterMs(result: Extract<GatewayResult, { type: 'response' }>, nowMs: number): number {
   const bodyMs = pick(result.body, ['retry_after_ms'], ['retryAfterMs'], ['data', 'retry_after_ms']);
   const ms = toNumber(bodyMs);
   if (ms !== null) return Math.max(0, Math.round(ms));
@@ -280,10 +274,7 @@ function pick(value: unknown, ...paths: string[][]): unknown {
   return undefined;
 }
 
-function headerValue(
-  headers: Record<string, string | string[] | undefined>,
-  name: string,
-): string | undefined {
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   const v = key === undefined ? undefined : headers[key];
   return Array.isArray(v) ? v[0] : v;

@@ -18,7 +18,8 @@ const succeeded = (body: unknown): boolean | null => {
   return typeof flag === 'boolean' ? flag : null;
 };
 
-const namesToken = (statusCode: number, text: string | null): boolean => statusCode === 401 || statusCode === 403 || (text !== null && AUTH_TEXT.test(text));
+const namesToken = (statusCode: number, text: string | null): boolean =>
+  statusCode === 401 || statusCode === 403 || (text !== null && AUTH_TEXT.test(text));
 
 /**
  * `GET /v1/server`: is the gateway there at all. Any HTTP answer below 500 means it is reachable

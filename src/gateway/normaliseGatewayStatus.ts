@@ -4,13 +4,7 @@
  * anything recognisable is folded into one of these; anything else is passed through uppercased
  * so the caller can keep it and say it was not understood.
  */
-export const KNOWN_GATEWAY_STATUSES = [
-  'PENDING',
-  'SERVER_ACK',
-  'DELIVERY_ACK',
-  'READ_ACK',
-  'ERROR',
-] as const;
+export const KNOWN_GATEWAY_STATUSES = ['PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ_ACK', 'ERROR'] as const;
 
 export type KnownGatewayStatus = (typeof KNOWN_GATEWAY_STATUSES)[number];
 

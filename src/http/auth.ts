@@ -24,7 +24,8 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1]?.trim();
 }
 
-const sessionCookieOf = (req: FastifyRequest): string | undefined => req.cookies?.[SECURE_SESSION_COOKIE] ?? req.cookies?.[PLAIN_SESSION_COOKIE];
+const sessionCookieOf = (req: FastifyRequest): string | undefined =>
+  req.cookies?.[SECURE_SESSION_COOKIE] ?? req.cookies?.[PLAIN_SESSION_COOKIE];
 
 /** The URL's path, percent-decoded; an undecodable one is returned as '/api/' so it is checked, not waved through. */
 function decodedPath(url: string): string {
@@ -60,12 +61,19 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): SignIn | nu
   const token = ctx.config.apiToken;
   if (!token) return null;
   const sessions = new SessionStore(ctx.database.db, token);
-  const failures = app.createRateLimit({ max: AUTH_FAILURES_ALLOWED, timeWindow: 15 * 60_000, keyGenerator: (req) => `auth-failure:${req.ip}` });
+  const failures = app.createRateLimit({
+    max: AUTH_FAILURES_ALLOWED,
+    timeWindow: 15 * 60_000,
+    keyGenerator: (req) => `auth-failure:${req.ip}`,
+  });
 
   const refuseIfLockedOut = async (req: FastifyRequest): Promise<void> => {
     const status = await failures(req, { increment: false });
     if (!status.isAllowed && status.isExceeded) {
-      throw new AppError('rate_limited', `Too many wrong tokens from this address; try again in ${Math.ceil(status.ttlInSeconds / 60)} min`);
+      throw new AppError(
+        'rate_limited',
+        `Too many wrong tokens from this address; try again in ${Math.ceil(status.ttlInSeconds / 60)} min`,
+      );
     }
   };
   const fail = async (req: FastifyRequest, message: string): Promise<never> => {
@@ -88,22 +96,23 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): SignIn | nu
 
   return {
     signIn: async (req, reply, candidate) => {
-    await refuseIfLockedOut(req);
-    if (!safeEqual(candidate, token)) await fail(req, 'That token is not right');
-    const session = await sessions.create(new Date());
-    const secure = req.protocol === 'https';
-    reply.setCookie(secure ? SECURE_SESSION_COOKIE : PLAIN_SESSION_COOKIE, session.id, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure,
-      path: '/',
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
+      await refuseIfLockedOut(req);
+      if (!safeEqual(candidate, token)) await fail(req, 'That token is not right');
+      const session = await sessions.create(new Date());
+      const secure = req.protocol === 'https';
+      reply.setCookie(secure ? SECURE_SESSION_COOKIE : PLAIN_SESSION_COOKIE, session.id, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        path: '/',
+        maxAge: Math.floor(SESSION_TTL_MS / 1000),
+      });
     },
     signOut: async (req, reply) => {
       const cookie = sessionCookieOf(req);
       if (cookie) await sessions.revoke(cookie, new Date());
-      for (const name of SESSION_COOKIES) if (req.cookies?.[name] !== undefined) reply.clearCookie(name, { path: '/', secure: name === SECURE_SESSION_COOKIE });
+      for (const name of SESSION_COOKIES)
+        if (req.cookies?.[name] !== undefined) reply.clearCookie(name, { path: '/', secure: name === SECURE_SESSION_COOKIE });
     },
   };
 }

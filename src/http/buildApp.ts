@@ -72,7 +72,13 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
   const auth = registerAuth(app, ctx);
 
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(ctx.version) as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp, uiConfig: DOCS_UI_CONFIG, theme: DOCS_THEME });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: docsCsp,
+    uiConfig: DOCS_UI_CONFIG,
+    theme: DOCS_THEME,
+  });
   await systemRoutes(app, ctx);
   await sessionRoutes(app, ctx, auth);
   if (opts.webhooks !== false) await webhookRoutes(app, ctx);

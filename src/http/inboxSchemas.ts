@@ -8,7 +8,11 @@ import { pageQuery } from './schemas.ts';
 /** Request shapes of the replies inbox, the contact timeline and the reports across blasts. */
 export const closeBody = z.strictObject({
   outcome: z.enum(CLOSE_OUTCOMES).nullish(),
-  note: text().trim().max(1000).nullish().transform((v) => (v === '' ? null : v)),
+  note: text()
+    .trim()
+    .max(1000)
+    .nullish()
+    .transform((v) => (v === '' ? null : v)),
 });
 
 /** An ISO 8601 date (a whole day in the report's time zone) or date-time with offset. */
@@ -23,7 +27,10 @@ export const repliesQuery = pageQuery.extend({
   tag: z.string().max(200).optional(),
   from: bound.optional(),
   to: bound.optional(),
-  open: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  open: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
   q: z.string().trim().max(200).optional(),
   tz: z.string().max(64).optional(),
 });
@@ -46,7 +53,9 @@ export const REPORT_STAGES = STAGES;
 export function timeZone(given: string | undefined, fallback: string): string {
   if (given === undefined || given === '') return fallback;
   if (!isTimeZone(given)) {
-    throw new AppError('validation_failed', 'tz: not a time zone name such as Asia/Kuala_Lumpur', [{ field: 'tz', message: 'not a time zone name' }]);
+    throw new AppError('validation_failed', 'tz: not a time zone name such as Asia/Kuala_Lumpur', [
+      { field: 'tz', message: 'not a time zone name' },
+    ]);
   }
   return given;
 }

@@ -53,7 +53,8 @@ export function checkRecipient(where: string, phone: string, vars: Readonly<Reco
   const names = Object.keys(vars);
   if (names.length > LIMITS.variablesPerRecipient) bad(where, `at most ${LIMITS.variablesPerRecipient} variables per recipient`);
   for (const name of names) {
-    if (name.length > LIMITS.variableNameChars) bad(`${where}.${name.slice(0, 20)}…`, `variable names are at most ${LIMITS.variableNameChars} characters`);
+    if (name.length > LIMITS.variableNameChars)
+      bad(`${where}.${name.slice(0, 20)}…`, `variable names are at most ${LIMITS.variableNameChars} characters`);
     if (hasControlChars(name)) bad(where, `variable name ${CONTROL_MESSAGE}`);
     const value = vars[name]!;
     if (value.length > LIMITS.variableValueChars) bad(`${where}.${name}`, `at most ${LIMITS.variableValueChars} characters`);
@@ -61,5 +62,9 @@ export function checkRecipient(where: string, phone: string, vars: Readonly<Reco
   }
   // The longest spintax option counts: the text this recipient gets is decided at send time.
   const rendered = longestRendering(message, { phone, ...vars });
-  if (rendered > LIMITS.renderedMessageChars) bad(`${where}`, `the message for this recipient is up to ${rendered} characters with its variables; at most ${LIMITS.renderedMessageChars}`);
+  if (rendered > LIMITS.renderedMessageChars)
+    bad(
+      `${where}`,
+      `the message for this recipient is up to ${rendered} characters with its variables; at most ${LIMITS.renderedMessageChars}`,
+    );
 }

@@ -29,7 +29,12 @@ export const EXAMPLE = {
       },
     ],
   },
-  followUp: { segment: 'read_not_replied', message: 'Hi {{name|there}}, the Raya sale ends tonight!', follow_up_stage: 'Follow-up 1', dry_run: true },
+  followUp: {
+    segment: 'read_not_replied',
+    message: 'Hi {{name|there}}, the Raya sale ends tonight!',
+    follow_up_stage: 'Follow-up 1',
+    dry_run: true,
+  },
   resend: { statuses: ['UNCERTAIN'] },
   close: { outcome: 'won', note: 'ordered 2 boxes, delivery Saturday' },
   closeByPhone: { phone: '012-345 6789' },

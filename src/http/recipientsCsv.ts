@@ -12,7 +12,12 @@ import { csvCell } from './csvCell.ts';
  * reason in one wording; the machine fields (ids, the gateway's own words) last. Starts with a
  * byte-order mark so Excel reads the names as UTF-8; every cell is defused against formulas.
  */
-export async function* recipientsCsv(chunks: AsyncIterable<ExportedRecipient[]>, vars: readonly string[], tz: string, now: number): AsyncGenerator<string> {
+export async function* recipientsCsv(
+  chunks: AsyncIterable<ExportedRecipient[]>,
+  vars: readonly string[],
+  tz: string,
+  now: number,
+): AsyncGenerator<string> {
   const name = vars.find(isNameVariable);
   const others = vars.filter((v) => v !== name);
   const zone = `${tz}, ${utcOffsetLabel(tz, now)}`;
@@ -46,7 +51,12 @@ export async function* recipientsCsv(chunks: AsyncIterable<ExportedRecipient[]>,
  * `blast-3-raya-promo-replied-2026-11-30.csv`: which blast, which filter, which day (in the
  * business's zone), so three exports in a Downloads folder are told apart.
  */
-export function exportFileName(blast: { id: number; tag: string | null }, filter: { statuses?: readonly string[] | undefined; phone?: string | undefined }, tz: string, now: number): string {
+export function exportFileName(
+  blast: { id: number; tag: string | null },
+  filter: { statuses?: readonly string[] | undefined; phone?: string | undefined },
+  tz: string,
+  now: number,
+): string {
   const parts = [`blast-${blast.id}`];
   const tag = slug(blast.tag ?? '');
   if (tag) parts.push(tag);

@@ -8,13 +8,15 @@ import { messageText, text } from './inputLimits.ts';
 /** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
 const variableValue = z.union([text().max(1000), z.number(), z.boolean()]).transform(String);
 
-export const recipientInput = z.union([
-  text().max(64),
-  z.object({ phone: text().max(64) }).catchall(variableValue),
-]);
+export const recipientInput = z.union([text().max(64), z.object({ phone: text().max(64) }).catchall(variableValue)]);
 
 export const pacingPreset = z.enum(PACING_PRESETS, { message: `must be one of ${PACING_PRESETS.join(', ')}` });
-const deviceId = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
+const deviceId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
 export const MAX_POOL_DEVICES = 20;
 const devicePool = z
   .array(deviceId)
@@ -40,14 +42,25 @@ export type CreateBlastBody = z.infer<typeof createBlastBody>;
 /** The multipart form carries the same fields as strings. */
 export const uploadFields = createBlastBody.omit({ recipients: true, dry_run: true }).extend({
   // A form's "the device's own" option sends an empty string.
-  pacing_preset: z.union([z.literal(''), pacingPreset]).optional().transform((v) => v || null),
+  pacing_preset: z
+    .union([z.literal(''), pacingPreset])
+    .optional()
+    .transform((v) => v || null),
   /** Comma-separated in a form: d1,d2,d3. */
   devices: z
     .string()
-    .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean),
+    )
     .pipe(devicePool)
     .optional(),
-  dry_run: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
+  dry_run: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -59,7 +72,12 @@ export const pageQuery = z.object({
 
 const statusList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim().toUpperCase())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(STATUSES)));
 
 export const recipientsQuery = pageQuery.extend({
@@ -73,7 +91,10 @@ export const recipientsQuery = pageQuery.extend({
 });
 
 export const resendBody = z.strictObject({
-  statuses: z.array(z.enum(['UNCERTAIN', 'FAILED'])).min(1).default(['UNCERTAIN', 'FAILED']),
+  statuses: z
+    .array(z.enum(['UNCERTAIN', 'FAILED']))
+    .min(1)
+    .default(['UNCERTAIN', 'FAILED']),
   /** Count what would be requeued (and what cannot be retried) without changing anything. */
   dry_run: z.boolean().default(false),
 });

@@ -13,7 +13,10 @@ const events = z
   .transform((e) => [...new Set(e)]);
 
 export const createEndpointBody = z.strictObject({ url: endpointUrl, events });
-export const patchEndpointBody = z.strictObject({ url: endpointUrl.optional(), events: events.optional(), enabled: z.boolean().optional() });
+export const patchEndpointBody = z.strictObject({
+  url: endpointUrl.optional(),
+  events: events.optional(),
+  enabled: z.boolean().optional(),
+});
 export const deliveryParams = idParam.extend({ deliveryId: z.string().regex(/^msg_\w{1,64}$/, 'must be a delivery id (msg_…)') });
 export const deliveriesQuery = pageQuery.extend({ status: z.enum(DELIVERY_STATES).optional() });
-

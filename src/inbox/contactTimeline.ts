@@ -46,7 +46,14 @@ export async function contactTimeline(db: Db, phoneInput: string, region: string
     name = variableNamed(variables, 'name') ?? name;
     const times = Object.fromEntries(TIMES.map((t) => [t, isoTime(m[t])])) as Record<Time, string | null>;
     const failure_reason = failureReason(m.last_error, m.status as Status)?.text ?? null;
-    return { ...m, ...times, failure_reason, recipient_id: Number(m.recipient_id), blast_id: Number(m.blast_id), text: renderTemplate(message, { ...variables, phone }, phone) };
+    return {
+      ...m,
+      ...times,
+      failure_reason,
+      recipient_id: Number(m.recipient_id),
+      blast_id: Number(m.blast_id),
+      text: renderTemplate(message, { ...variables, phone }, phone),
+    };
   });
   return {
     phone,

@@ -29,7 +29,8 @@ export function replyWhere(f: ReplyFilter): SQL {
   if (f.tag !== undefined) parts.push(sql`b.tag = ${f.tag}`);
   if (f.from) parts.push(sql`i.received_at >= ${f.from.toISOString()}::timestamptz`);
   if (f.to) parts.push(sql`i.received_at < ${f.to.toISOString()}::timestamptz`);
-  if (f.open) parts.push(sql`(r.id IS NULL OR r.status <> 'CLOSED') AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone_number = i.phone_number)`);
+  if (f.open)
+    parts.push(sql`(r.id IS NULL OR r.status <> 'CLOSED') AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone_number = i.phone_number)`);
   const q = f.q?.trim();
   if (q) {
     const like = containsPattern(q);

@@ -14,10 +14,19 @@ const MAX_INVALID_REPORTED = 1000;
  * numbers spelled as for a blast are normalised the same way, duplicates folded, invalid ones
  * reported with their line and never stored.
  */
-export async function importOptOuts(db: Db, file: Readable | string, opts: { region: string; maxRows: number; reason: string }): Promise<ImportResult> {
+export async function importOptOuts(
+  db: Db,
+  file: Readable | string,
+  opts: { region: string; maxRows: number; reason: string },
+): Promise<ImportResult> {
   const preparer = new RecipientPreparer(opts.region);
   await parseRecipientsCsv(file, opts.maxRows, (row) => preparer.add({ phone: row.phone, vars: {} }));
   const { valid, invalid, duplicates } = preparer.result();
-  const added = await addOptOuts(db, valid.map((r) => r.phone), opts.reason, 'import');
+  const added = await addOptOuts(
+    db,
+    valid.map((r) => r.phone),
+    opts.reason,
+    'import',
+  );
   return { success: true, added, already: valid.length - added, duplicates, invalid: invalid.slice(0, MAX_INVALID_REPORTED) };
 }

@@ -90,6 +90,9 @@ export async function optedOutAmong(db: Db, phones: readonly string[]): Promise<
 
 /** One number's opt-out, for its contact page. */
 export async function findOptOut(db: Db, phone: string): Promise<Omit<OptOutView, 'phone_number'> | null> {
-  const [found] = await rows<Omit<OptOutView, 'phone_number'>>(db, sql`SELECT reason, source, created_at FROM opt_outs WHERE phone_number = ${phone}`);
+  const [found] = await rows<Omit<OptOutView, 'phone_number'>>(
+    db,
+    sql`SELECT reason, source, created_at FROM opt_outs WHERE phone_number = ${phone}`,
+  );
   return found ? { ...found, created_at: isoTime(found.created_at)! } : null;
 }

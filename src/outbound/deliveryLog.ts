@@ -20,7 +20,11 @@ interface DeliveryRow {
 }
 
 const stateSql = (s: DeliveryState) =>
-  s === 'delivered' ? sql`delivered_at IS NOT NULL` : s === 'failed' ? sql`given_up_at IS NOT NULL` : sql`delivered_at IS NULL AND given_up_at IS NULL`;
+  s === 'delivered'
+    ? sql`delivered_at IS NOT NULL`
+    : s === 'failed'
+      ? sql`given_up_at IS NOT NULL`
+      : sql`delivered_at IS NULL AND given_up_at IS NULL`;
 
 const view = (d: DeliveryRow) => ({
   id: d.id,

@@ -40,7 +40,10 @@ const eventsArray = (events: readonly string[]) => sql`ARRAY(SELECT json_array_e
 
 export async function createEndpoint(db: Db, url: string, events: readonly EventType[]): Promise<{ id: number; secret: string }> {
   const secret = newEndpointSecret();
-  const [row] = await rows<{ id: number }>(db, sql`INSERT INTO webhook_endpoints (url, events, secret) VALUES (${url}, ${eventsArray(events)}, ${secret}) RETURNING id`);
+  const [row] = await rows<{ id: number }>(
+    db,
+    sql`INSERT INTO webhook_endpoints (url, events, secret) VALUES (${url}, ${eventsArray(events)}, ${secret}) RETURNING id`,
+  );
   return { id: row!.id, secret };
 }
 
@@ -66,7 +69,10 @@ export async function patchEndpoint(db: Db, id: number, p: EndpointPatch) {
   if (p.events !== undefined) set.push(sql`events = ${eventsArray(p.events)}`);
   if (p.enabled === true) set.push(sql`enabled = true, disabled_reason = NULL, failing_since = NULL`);
   if (p.enabled === false) set.push(sql`enabled = false, disabled_reason = 'disabled by hand'`);
-  const [row] = await rows<EndpointRow>(db, sql`UPDATE webhook_endpoints SET ${sql.join(set, sql`, `)} WHERE id = ${id} RETURNING ${COLUMNS}`);
+  const [row] = await rows<EndpointRow>(
+    db,
+    sql`UPDATE webhook_endpoints SET ${sql.join(set, sql`, `)} WHERE id = ${id} RETURNING ${COLUMNS}`,
+  );
   return row ? endpointView(row) : null;
 }
 

@@ -7,7 +7,13 @@ export type PostResult = { ok: true; statusCode: number } | { ok: false; statusC
  * asks), a timeout or a refused connection is a failed attempt. The error text names the cause,
  * never the URL (it may carry a token) nor the answer's body.
  */
-export async function postDelivery(agent: Agent, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+export async function postDelivery(
+  agent: Agent,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
   try {
     const res = await request(url, {
       method: 'POST',

@@ -32,9 +32,18 @@ export function startBanner(f: BannerFacts): string {
   if (f.publicUrl && f.url && f.url !== f.publicUrl) rows.push(['Listening on', f.url]);
   rows.push([
     'Gateway',
-    f.simulator ? 'SIMULATOR — no real WhatsApp message is sent (set WSAPME_BASE_URL for the real gateway)' : `WSAPME at ${f.gatewayUrl ?? '?'}`,
+    f.simulator
+      ? 'SIMULATOR — no real WhatsApp message is sent (set WSAPME_BASE_URL for the real gateway)'
+      : `WSAPME at ${f.gatewayUrl ?? '?'}`,
   ]);
-  rows.push(['Database', f.database === 'pglite' ? f.dataDir.startsWith('memory://') ? 'embedded PGlite, in memory (nothing is kept)' : `embedded PGlite in ${f.dataDir}` : 'PostgreSQL (DATABASE_URL)']);
+  rows.push([
+    'Database',
+    f.database === 'pglite'
+      ? f.dataDir.startsWith('memory://')
+        ? 'embedded PGlite, in memory (nothing is kept)'
+        : `embedded PGlite in ${f.dataDir}`
+      : 'PostgreSQL (DATABASE_URL)',
+  ]);
   if (f.role !== 'all') rows.push(['Role', f.role === 'api' ? 'api (no sending in this process)' : 'engine (sending only)']);
   if (f.webhookUrlMasked) rows.push(['Webhook URL', `${f.webhookUrlMasked}  (full: GET /api/webhook-url?reveal=true)`]);
   const width = Math.max(...rows.map(([k]) => k.length));

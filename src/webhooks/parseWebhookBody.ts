@@ -51,7 +51,8 @@ function flatten(v: unknown, out: unknown[], depth: number): void {
     return;
   }
   const o = obj(v);
-  const inner = o && depth < MAX_DEPTH && !EVENT_KEYS.some((k) => has(o, k)) ? WRAPPERS.find((k) => obj(o[k]) || Array.isArray(o[k])) : undefined;
+  const inner =
+    o && depth < MAX_DEPTH && !EVENT_KEYS.some((k) => has(o, k)) ? WRAPPERS.find((k) => obj(o[k]) || Array.isArray(o[k])) : undefined;
   if (o && inner) flatten(o[inner], out, depth + 1);
   else out.push(v);
 }
@@ -127,10 +128,22 @@ function messageText(p: Obj): string {
   return '';
 }
 
-function setAside(kind: SetAside['kind'], about: SetAside['about'], reason: string, payload: unknown, messageId: string | null = null, status: string | null = null): SetAside {
+function setAside(
+  kind: SetAside['kind'],
+  about: SetAside['about'],
+  reason: string,
+  payload: unknown,
+  messageId: string | null = null,
+  status: string | null = null,
+): SetAside {
   return { kind, about, reason, messageId: messageId?.slice(0, MAX_MESSAGE_ID) ?? null, status, payload };
 }
 const ignored = (about: SetAside['about'], reason: string, payload: unknown, messageId: string | null = null) =>
   setAside('ignored', about, reason, payload, messageId);
-const notUnderstood = (about: SetAside['about'], reason: string, payload: unknown, messageId: string | null = null, status: string | null = null) =>
-  setAside('not_understood', about, reason, payload, messageId, status);
+const notUnderstood = (
+  about: SetAside['about'],
+  reason: string,
+  payload: unknown,
+  messageId: string | null = null,
+  status: string | null = null,
+) => setAside('not_understood', about, reason, payload, messageId, status);

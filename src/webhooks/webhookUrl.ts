@@ -16,6 +16,10 @@ export const ENABLE_STATUS_REMINDER =
   'In the WSAPME dashboard, switch on "Enable status" for the device, or delivery and read webhooks never arrive.';
 
 /** Where the gateway reaches us: PUBLIC_URL, else the address this request came to. */
-export function publicBase(publicUrl: string | undefined, req: { protocol: string; headers: { host?: string | undefined } }, port: number): string {
+export function publicBase(
+  publicUrl: string | undefined,
+  req: { protocol: string; headers: { host?: string | undefined } },
+  port: number,
+): string {
   return publicUrl ?? `${req.protocol}://${req.headers.host ?? `localhost:${port}`}`;
 }

@@ -26,9 +26,20 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const executablePath = findChromium();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   app = await startWablast(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5', WEBHOOK_SECRET: SECRET }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+      SEND_RATE: '50',
+      SEND_BURST: '5',
+      WEBHOOK_SECRET: SECRET,
+    }),
     { simulator: { seed: 11, latencyMs: 5, latencyJitterMs: 5, deliverDelayMs: [20, 100], readDelayMs: [50, 200], stopProbability: 0 } },
   );
 }, 120_000);
@@ -50,7 +61,13 @@ it('shows the checks and the masked URL, reveals and copies it, sends a test mes
 
   // Every check is there with its mark; against the simulator nothing is a problem.
   await page.getByText('No problem found.').waitFor();
-  for (const [id, mark] of [['mode', '✓ ok'], ['gateway', '✓ ok'], ['token', '✓ ok'], ['sending', '✓ ok'], ['last_webhook', '? unknown']] as const) {
+  for (const [id, mark] of [
+    ['mode', '✓ ok'],
+    ['gateway', '✓ ok'],
+    ['token', '✓ ok'],
+    ['sending', '✓ ok'],
+    ['last_webhook', '? unknown'],
+  ] as const) {
     await expect(page.locator(`[data-check="${id}"] .conn-mark`).textContent()).resolves.toBe(mark);
   }
   await expect(page.locator('[data-check="gateway"] .conn-detail').textContent()).resolves.toMatch(/answered HTTP 200/);
@@ -76,10 +93,15 @@ it('shows the checks and the masked URL, reveals and copies it, sends a test mes
   await result.waitFor({ timeout: 30_000 });
   await expect(result.textContent()).resolves.toMatch(/^Sent to \+60123450099 \(message id \S+\)\./);
   expect(app.simulator!.tally()).toEqual({ '+60123450099': 1 });
-  await expect.poll(async () => {
-    await page.getByRole('button', { name: 'Check again' }).click();
-    return page.getByTestId('last-webhook').count();
-  }, { timeout: 20_000 }).toBe(1);
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Check again' }).click();
+        return page.getByTestId('last-webhook').count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
   await expect(page.getByTestId('last-webhook').textContent()).resolves.toMatch(/^\{\n {2}"/);
   await page.screenshot({ path: `${SHOTS}/connection-desktop.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
@@ -90,7 +112,9 @@ it('shows the checks and the masked URL, reveals and copies it, sends a test mes
   app.simulator!.configure({ refuseToken: true });
   await page.getByLabel('Your phone number').fill('+60123450098');
   await page.getByRole('button', { name: 'Send test message' }).click();
-  await expect.poll(async () => result.textContent(), { timeout: 30_000 }).toMatch(/Not sent \(waiting\): sending is held \(auth: Unauthorised Token\)/);
+  await expect
+    .poll(async () => result.textContent(), { timeout: 30_000 })
+    .toMatch(/Not sent \(waiting\): sending is held \(auth: Unauthorised Token\)/);
   await page.getByRole('button', { name: 'Check again' }).click();
   await expect.poll(() => page.locator('[data-check="token"] .conn-mark').textContent()).toBe('✗ problem');
   await page.screenshot({ path: `${SHOTS}/connection-problem-desktop.png`, fullPage: true });

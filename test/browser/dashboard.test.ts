@@ -295,7 +295,9 @@ describe('dashboard', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     // The server names the file (blast, tag, filter, day); the spreadsheet's columns are people's words.
     expect(download.suggestedFilename()).toMatch(/^blast-\d+-.*read-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toContain('Phone,Status,Reply');
     const rows = csv.slice(1);
     const total = Number((await page.getByTestId('recipients-total').textContent())!.replace(/\D/g, ''));
@@ -390,7 +392,10 @@ describe('dashboard', () => {
     await panel.getByRole('textbox', { name: /^Tag/ }).fill('June promo nudge');
 
     await panel.getByRole('button', { name: 'Create & send now' }).click();
-    await panel.getByTestId('review').getByRole('button', { name: /^Send to/ }).click();
+    await panel
+      .getByTestId('review')
+      .getByRole('button', { name: /^Send to/ })
+      .click();
     await expect.poll(async () => Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'))).not.toBe(blastId);
     const childId = Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'));
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('June promo nudge');

@@ -16,8 +16,13 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  app = await startWablast(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }), { simulator: { seed: 3 } });
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  app = await startWablast(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }), {
+    simulator: { seed: 3 },
+  });
 }, 120_000);
 
 afterAll(async () => {

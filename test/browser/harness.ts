@@ -28,7 +28,10 @@ export async function startHarness(): Promise<Harness> {
   mkdirSync(SHOTS, { recursive: true });
   const executablePath = findChromium();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const pageErrors: string[] = [];
   return {
     browser,
@@ -45,7 +48,10 @@ export async function startHarness(): Promise<Harness> {
 
 /** Saves `name-desktop.png` and `name-phone.png`, then restores the desktop viewport. */
 export async function screenshots(page: Page, name: string, fullPage = false): Promise<void> {
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await page.screenshot({ path: `${SHOTS}/${name}-${size}.png`, fullPage });

@@ -16,7 +16,10 @@ import { PHONE, SHOTS, type Harness, jsonApi, postWebhook, screenshots, startHar
 
 const NAMES = ['Aisha Rahman', 'Muthu', 'Siew Ling', 'Ravi', 'Nurul', 'Ah Kow', 'Mei', 'Farid', 'Priya', 'Hafiz', 'Wei Jie', 'Kavitha'];
 // Twelve customers, and one number WhatsApp does not know (the simulator refuses numbers ending 0000).
-const PEOPLE = [...NAMES.map((name, i) => ({ phone: `+60126${String(700_001 + i * 13)}`, name })), { phone: '+60126710000', name: 'Nobody' }];
+const PEOPLE = [
+  ...NAMES.map((name, i) => ({ phone: `+60126${String(700_001 + i * 13)}`, name })),
+  { phone: '+60126710000', name: 'Nobody' },
+];
 const CSV = `phone,name\n${PEOPLE.map((p) => `${p.phone},${p.name}`).join('\n')}\n`;
 // A busy machine renders slowly: wait by progress, generously.
 const WAIT = { timeout: 15_000 };
@@ -34,10 +37,21 @@ const shownTotal = async () => Number(((await page.getByTestId('recipients-total
 
 beforeAll(async () => {
   h = await startHarness();
-  app = await startWablast(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '3', SEND_BURST: '1' }), {
-    // Nobody's phone acknowledges by itself: what happens after sending is what this test posts.
-    simulator: { seed: 16, latencyMs: 5, latencyJitterMs: 5, deliverProbability: 0, replyProbability: 0, stopProbability: 0, errorProbability: 0 },
-  });
+  app = await startWablast(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '3', SEND_BURST: '1' }),
+    {
+      // Nobody's phone acknowledges by itself: what happens after sending is what this test posts.
+      simulator: {
+        seed: 16,
+        latencyMs: 5,
+        latencyJitterMs: 5,
+        deliverProbability: 0,
+        replyProbability: 0,
+        stopProbability: 0,
+        errorProbability: 0,
+      },
+    },
+  );
   page = await h.newPage();
 }, 180_000);
 
@@ -79,7 +93,9 @@ describe('operator', () => {
     expect(await page.getByTestId('blast-id').textContent()).toBe(`#${blastId}`);
     await page.getByRole('progressbar', { name: 'Sending progress' }).waitFor();
     expect(await page.getByTestId('sending-eta').textContent()).toMatch(/left|Working out/);
-    await expect.poll(() => page.getByTestId('blast-detail').getByTestId('blast-state').textContent(), { timeout: 30_000 }).toBe('Completed');
+    await expect
+      .poll(() => page.getByTestId('blast-detail').getByTestId('blast-state').textContent(), { timeout: 30_000 })
+      .toBe('Completed');
     await expect.poll(() => page.getByTestId('settled').textContent(), WAIT).toMatch(/^Finished/);
     expect(await page.locator('.live').count()).toBe(0);
     expect(await page.getByRole('progressbar').count()).toBe(0);
@@ -89,7 +105,9 @@ describe('operator', () => {
     await newBlastFromCsv();
     await page.getByRole('button', { name: 'Create & send now' }).click();
     // The number WhatsApp refused was never messaged: twelve, not thirteen.
-    await expect.poll(() => page.getByTestId('review-recent').textContent(), WAIT).toContain('12 of them were messaged in the last 24 hours (12 with this same text)');
+    await expect
+      .poll(() => page.getByTestId('review-recent').textContent(), WAIT)
+      .toContain('12 of them were messaged in the last 24 hours (12 with this same text)');
     await page.getByRole('button', { name: 'Back to editing' }).click();
     await page.getByRole('button', { name: 'Create & send now' }).waitFor();
     expect((await api('GET', '/api/blasts')).total).toBe(1);
@@ -104,8 +122,12 @@ describe('operator', () => {
     expect((await hook({ messageId: id('Siew Ling').message_id, status: 'ERROR' })).status).toBe(200);
 
     await page.goto(`${app.url}/#/blasts/${blastId}`);
-    await expect.poll(() => table().getByTestId('recipient-reply').allTextContents(), { timeout: 15_000 }).toEqual(['Is the voucher valid in Penang?', 'STOP']);
-    expect(await table().getByTestId('recipient-name').allTextContents()).toEqual(expect.arrayContaining(['Aisha Rahman', 'Muthu', 'Siew Ling']));
+    await expect
+      .poll(() => table().getByTestId('recipient-reply').allTextContents(), { timeout: 15_000 })
+      .toEqual(['Is the voucher valid in Penang?', 'STOP']);
+    expect(await table().getByTestId('recipient-name').allTextContents()).toEqual(
+      expect.arrayContaining(['Aisha Rahman', 'Muthu', 'Siew Ling']),
+    );
     const muthu = table().locator(`tr[data-recipient-id="${id('Muthu').id}"]`);
     expect(await muthu.getByTestId('opted-out').textContent()).toBe('Opted out');
     expect(await muthu.locator('.status').count()).toBe(0);
@@ -122,7 +144,9 @@ describe('operator', () => {
 
     // The thread is one click away.
     await aisha.getByRole('link', { name: /Conversation/ }).click();
-    await expect.poll(() => page.getByTestId('timeline-reply').allTextContents(), WAIT).toEqual([expect.stringContaining('Is the voucher valid in Penang?')]);
+    await expect
+      .poll(() => page.getByTestId('timeline-reply').allTextContents(), WAIT)
+      .toEqual([expect.stringContaining('Is the voucher valid in Penang?')]);
     await page.goBack();
   }, 60_000);
 
@@ -150,7 +174,11 @@ describe('operator', () => {
   }, 40_000);
 
   it('the list shows IDs, follow-ups under their blast with what they are, and failures', async () => {
-    const follow = await api('POST', `/api/blasts/${blastId}/follow-up`, { segment: 'not_replied', message: 'Any questions, {{name}}?', follow_up_stage: 'Follow-up 1' });
+    const follow = await api('POST', `/api/blasts/${blastId}/follow-up`, {
+      segment: 'not_replied',
+      message: 'Any questions, {{name}}?',
+      follow_up_stage: 'Follow-up 1',
+    });
     await page.goto(`${app.url}/#/`);
     const parent = page.getByTestId('blast-list').locator(`> li[data-blast-id="${blastId}"]`);
     await parent.waitFor();
@@ -174,8 +202,14 @@ describe('operator', () => {
     await page.getByRole('button', { name: 'Add opt-out' }).click();
     await expect.poll(() => item('+60125550101').getByTestId('optout-source').textContent(), WAIT).toBe('Added by hand');
 
-    await page.locator('#optout-file').setInputFiles({ name: 'old-list.csv', mimeType: 'text/csv', buffer: Buffer.from('phone\n+60125550102\n012-555 0103\nnot a number\n') });
-    await expect.poll(() => page.getByTestId('optout-import-result').textContent(), WAIT).toMatch(/^2 opted out, 1 invalid \(line 4: not a number\)/);
+    await page.locator('#optout-file').setInputFiles({
+      name: 'old-list.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('phone\n+60125550102\n012-555 0103\nnot a number\n'),
+    });
+    await expect
+      .poll(() => page.getByTestId('optout-import-result').textContent(), WAIT)
+      .toMatch(/^2 opted out, 1 invalid \(line 4: not a number\)/);
     await expect.poll(() => page.getByTestId('optouts-total').textContent(), WAIT).toBe('4 numbers');
     expect(await item('+60125550103').getByTestId('optout-source').textContent()).toBe('Imported');
     await screenshots(page, 'opt-outs');
@@ -188,7 +222,9 @@ describe('operator', () => {
     await expect.poll(() => page.getByTestId('optout').count(), WAIT).toBe(3);
     expect((await api('GET', '/api/opt-outs')).opt_outs.map((o: any) => o.phone_number)).not.toContain('+60125550101');
     // A STOP is not removed on one click: the person asked to stop.
-    await item(PEOPLE[1]!.phone).getByRole('button', { name: `Remove ${PEOPLE[1]!.phone} from opt-outs` }).click();
+    await item(PEOPLE[1]!.phone)
+      .getByRole('button', { name: `Remove ${PEOPLE[1]!.phone} from opt-outs` })
+      .click();
     await expect.poll(() => item(PEOPLE[1]!.phone).getByRole('alert').textContent(), WAIT).toContain('replied STOP');
     expect((await api('GET', '/api/opt-outs')).total).toBe(3);
   });

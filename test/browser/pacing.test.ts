@@ -25,8 +25,19 @@ beforeAll(async () => {
   await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
   const executablePath = findChromium();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '30', SEND_BURST: '3', SEND_WINDOW: 'mon-sat 09:00-20:00' });
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+    SEND_RATE: '30',
+    SEND_BURST: '3',
+    SEND_WINDOW: 'mon-sat 09:00-20:00',
+  });
   app = await startWablast(config, { simulator: { seed: 3, latencyMs: 5, latencyJitterMs: 5, stopProbability: 0 }, clock });
 }, 120_000);
 
@@ -60,11 +71,15 @@ describe('pace on the dashboard', () => {
     await page.goto(`${app.url}/#/blasts/${id}`);
     const plan = page.getByTestId('pacing-plan');
     await expect.poll(() => plan.textContent()).toContain('Waiting for the send window (opens 09:00); it continues by itself.');
-    expect(await plan.textContent()).toContain('Pace: fast: as fast as the gateway allows (30 a second, bursts of 3), Mon–Sat 09:00–20:00 Asia/Kuala_Lumpur');
+    expect(await plan.textContent()).toContain(
+      'Pace: fast: as fast as the gateway allows (30 a second, bursts of 3), Mon–Sat 09:00–20:00 Asia/Kuala_Lumpur',
+    );
     expect(await plan.textContent()).toMatch(/finishes today 09:00 because of the send window/);
 
     clock.advance(2 * 3_600_000);
-    await expect.poll(() => page.getByTestId('blast-detail').getByTestId('blast-state').textContent(), { timeout: 60_000 }).toMatch(/completed/i);
+    await expect
+      .poll(() => page.getByTestId('blast-detail').getByTestId('blast-state').textContent(), { timeout: 60_000 })
+      .toMatch(/completed/i);
     await page.reload();
     await expect.poll(() => plan.textContent()).not.toContain('Waiting');
     expect(Object.values(app.simulator!.tally())).toEqual([1, 1, 1]);

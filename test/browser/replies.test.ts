@@ -28,10 +28,27 @@ const api = (method: string, path: string, body?: unknown) => jsonApi(app.url, m
 beforeAll(async () => {
   await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  app = await startWablast(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5' }), {
-    simulator: { seed: 11, latencyMs: 5, deliverDelayMs: [20, 80], readDelayMs: [20, 80], replyDelayMs: [50, 200], deliverProbability: 1, readProbability: 1, replyProbability: 1, stopProbability: 0, errorProbability: 0 },
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
   });
+  app = await startWablast(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5' }),
+    {
+      simulator: {
+        seed: 11,
+        latencyMs: 5,
+        deliverDelayMs: [20, 80],
+        readDelayMs: [20, 80],
+        replyDelayMs: [50, 200],
+        deliverProbability: 1,
+        readProbability: 1,
+        replyProbability: 1,
+        stopProbability: 0,
+        errorProbability: 0,
+      },
+    },
+  );
   const created = await api('POST', '/api/blasts', {
     message: 'Hi {{name}}, your order is ready',
     blast_tag: 'Orders',
@@ -60,7 +77,9 @@ it('the Replies page shows every reply text; closing from it moves the funnel, a
   const page = await newPage();
   await page.goto(`${app.url}/#/replies`);
   const texts = app.simulator!.messages().map((m) => m.replyText!);
-  await expect.poll(async () => (await page.getByTestId('reply-text').allTextContents()).sort(), { timeout: 20_000 }).toEqual([...texts].sort());
+  await expect
+    .poll(async () => (await page.getByTestId('reply-text').allTextContents()).sort(), { timeout: 20_000 })
+    .toEqual([...texts].sort());
   await expect.poll(() => page.getByTestId('replies-live').textContent(), { timeout: 20_000 }).toContain('Live');
   await page.screenshot({ path: `${SHOTS}/replies-desktop.png` });
 
@@ -113,7 +132,9 @@ it('the Reports page shows the funnel per stage and a chart per day', async () =
   const table = page.getByTestId('report-table');
   await expect.poll(() => table.getByRole('row', { name: /Initial/ }).textContent(), { timeout: 10_000 }).toContain(String(PHONES.length));
   const chart = page.getByTestId('stage-chart');
-  await expect.poll(async () => (await chart.locator('.recharts-legend-item').allTextContents()).sort(), { timeout: 10_000 }).toEqual(['Closed', 'Read', 'Received', 'Replied', 'Sent']);
+  await expect
+    .poll(async () => (await chart.locator('.recharts-legend-item').allTextContents()).sort(), { timeout: 10_000 })
+    .toEqual(['Closed', 'Read', 'Received', 'Replied', 'Sent']);
   expect(await chart.locator('svg .recharts-line').count()).toBe(5);
   await page.screenshot({ path: `${SHOTS}/reports-desktop.png`, fullPage: true });
   await page.close();

@@ -28,7 +28,15 @@ beforeAll(async () => {
   if (!executablePath) throw new Error(INSTALL_HINT);
   browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   app = await startWablast(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5', IDENTICAL_TEXT_WARN_AT: '3' }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+      SEND_RATE: '50',
+      SEND_BURST: '5',
+      IDENTICAL_TEXT_WARN_AT: '3',
+    }),
     { simulator: { seed: 5, latencyMs: 5, stopProbability: 0, errorProbability: 0 } },
   );
 }, 180_000);
@@ -80,7 +88,9 @@ it('pasted phone⇥name rows keep their names; a check shows the distinct texts,
   const template = '{Hi|Hello|Hey} {{name|there}}, our {June|summer} promo starts {today|now}.';
   await message.fill(template);
   await expect.poll(() => page.getByTestId('variant-count').textContent()).toBe('12');
-  await expect.poll(() => page.getByTestId('message-preview').textContent()).toMatch(/^(Hi|Hello|Hey) Ali, our (June|summer) promo starts (today|now)\.$/);
+  await expect
+    .poll(() => page.getByTestId('message-preview').textContent())
+    .toMatch(/^(Hi|Hello|Hey) Ali, our (June|summer) promo starts (today|now)\.$/);
   await page.getByRole('button', { name: 'Check again' }).click();
   await expect.poll(() => page.getByTestId('variation-distinct').textContent()).toBe('5');
   expect(await page.getByTestId('variation-warning').count()).toBe(0);

@@ -41,7 +41,8 @@ function person(e164: string): Person {
   const p: Person = {};
   if (i % 4 === 0) p.serverAck = true;
   if (i % 10 !== 5) p.deliver = ACK_STYLES[i % ACK_STYLES.length]!;
-  if (i % 3 !== 0) p.read = { style: ACK_STYLES[(i + 3) % ACK_STYLES.length]!, status: i % 17 === 1 ? 5 : 4, name: i % 2 ? 'READ' : 'READ_ACK' };
+  if (i % 3 !== 0)
+    p.read = { style: ACK_STYLES[(i + 3) % ACK_STYLES.length]!, status: i % 17 === 1 ? 5 : 4, name: i % 2 ? 'READ' : 'READ_ACK' };
   if (i % 13 === 6) p.readFirst = true;
   if (i % 11 === 2) p.noStatus = true;
   if (i === STOP_AT) p.reply = { text: 'STOP', jid: 'c.us' };
@@ -130,14 +131,22 @@ describe('a WSAPME written from the fact sheet alone, wablast configured as the 
   it('fails nobody and leaves nobody uncertain because of token or device trouble', () => {
     const bad = (run.recipients ?? []).filter((r) => !['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED'].includes(r.status));
     expect(run.recipients?.length).toBe(N);
-    expect(bad.slice(0, 10).map((r) => `${r.phone_number} ${r.status} ${r.last_error ?? ''}`), `${bad.length} recipients`).toEqual([]);
+    expect(
+      bad.slice(0, 10).map((r) => `${r.phone_number} ${r.status} ${r.last_error ?? ''}`),
+      `${bad.length} recipients`,
+    ).toEqual([]);
     const wrongId = (run.recipients ?? []).filter((r) => r.message_id !== gw.tally.accepted.get(r.phone_number)?.[0]?.id);
-    expect(wrongId.slice(0, 5).map((r) => `${r.phone_number}: ${r.message_id}`), 'message id is data.key.id').toEqual([]);
+    expect(
+      wrongId.slice(0, 5).map((r) => `${r.phone_number}: ${r.message_id}`),
+      'message id is data.key.id',
+    ).toEqual([]);
   });
 
   it("has the funnel equal to the gateway's acks and replies", () => {
     const want = expectedFunnel(gw.tally, numbers);
-    expect(run.report && { sent: run.report.sent, received: run.report.received, read: run.report.read, replied: run.report.replied }).toEqual(want);
+    expect(
+      run.report && { sent: run.report.sent, received: run.report.received, read: run.report.read, replied: run.report.replied },
+    ).toEqual(want);
     const off = (run.recipients ?? [])
       .filter((r) => r.status !== stageOf(gw.tally, r.phone_number))
       .map((r) => `${r.phone_number} (#${index.get(r.phone_number)}): ${r.status}, gateway said ${stageOf(gw.tally, r.phone_number)}`);
@@ -159,7 +168,10 @@ describe('a WSAPME written from the fact sheet alone, wablast configured as the 
   });
 
   it('lands replies and the STOP from JIDs on the E.164 numbers', () => {
-    const replied = (run.recipients ?? []).filter((r) => r.status === 'REPLIED').map((r) => r.phone_number).sort();
+    const replied = (run.recipients ?? [])
+      .filter((r) => r.status === 'REPLIED')
+      .map((r) => r.phone_number)
+      .sort();
     expect(replied).toEqual([...gw.tally.replies.keys()].sort());
     expect(gw.tally.replies.get(numbers[STOP_AT]!)).toEqual(['STOP']);
     expect(run.optOuts).toEqual([numbers[STOP_AT]]);
@@ -189,7 +201,11 @@ async function scenario(app: WablastProcess, gw: FactSheetGateway, run: Run): Pr
   gw.chatter('status@broadcast', 'Promo hari ini');
   gw.chatter('60199999999@c.us', 'hello');
 
-  const created = await api(app.url, 'POST', '/api/blasts', { blast_tag: 'fact sheet', message: 'Hi {{name|there}}, our new range is out!', recipients: numbers });
+  const created = await api(app.url, 'POST', '/api/blasts', {
+    blast_tag: 'fact sheet',
+    message: 'Hi {{name|there}}, our new range is out!',
+    recipients: numbers,
+  });
   if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.blast_id as number;
   run.blastId = id;
@@ -236,7 +252,8 @@ async function scenario(app: WablastProcess, gw: FactSheetGateway, run: Run): Pr
 
   const until = within(300_000);
   while (!(await over(id))) {
-    if (Date.now() > until) throw new Error(`blast not completed: ${JSON.stringify((await api(app.url, 'GET', `/api/blasts/${id}/report`)).body)}`);
+    if (Date.now() > until)
+      throw new Error(`blast not completed: ${JSON.stringify((await api(app.url, 'GET', `/api/blasts/${id}/report`)).body)}`);
     await sleep(200);
   }
   return id;
@@ -252,12 +269,15 @@ async function gather(app: WablastProcess, gw: FactSheetGateway, run: Run, id: n
   for (;;) {
     run.report = (await api(app.url, 'GET', `/api/blasts/${id}/report`)).body;
     const r = run.report!;
-    if ((r.sent === want.sent && r.received === want.received && r.read === want.read && r.replied === want.replied) || Date.now() > settle) break;
+    if ((r.sent === want.sent && r.received === want.received && r.read === want.read && r.replied === want.replied) || Date.now() > settle)
+      break;
     await sleep(200);
   }
   run.blast = (await api(app.url, 'GET', `/api/blasts/${id}`)).body;
   run.recipients = (await api(app.url, 'GET', `/api/blasts/${id}/recipients?limit=500`)).body?.recipients;
-  run.optOuts = ((await api(app.url, 'GET', '/api/opt-outs?limit=500')).body?.opt_outs ?? []).map((o: { phone_number: string }) => o.phone_number);
+  run.optOuts = ((await api(app.url, 'GET', '/api/opt-outs?limit=500')).body?.opt_outs ?? []).map(
+    (o: { phone_number: string }) => o.phone_number,
+  );
   let stored = 0;
   for (let offset = 0; ; offset += 500) {
     const page = (await api(app.url, 'GET', `/api/webhook-events?limit=500&offset=${offset}`)).body?.events ?? [];

@@ -183,7 +183,8 @@ export class FactSheetGateway {
         release();
       }, ms);
     };
-    const ack = (status: number, style: AckStyle, name?: 'READ' | 'READ_ACK') => this.queueAck({ id, digits, text, status, style, readName: name });
+    const ack = (status: number, style: AckStyle, name?: 'READ' | 'READ_ACK') =>
+      this.queueAck({ id, digits, text, status, style, readName: name });
     const tDeliver = rand(30, 250);
     const tRead = p.readFirst ? tDeliver - rand(5, 25) : tDeliver + rand(30, 250);
     if (p.serverAck) later(rand(5, 25), () => ack(BAILEYS.SERVER_ACK, 'numeric'));

@@ -85,7 +85,10 @@ export function ackBody(acks: Ack[]): Body {
  */
 export function noStatusBody(a: Pick<Ack, 'id' | 'digits' | 'text'>): Body {
   const key = { remoteJid: `${a.digits}@s.whatsapp.net`, fromMe: true, id: a.id };
-  return { body: JSON.stringify({ key, message: { extendedTextMessage: { text: a.text } }, messageTimestamp: secs() }), contentType: 'application/json' };
+  return {
+    body: JSON.stringify({ key, message: { extendedTextMessage: { text: a.text } }, messageTimestamp: secs() }),
+    contentType: 'application/json',
+  };
 }
 
 /** Incoming message (fact sheet, documented shape). `from` is a JID: `<digits>@c.us`, a group, `status@broadcast`. */

@@ -16,8 +16,18 @@ export const MID = '3EB0C0FFEE000001';
 export const PHONE_DIGITS = '60133999001';
 export const PHONE = `+${PHONE_DIGITS}`;
 
-const json = (name: string, body: unknown, expect: string[]): WebhookFixture => ({ name, contentType: 'application/json', body: JSON.stringify(body), expect });
-const form = (name: string, body: string, expect: string[]): WebhookFixture => ({ name, contentType: 'application/x-www-form-urlencoded', body, expect });
+const json = (name: string, body: unknown, expect: string[]): WebhookFixture => ({
+  name,
+  contentType: 'application/json',
+  body: JSON.stringify(body),
+  expect,
+});
+const form = (name: string, body: string, expect: string[]): WebhookFixture => ({
+  name,
+  contentType: 'application/x-www-form-urlencoded',
+  body,
+  expect,
+});
 const key = { remoteJid: `${PHONE_DIGITS}@s.whatsapp.net`, fromMe: true, id: MID };
 const incoming = (from: string, message: string, extra: Record<string, unknown> = {}) => ({
   type: 'text',
@@ -35,13 +45,31 @@ const incoming = (from: string, message: string, extra: Record<string, unknown> 
 export const FIXTURES: WebhookFixture[] = [
   json('seed flat, names', { messageId: MID, status: 'DELIVERY_ACK', messageC2STimestamp: '1700000000' }, ['status:DELIVERY_ACK']),
   json('seed flat, READ', { messageId: MID, status: 'READ' }, ['status:READ_ACK']),
-  json('Baileys key+status, name', { key, message: { extendedTextMessage: { text: 'Hi' } }, messageTimestamp: '1768716040', status: 'DELIVERY_ACK', messageC2STimestamp: '1768716041' }, ['status:DELIVERY_ACK']),
+  json(
+    'Baileys key+status, name',
+    {
+      key,
+      message: { extendedTextMessage: { text: 'Hi' } },
+      messageTimestamp: '1768716040',
+      status: 'DELIVERY_ACK',
+      messageC2STimestamp: '1768716041',
+    },
+    ['status:DELIVERY_ACK'],
+  ),
   json('Baileys key+status, number', { key, status: 4 }, ['status:READ_ACK']),
   json('Baileys key+status, numeric string', { key, status: '3' }, ['status:DELIVERY_ACK']),
   json('Baileys key+status PLAYED', { key, status: 5 }, ['status:READ_ACK']),
   json('Baileys key+status ERROR (0)', { key, status: 0 }, ['status:ERROR']),
   json('Baileys key+update.status', { key, update: { status: 3 } }, ['status:DELIVERY_ACK']),
-  json('array of shapes', [{ key, update: { status: 2 } }, { key, update: { status: 3 } }, { messageId: MID, status: 'READ_ACK' }], ['status:PENDING', 'status:DELIVERY_ACK', 'status:READ_ACK']),
+  json(
+    'array of shapes',
+    [
+      { key, update: { status: 2 } },
+      { key, update: { status: 3 } },
+      { messageId: MID, status: 'READ_ACK' },
+    ],
+    ['status:PENDING', 'status:DELIVERY_ACK', 'status:READ_ACK'],
+  ),
   json('{event, data} wrapper', { event: 'messages.update', data: [{ key, update: { status: 4 } }] }, ['status:READ_ACK']),
   json('{data: [...]} wrapper', { data: [{ key, status: 'SERVER_ACK' }] }, ['status:PENDING']),
   form('form-encoded flat', `messageId=${MID}&status=DELIVERY_ACK&messageC2STimestamp=1700000000`, ['status:DELIVERY_ACK']),
@@ -52,7 +80,11 @@ export const FIXTURES: WebhookFixture[] = [
   json('inbound from @s.whatsapp.net', incoming(`${PHONE_DIGITS}@s.whatsapp.net`, 'Yes'), ['inbound']),
   json('inbound from :n@s.whatsapp.net', incoming(`${PHONE_DIGITS}:12@s.whatsapp.net`, 'ok'), ['inbound']),
   json('seed inbound', { event: 'message', from: PHONE, message: 'Interested' }, ['inbound']),
-  json('Baileys incoming message', { key: { remoteJid: `${PHONE_DIGITS}@s.whatsapp.net`, fromMe: false, id: 'ABC' }, message: { conversation: 'hello' } }, ['inbound']),
+  json(
+    'Baileys incoming message',
+    { key: { remoteJid: `${PHONE_DIGITS}@s.whatsapp.net`, fromMe: false, id: 'ABC' }, message: { conversation: 'hello' } },
+    ['inbound'],
+  ),
   json('group chat', incoming('120363012345678901@g.us', 'STOP', { participant: `${PHONE_DIGITS}@s.whatsapp.net` }), ['ignored']),
   json('status@broadcast', incoming('status@broadcast', 'STOP', { is_broadcast: true }), ['ignored']),
   json('broadcast flag', incoming(`${PHONE_DIGITS}@c.us`, 'STOP', { is_broadcast: true }), ['ignored']),
@@ -62,7 +94,14 @@ export const FIXTURES: WebhookFixture[] = [
   json('boolean status', { messageId: MID, status: true }, ['not_understood']),
   json('object status', { key, status: { code: 3 } }, ['not_understood']),
   json('unknown number', { key, status: 9 }, ['not_understood']),
-  json('NUL next to valid', [{ messageId: MID, status: 'DELIVERY_ACK' }, { messageId: 'X\u0000Y', status: 'READ' }], ['status:DELIVERY_ACK', 'not_understood']),
+  json(
+    'NUL next to valid',
+    [
+      { messageId: MID, status: 'DELIVERY_ACK' },
+      { messageId: 'X\u0000Y', status: 'READ' },
+    ],
+    ['status:DELIVERY_ACK', 'not_understood'],
+  ),
   { name: 'not JSON', contentType: 'application/json', body: '{"messageId": ', expect: ['not_understood'] },
   { name: 'JSON as text/plain', contentType: 'text/plain', body: JSON.stringify({ key, status: 'READ' }), expect: ['status:READ_ACK'] },
 ];

@@ -27,7 +27,15 @@ afterAll(async () => {
 async function queuedBlast(n: number, start: number, device: string): Promise<number> {
   const created = await createBlast(
     db.db,
-    { tag: 'claims', message: 'x', followUpStage: null, scheduledAt: null, device, recipients: phones(n, start).map((phone) => ({ phone, vars: {} })), dryRun: false },
+    {
+      tag: 'claims',
+      message: 'x',
+      followUpStage: null,
+      scheduledAt: null,
+      device,
+      recipients: phones(n, start).map((phone) => ({ phone, vars: {} })),
+      dryRun: false,
+    },
     { region: 'MY', maxRecipients: 100_000 },
   );
   await sendBlast(db.db, created.blast_id!);
@@ -63,7 +71,15 @@ describe('claims under contention', () => {
       }),
     );
     const perSender = pools.map((_, i) => [...seen.values()].filter((o) => o === `claimer-${i}`).length);
-    printFigures('claims', { rows: N, senders: pools.length, claims: claimsMade, claimedTwice: twice, shortClaims: short, perSender, ms: Date.now() - started });
+    printFigures('claims', {
+      rows: N,
+      senders: pools.length,
+      claims: claimsMade,
+      claimedTwice: twice,
+      shortClaims: short,
+      perSender,
+      ms: Date.now() - started,
+    });
     expect(twice).toBe(0);
     expect(seen.size).toBe(N);
     expect(short).toBe(0);

@@ -27,7 +27,10 @@ describe('outbound webhooks: SIGKILL of the engine mid-blast', () => {
   it('every status change, reply and completion still reaches the subscriber, signed and in order per recipient', async () => {
     const started = Date.now();
     subscriber = await startSubscriber({ failFirst: 5 });
-    rig = await Rig.start({ env: { SEND_RATE: '40', SEND_BURST: '4', LEASE_SECONDS: '3' }, sim: { replyProbability: 0.3, stopProbability: 0.1 } });
+    rig = await Rig.start({
+      env: { SEND_RATE: '40', SEND_BURST: '4', LEASE_SECONDS: '3' },
+      sim: { replyProbability: 0.3, stopProbability: 0.1 },
+    });
     const apiProc = await rig.spawn('api');
     let engine: WablastProcess = await rig.spawn('engine');
     const endpoint = await api(apiProc.url, 'POST', '/api/webhook-endpoints', {
@@ -58,15 +61,24 @@ describe('outbound webhooks: SIGKILL of the engine mid-blast', () => {
     let quietSince = Date.now();
     let seen = -1;
     for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
-      const [p] = await rows<{ n: number }>(rig.db.db, sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`);
+      const [p] = await rows<{ n: number }>(
+        rig.db.db,
+        sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`,
+      );
       if (p!.n > 0 || subscriber.received.length !== seen) {
         seen = subscriber.received.length;
         quietSince = Date.now();
       } else if (Date.now() - quietSince > 3_000) break;
     }
 
-    const finals = await rows<{ id: number; status: string }>(rig.db.db, sql`SELECT id, status FROM blast_recipients WHERE blast_id = ${id}`);
-    const outbox = await rows<{ id: string; delivered: boolean }>(rig.db.db, sql`SELECT id, delivered_at IS NOT NULL AS delivered FROM webhook_deliveries`);
+    const finals = await rows<{ id: number; status: string }>(
+      rig.db.db,
+      sql`SELECT id, status FROM blast_recipients WHERE blast_id = ${id}`,
+    );
+    const outbox = await rows<{ id: string; delivered: boolean }>(
+      rig.db.db,
+      sql`SELECT id, delivered_at IS NOT NULL AS delivered FROM webhook_deliveries`,
+    );
     const acceptedIds = new Set(subscriber.accepted().map((a) => a.id));
     const { broken, last } = statusChains(subscriber);
     const lost = outbox.filter((o) => !acceptedIds.has(o.id));

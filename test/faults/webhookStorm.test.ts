@@ -37,7 +37,7 @@ function plan(): Plan {
   if (r < 0.08) return { expected: 'FAILED', events: Array(PER_MESSAGE).fill('ERROR') };
   const target: keyof typeof RANK = r < 0.2 ? 'SERVER_ACK' : r < 0.55 ? 'DELIVERY_ACK' : 'READ_ACK';
   const below = (Object.keys(RANK) as Array<keyof typeof RANK>).filter((s) => RANK[s] <= RANK[target]);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
   const events = [pick(SPELLINGS[target])];
   while (events.length < PER_MESSAGE) {
     // ERROR after delivery changes nothing, whatever order it lands in: a fair thing to throw in.

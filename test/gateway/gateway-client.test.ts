@@ -163,7 +163,12 @@ describe('WsapmeClient against the simulator', () => {
     } finally {
       await odd.close();
     }
-    const wrongPath = new WsapmeClient({ baseUrl: sim.url, apiKeyHeader: 'x-wsapme-token', timeoutMs: 1000, statusPath: '/api/messageInfo' });
+    const wrongPath = new WsapmeClient({
+      baseUrl: sim.url,
+      apiKeyHeader: 'x-wsapme-token',
+      timeoutMs: 1000,
+      statusPath: '/api/messageInfo',
+    });
     try {
       expect(await wrongPath.getMessageStatus({ device: '5850', messageId: sent.messageId })).toEqual({ kind: 'not_found' });
     } finally {
@@ -175,7 +180,11 @@ describe('WsapmeClient against the simulator', () => {
 describe('WsapmeClient connection probes', () => {
   it('GET /v1/server and POST /v1/info with the token: reachable, accepted, refused', async () => {
     const { client, sim } = await setup({ apiKey: 'probe-token-123456' }, { apiKey: 'probe-token-123456' });
-    expect(await client.checkServer()).toMatchObject({ ok: true, detail: expect.stringContaining('Server is running'), latencyMs: expect.any(Number) });
+    expect(await client.checkServer()).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('Server is running'),
+      latencyMs: expect.any(Number),
+    });
     expect(await client.checkToken('5850')).toMatchObject({ ok: true });
     sim.configure({ refuseToken: true });
     expect(await client.checkToken('5850')).toEqual({ ok: false, detail: 'refused: Unauthorised Token' });
@@ -193,7 +202,12 @@ describe('WsapmeClient connection probes', () => {
 
   it('an unreachable gateway is a problem for reachability and unknown for the token', async () => {
     const port = await deadPort();
-    client = new WsapmeClient({ baseUrl: `http://127.0.0.1:${port}`, apiKeyHeader: 'x-wsapme-token', timeoutMs: 1000, apiKey: 'unreachable-token-xyz' });
+    client = new WsapmeClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKeyHeader: 'x-wsapme-token',
+      timeoutMs: 1000,
+      apiKey: 'unreachable-token-xyz',
+    });
     expect(await client.checkServer()).toMatchObject({ ok: false, detail: expect.stringContaining('ECONNREFUSED') });
     expect(await client.checkToken('5850')).toMatchObject({ ok: null, detail: expect.stringContaining('could not ask the gateway') });
   });

@@ -9,7 +9,11 @@ afterEach(async () => {
 });
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(sim!.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(sim!.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 const send = (to: string, device: string | number = '5850', headers: Record<string, string> = {}) =>
@@ -60,7 +64,15 @@ describe('WsapmeSimulator in the wsapme dialect (the default)', () => {
   });
 
   it('answers lookups under data with Baileys names, and can refuse them or not have them', async () => {
-    sim = await WsapmeSimulator.start({ seed: 1, latencyMs: 0, latencyJitterMs: 0, deliverProbability: 1, deliverDelayMs: [0, 0], readProbability: 1, readDelayMs: [0, 0] });
+    sim = await WsapmeSimulator.start({
+      seed: 1,
+      latencyMs: 0,
+      latencyJitterMs: 0,
+      deliverProbability: 1,
+      deliverDelayMs: [0, 0],
+      readProbability: 1,
+      readDelayMs: [0, 0],
+    });
     const id = (await send('+60189026292')).body.data.key.id as string;
     await new Promise((r) => setTimeout(r, 30));
     const found = await post('/v1/getMessageStatus', { device: 5850, messageId: id });

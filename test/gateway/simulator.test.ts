@@ -152,9 +152,7 @@ describe('WsapmeSimulator', () => {
     const sent = await send('+60123456789');
     const messageId = sent.body.messageId as string;
     // Early ack: the DELIVERY webhook was answered before our send call got its answer.
-    expect(r.events.map((e) => e.body)).toContainEqual(
-      expect.objectContaining({ messageId, status: 'DELIVERY_ACK', device: 'dev1' }),
-    );
+    expect(r.events.map((e) => e.body)).toContainEqual(expect.objectContaining({ messageId, status: 'DELIVERY_ACK', device: 'dev1' }));
     const count = (pred: (e: Received) => boolean) => r.events.filter(pred).length;
     // Every event is sent twice, the copy up to ~550 ms later.
     await until(
@@ -239,11 +237,7 @@ describe('WsapmeSimulator', () => {
     expect((await post('/__sim/config', { bogus: 1 })).status).toBe(400);
     expect((await post('/__sim/config', { apiKey: 'k1' })).body.apiKey).toBe('k1');
     expect((await send('+60123456789')).status).toBe(401);
-    const keyed = await post(
-      '/v1/sendMessage2',
-      { device: 'd', to: '+60123456789', message: 'x' },
-      { 'x-api-key': 'k1' },
-    );
+    const keyed = await post('/v1/sendMessage2', { device: 'd', to: '+60123456789', message: 'x' }, { 'x-api-key': 'k1' });
     expect(keyed.status).toBe(200);
     expect(await (await fetch(`${sim.url}/__sim/tally`)).json()).toEqual({ '+60123456789': 1 });
     const stats = (await (await fetch(`${sim.url}/__sim/stats`)).json()) as Record<string, unknown>;

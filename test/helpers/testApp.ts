@@ -5,19 +5,38 @@ import { type TestDb, createTestDatabase } from './testDatabase.ts';
 
 export interface TestApp extends WablastHandle {
   db: TestDb;
-  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
 /**
  * The whole service on a fresh database and the in-process simulator over real HTTP, on a free
  * port. `env` is what an operator would set; the simulator is tuned through `sim`.
  */
-export async function startTestApp(env: Record<string, string> = {}, sim: Partial<SimOptions> = {}, opts: StartOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  sim: Partial<SimOptions> = {},
+  opts: StartOptions = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SEND_RATE: '200', SEND_BURST: '20', LOG_LEVEL: 'silent', ...env });
   const handle = await startWablast(config, {
     database: db,
-    simulator: { seed: 42, errorProbability: 0, stopProbability: 0, ratePerSecond: 1000, statusRatePerSecond: 1000, deliverDelayMs: [5, 30], readDelayMs: [5, 50], replyDelayMs: [5, 50], ...sim },
+    simulator: {
+      seed: 42,
+      errorProbability: 0,
+      stopProbability: 0,
+      ratePerSecond: 1000,
+      statusRatePerSecond: 1000,
+      deliverDelayMs: [5, 30],
+      readDelayMs: [5, 50],
+      replyDelayMs: [5, 50],
+      ...sim,
+    },
     ...opts,
   });
   const api: TestApp['api'] = async (method, path, body, headers = {}) => {

@@ -23,7 +23,10 @@ afterAll(async () => {
 });
 
 it('exports and deletes a finished blast’s recipients, keeps its report and funnel, and leaves unfinished blasts alone', async () => {
-  const created = await app.api('POST', '/api/blasts', { message: 'Hi {{name}}', recipients: phones.map((phone, i) => ({ phone, name: `Siti, ${i}` })) });
+  const created = await app.api('POST', '/api/blasts', {
+    message: 'Hi {{name}}',
+    recipients: phones.map((phone, i) => ({ phone, name: `Siti, ${i}` })),
+  });
   const id = created.body.blast_id as number;
   await app.api('POST', `/api/blasts/${id}/send`);
   const before = await eventually(async () => {
@@ -45,10 +48,14 @@ it('exports and deletes a finished blast’s recipients, keeps its report and fu
   const run = await runCli(app.url, 'archive', '--before', tomorrow, '--json');
   expect(run.code).toBe(0);
   const result = JSON.parse(run.stdout);
-  expect(result.blasts).toEqual([{ blast_id: id, exported: phones.length, deleted: phones.length, file: join(dir, `blast-${id}-recipients.csv`) }]);
+  expect(result.blasts).toEqual([
+    { blast_id: id, exported: phones.length, deleted: phones.length, file: join(dir, `blast-${id}-recipients.csv`) },
+  ]);
 
   const csv = readFileSync(result.blasts[0].file, 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('id,phone_number,variables,message_id,status,attempts,last_error,queued_at,sent_at,delivered_at,read_at,replied_at,closed_at,failed_at,close_outcome,close_note');
+  expect(csv[0]).toBe(
+    'id,phone_number,variables,message_id,status,attempts,last_error,queued_at,sent_at,delivered_at,read_at,replied_at,closed_at,failed_at,close_outcome,close_note',
+  );
   expect(csv).toHaveLength(phones.length + 1);
   for (const p of phones) expect(csv.some((l) => l.includes(`,${p},`) && l.includes(',READ_ACK,'))).toBe(true);
   expect(csv[1]).toContain('"{""name"": ""Siti, 0""}"');

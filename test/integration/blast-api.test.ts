@@ -37,7 +37,11 @@ async function unchanged<T>(app: TestApp, request: () => Promise<T>): Promise<T>
 }
 
 /** Every error body is exactly `{error: {code, message, details?}}`, and never a stack trace. */
-function expectError(res: { status: number; body: unknown }, status: number, code?: string): { code: string; message: string; details?: unknown } {
+function expectError(
+  res: { status: number; body: unknown },
+  status: number,
+  code?: string,
+): { code: string; message: string; details?: unknown } {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   const body = res.body as { error: { code: string; message: string; details?: unknown } };
   expect(Object.keys(body)).toEqual(['error']);
@@ -191,7 +195,13 @@ describe('blast API', () => {
           { phone: '+60123456789', variables: { name: 'A' } },
           { phone: '+60123456790', variables: {} },
         ],
-        variation: { distinct: 1, possible: 1, largest_identical: 2, samples: [{ phone: '+60123456789', text: 'Campaign message' }], warning: null },
+        variation: {
+          distinct: 1,
+          possible: 1,
+          largest_identical: 2,
+          samples: [{ phone: '+60123456789', text: 'Campaign message' }],
+          warning: null,
+        },
         recently_messaged: { count: 0, same_text: 0 },
         // The simulator's default pace; the ETA's figures are the pacing tests' business.
         plan: expect.objectContaining({ preset: 'fast', waiting_for_window: false }),
@@ -301,7 +311,9 @@ describe('blast API', () => {
     });
 
     it.each([['text/xml'], ['text/plain'], ['application/x-www-form-urlencoded']])('content type %s → 415', async (type) => {
-      const res = await unchanged(app, () => app.api('POST', '/api/blasts', '<blast><message>x</message></blast>', { 'content-type': type }));
+      const res = await unchanged(app, () =>
+        app.api('POST', '/api/blasts', '<blast><message>x</message></blast>', { 'content-type': type }),
+      );
       expectError(res, 415, 'unsupported_media_type');
     });
 
@@ -329,12 +341,14 @@ describe('blast API', () => {
       expect(expectError(res, 400, 'validation_failed').message).toContain('id');
     });
 
-    it.each([['/api/blasts/987654'], ['/api/blasts/987654/report'], ['/api/blasts/987654/recipients'], ['/api/blasts/987654/recipients?format=csv']])(
-      'GET %s (unknown id) → 404',
-      async (path) => {
-        expectError(await app.api('GET', path), 404, 'not_found');
-      },
-    );
+    it.each([
+      ['/api/blasts/987654'],
+      ['/api/blasts/987654/report'],
+      ['/api/blasts/987654/recipients'],
+      ['/api/blasts/987654/recipients?format=csv'],
+    ])('GET %s (unknown id) → 404', async (path) => {
+      expectError(await app.api('GET', path), 404, 'not_found');
+    });
 
     it('an unknown route → 404 with the same error shape', async () => {
       expectError(await app.api('GET', '/api/nothing-here'), 404, 'not_found');
@@ -363,7 +377,10 @@ describe('blast API', () => {
       expectError(await app.api('POST', `/api/blasts/${id}/send`), 409, 'invalid_state');
       expectError(await app.api('POST', '/api/blasts/987654/send'), 404, 'not_found');
 
-      const [blast] = await rows<{ state: string; started_at: string | null }>(app.db.db, sql`SELECT state, started_at FROM blasts WHERE id = ${id}`);
+      const [blast] = await rows<{ state: string; started_at: string | null }>(
+        app.db.db,
+        sql`SELECT state, started_at FROM blasts WHERE id = ${id}`,
+      );
       expect(blast).toEqual({ state: 'cancelled', started_at: null });
       expect((await recipientsOf(app, id)).map((r) => r.status)).toEqual(['SKIPPED', 'SKIPPED', 'SKIPPED']);
       expect(app.simulator!.tally()).toEqual({});
@@ -371,10 +388,15 @@ describe('blast API', () => {
   });
 
   describe('CSV upload', () => {
-    const CSV = 'phone,name,city\n012-345 6789,Aisyah,Kuala Lumpur\n+60123456790,"Tan, Ah Kow",Penang\n60123456789,Duplicate,Ipoh\nnope,Bad,Nowhere\n';
+    const CSV =
+      'phone,name,city\n012-345 6789,Aisyah,Kuala Lumpur\n+60123456790,"Tan, Ah Kow",Penang\n60123456789,Duplicate,Ipoh\nnope,Bad,Nowhere\n';
 
     it.each([['/api/blasts/upload'], ['/api/blasts']])('POST %s (multipart) stores the columns as variables', async (path) => {
-      const res = await postForm(app, path, CSV, { message: 'Hi {{name|there}} from {{city}}', blast_tag: 'CSV launch', follow_up_stage: 'Initial' });
+      const res = await postForm(app, path, CSV, {
+        message: 'Hi {{name|there}} from {{city}}',
+        blast_tag: 'CSV launch',
+        follow_up_stage: 'Initial',
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect(res.body).toEqual({
         success: true,
@@ -390,7 +412,12 @@ describe('blast API', () => {
         { phone_number: '+60123456790', status: 'QUEUED', variables: { name: 'Tan, Ah Kow', city: 'Penang' } },
       ]);
       const blast = await app.api('GET', `/api/blasts/${res.body.blast_id}`);
-      expect(blast.body).toMatchObject({ tag: 'CSV launch', message: 'Hi {{name|there}} from {{city}}', follow_up_stage: 'Initial', total_recipients: 2 });
+      expect(blast.body).toMatchObject({
+        tag: 'CSV launch',
+        message: 'Hi {{name|there}} from {{city}}',
+        follow_up_stage: 'Initial',
+        total_recipients: 2,
+      });
     });
 
     it('a dry run upload writes nothing', async () => {
@@ -440,7 +467,9 @@ describe('blast API', () => {
     it('a form without a message, or with an unknown field → 400 naming it', async () => {
       const noMessage = await unchanged(app, () => postForm(app, '/api/blasts/upload', 'phone\n0123456789\n', {}));
       expect(expectError(noMessage, 400, 'validation_failed').message).toContain('message');
-      const unknown = await unchanged(app, () => postForm(app, '/api/blasts/upload', 'phone\n0123456789\n', { message: 'Hi', colour: 'red' }));
+      const unknown = await unchanged(app, () =>
+        postForm(app, '/api/blasts/upload', 'phone\n0123456789\n', { message: 'Hi', colour: 'red' }),
+      );
       expect(expectError(unknown, 400, 'validation_failed').message).toContain('colour');
     });
 
@@ -454,7 +483,12 @@ describe('blast API', () => {
       ],
     ])('a malformed multipart body (%s) → 400 at once, nothing persisted', async (_label, type, body) => {
       const res = await unchanged(app, async () => {
-        const r = await fetch(`${app.url}/api/blasts/upload`, { method: 'POST', headers: { 'content-type': type }, body, signal: AbortSignal.timeout(10_000) });
+        const r = await fetch(`${app.url}/api/blasts/upload`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
         return { status: r.status, body: await r.json() };
       });
       expectError(res, 400);
@@ -465,7 +499,9 @@ describe('blast API', () => {
       const res = await postForm(app, '/api/blasts/upload', 'phone,name\n0177000201,Out\n0177000202,In\n');
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ total_recipients: 1, opted_out: 1 });
-      expect(await recipientsOf(app, res.body.blast_id)).toEqual([{ phone_number: '+60177000202', status: 'QUEUED', variables: { name: 'In' } }]);
+      expect(await recipientsOf(app, res.body.blast_id)).toEqual([
+        { phone_number: '+60177000202', status: 'QUEUED', variables: { name: 'In' } },
+      ]);
     });
 
     it('accepts a 100,000-row CSV in one blast', async () => {
@@ -515,14 +551,23 @@ describe('blast API', () => {
       const phones = numbers(12, 5_000_000);
       const id = await createBlast(app, { message: 'Hi', recipients: phones.map((phone, i) => ({ phone, n: String(i) })) });
       // Give a few recipients other statuses, as the engine would.
-      await app.db.db.execute(sql`UPDATE blast_recipients SET status = 'READ_ACK' WHERE blast_id = ${id} AND phone_number IN (${phones[1]}, ${phones[4]})`);
+      await app.db.db.execute(
+        sql`UPDATE blast_recipients SET status = 'READ_ACK' WHERE blast_id = ${id} AND phone_number IN (${phones[1]}, ${phones[4]})`,
+      );
       await app.db.db.execute(sql`UPDATE blast_recipients SET status = 'FAILED' WHERE blast_id = ${id} AND phone_number = ${phones[7]}`);
 
       const all = await app.api('GET', `/api/blasts/${id}/recipients`);
       expect(all.status).toBe(200);
       expect(all.body).toMatchObject({ total: 12, limit: 50, offset: 0 });
       expect(all.body.recipients.map((r: { phone_number: string }) => r.phone_number)).toEqual(phones);
-      expect(all.body.recipients[3]).toMatchObject({ blast_id: id, phone_number: phones[3], status: 'QUEUED', variables: { n: '3' }, message_id: null, attempts: 0 });
+      expect(all.body.recipients[3]).toMatchObject({
+        blast_id: id,
+        phone_number: phones[3],
+        status: 'QUEUED',
+        variables: { n: '3' },
+        message_id: null,
+        attempts: 0,
+      });
 
       const page = await app.api('GET', `/api/blasts/${id}/recipients?limit=5&offset=5`);
       expect(page.body).toMatchObject({ total: 12, limit: 5, offset: 5 });
@@ -557,15 +602,24 @@ describe('blast API', () => {
     });
 
     it('GET /api/blasts/:id/recipients?format=csv exports one line per recipient under a header row', async () => {
-      const res = await postForm(app, '/api/blasts/upload', 'phone,name,city\n0123456789,"Tan, Ah Kow",KL\n0123456790,"=HYPERLINK(""x"")",Penang\n0123456791,Siti,\n');
+      const res = await postForm(
+        app,
+        '/api/blasts/upload',
+        'phone,name,city\n0123456789,"Tan, Ah Kow",KL\n0123456790,"=HYPERLINK(""x"")",Penang\n0123456791,Siti,\n',
+      );
       const id = res.body.blast_id as number;
-      await app.db.db.execute(sql`UPDATE blast_recipients SET status = 'FAILED', last_error = 'not on WhatsApp' WHERE blast_id = ${id} AND phone_number = '+60123456791'`);
+      await app.db.db.execute(
+        sql`UPDATE blast_recipients SET status = 'FAILED', last_error = 'not on WhatsApp' WHERE blast_id = ${id} AND phone_number = '+60123456791'`,
+      );
 
       const csv = await fetch(`${app.url}/api/blasts/${id}/recipients?format=csv`);
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(csv.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="blast-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
-      const lines = (await csv.text()).replace(/^\uFEFF/, '').trimEnd().split('\n');
+      const lines = (await csv.text())
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\n');
       expect(lines).toHaveLength(4);
       const header = parseCsvLine(lines[0]!);
       expect(header.slice(0, 4)).toEqual(['name', 'Phone', 'Status', 'Reply']);
@@ -651,7 +705,9 @@ describe('blast API', () => {
       let i = 0;
       for (const [status, n] of plan) {
         for (let k = 0; k < n; k++, i++) {
-          await app.db.db.execute(sql`UPDATE blast_recipients SET status = ${status} WHERE blast_id = ${id} AND phone_number = ${phones[i]}`);
+          await app.db.db.execute(
+            sql`UPDATE blast_recipients SET status = ${status} WHERE blast_id = ${id} AND phone_number = ${phones[i]}`,
+          );
         }
       }
       // Two delivered 10 s and 20 s after sending, one of them read 60 s after sending.
@@ -705,7 +761,8 @@ describe('blast API: listing (own database)', () => {
 
   it('GET /api/blasts lists newest first, paginated, each blast with its report', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 7; i++) ids.push(await createBlast(app, { blast_tag: `b${i}`, message: 'Hi', recipients: numbers(i + 1, 9_000_000 + i * 100) }));
+    for (let i = 0; i < 7; i++)
+      ids.push(await createBlast(app, { blast_tag: `b${i}`, message: 'Hi', recipients: numbers(i + 1, 9_000_000 + i * 100) }));
     await app.db.db.execute(sql`UPDATE blast_recipients SET status = 'READ_ACK' WHERE blast_id = ${ids[6]!}`);
     const newestFirst = [...ids].reverse();
 
@@ -713,7 +770,11 @@ describe('blast API: listing (own database)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ total: 7, limit: 3, offset: 0 });
     expect(first.body.blasts.map((b: { id: number }) => b.id)).toEqual(newestFirst.slice(0, 3));
-    expect(first.body.blasts[0]).toMatchObject({ tag: 'b6', total_recipients: 7, report: { total: 7, sent: 7, received: 7, read: 7, queued: 0 } });
+    expect(first.body.blasts[0]).toMatchObject({
+      tag: 'b6',
+      total_recipients: 7,
+      report: { total: 7, sent: 7, received: 7, read: 7, queued: 0 },
+    });
     expect(first.body.blasts[1]).toMatchObject({ tag: 'b5', report: { total: 6, queued: 6, sent: 0 } });
 
     const second = await app.api('GET', '/api/blasts?limit=3&offset=3');
@@ -751,7 +812,11 @@ describe('blast API: MAX_RECIPIENTS', () => {
   });
 
   it('far more than MAX_RECIPIENTS → 413 before any work', async () => {
-    expectError(await unchanged(app, () => app.api('POST', '/api/blasts', { message: 'Hi', recipients: numbers(1_000, 200) })), 413, 'too_many_recipients');
+    expectError(
+      await unchanged(app, () => app.api('POST', '/api/blasts', { message: 'Hi', recipients: numbers(1_000, 200) })),
+      413,
+      'too_many_recipients',
+    );
   });
 
   it('duplicates and invalid entries do not count against the maximum', async () => {
@@ -799,7 +864,11 @@ describe('blast API: API_TOKEN', () => {
     expectError(await unchanged(app, () => app.api('POST', '/api/blasts', SEED, { authorization: 'Bearer wrong' })), 401, 'unauthorized');
     expectError(await unchanged(app, () => app.api('POST', '/api/blasts', SEED, { authorization: TOKEN })), 401, 'unauthorized');
     expectError(await unchanged(app, () => app.api('POST', '/api/blasts', SEED, { authorization: `Basic ${TOKEN}` })), 401, 'unauthorized');
-    expectError(await unchanged(app, () => app.api('POST', '/api/blasts', SEED, { authorization: `Bearer ${TOKEN}x` })), 401, 'unauthorized');
+    expectError(
+      await unchanged(app, () => app.api('POST', '/api/blasts', SEED, { authorization: `Bearer ${TOKEN}x` })),
+      401,
+      'unauthorized',
+    );
     expectError(await unchanged(app, () => postForm(app, '/api/blasts/upload', 'phone\n0123456789\n')), 401, 'unauthorized');
   });
 

@@ -20,14 +20,26 @@ describe('wablast doctor', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    for (const label of ['Mode', 'Gateway reachable', 'Token accepted', 'Device', 'Webhook URL', 'Last webhook', 'Status lookup', 'Sending']) {
-      expect(lines.some((l) => new RegExp(`^(ok|unknown) +${label} `).test(l)), label).toBe(true);
+    for (const label of [
+      'Mode',
+      'Gateway reachable',
+      'Token accepted',
+      'Device',
+      'Webhook URL',
+      'Last webhook',
+      'Status lookup',
+      'Sending',
+    ]) {
+      expect(
+        lines.some((l) => new RegExp(`^(ok|unknown) +${label} `).test(l)),
+        label,
+      ).toBe(true);
     }
     expect(r.stdout).toMatch(/^ok +Token accepted +accepted/m);
     expect(r.stdout).toContain('No problem found.');
   });
 
-  it('sends a test message and prints its message id; --json answers the API\'s JSON', async () => {
+  it("sends a test message and prints its message id; --json answers the API's JSON", async () => {
     const r = await wablast('doctor', '--send-test', '+60123450007', '--message', 'doctor test');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Test message to \+60123450007 sent \(message id \S+, blast #\d+\)\.\n$/);

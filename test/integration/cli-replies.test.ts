@@ -11,7 +11,11 @@ const wablast = (...args: string[]) => runCli(app.url, ...args);
 beforeAll(async () => {
   app = await startTestApp({ POLL_MODE: 'off' }, { deliverProbability: 1, readProbability: 1, replyProbability: 1 });
   const phones = Array.from({ length: 4 }, (_, i) => `+6016${String(7_123_451 + i)}`);
-  const created = await app.api('POST', '/api/blasts', { message: 'Hi {{name}}', blast_tag: 'CLI', recipients: phones.map((phone, i) => ({ phone, name: `Ali ${i}` })) });
+  const created = await app.api('POST', '/api/blasts', {
+    message: 'Hi {{name}}',
+    blast_tag: 'CLI',
+    recipients: phones.map((phone, i) => ({ phone, name: `Ali ${i}` })),
+  });
   blastId = created.body.blast_id;
   await app.api('POST', `/api/blasts/${blastId}/send`);
   await eventually(async () => (await app.api('GET', `/api/replies?blast_id=${blastId}`)).body.total === phones.length, 60_000);

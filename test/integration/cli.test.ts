@@ -26,7 +26,18 @@ afterAll(async () => {
 
 describe('wablast blasts (CLI)', () => {
   it('creates, sends with --wait and prints the funnel', async () => {
-    const created = await wablast('blasts', 'create', '--message', 'Hi {{name|there}}', '--tag', 'CLI launch', '--stage', 'Initial', '--numbers', '+60123456789, 012-345 6790,not a number');
+    const created = await wablast(
+      'blasts',
+      'create',
+      '--message',
+      'Hi {{name|there}}',
+      '--tag',
+      'CLI launch',
+      '--stage',
+      'Initial',
+      '--numbers',
+      '+60123456789, 012-345 6790,not a number',
+    );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const id = Number(/Created blast #(\d+) with 2 recipients \(1 invalid left out\)/.exec(created.stdout)?.[1]);
@@ -102,7 +113,15 @@ describe('wablast blasts (CLI)', () => {
 
 describe('wablast webhooks endpoints (CLI)', () => {
   it('adds, lists and removes an endpoint; the secret is printed once and masked after', async () => {
-    const added = await wablast('webhooks', 'endpoints', 'add', 'https://crm.example.com/hook', '--events', 'recipient.replied,blast.completed', '--json');
+    const added = await wablast(
+      'webhooks',
+      'endpoints',
+      'add',
+      'https://crm.example.com/hook',
+      '--events',
+      'recipient.replied,blast.completed',
+      '--json',
+    );
     expect(added.code).toBe(0);
     const { id, secret } = JSON.parse(added.stdout) as { id: number; secret: string };
     expect(secret).toMatch(/^whsec_/);

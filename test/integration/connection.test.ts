@@ -27,7 +27,10 @@ describe('GET /api/connection', () => {
     expect(first.body.ok).toBe(true);
     expect(first.body.problems).toBe(0);
     expect(first.check('mode')).toMatchObject({ ok: true, detail: expect.stringContaining('simulator') });
-    expect(first.check('gateway')).toMatchObject({ ok: true, detail: expect.stringMatching(/answered HTTP 200: Server is running in \d+ ms/) });
+    expect(first.check('gateway')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/answered HTTP 200: Server is running in \d+ ms/),
+    });
     expect(first.check('token')).toMatchObject({ ok: true, detail: expect.stringContaining('accepted') });
     expect(first.check('device')).toMatchObject({ ok: true, detail: expect.stringContaining('5850') });
     expect(first.check('webhook_url')).toMatchObject({ ok: true, detail: expect.stringContaining('/webhooks/wsapme/conn…') });
@@ -50,7 +53,7 @@ describe('GET /api/connection', () => {
     expect(JSON.parse(after.body.last_webhook.body)).toBeTypeOf('object');
   });
 
-  it('says the token is refused, with the gateway\'s words', async () => {
+  it("says the token is refused, with the gateway's words", async () => {
     app = await startTestApp({}, { refuseToken: true });
     const c = await connection(app);
     expect(c.body.ok).toBe(false);
@@ -67,18 +70,26 @@ describe('GET /api/connection', () => {
       return r.check('sending').ok === false ? r : null;
     }))!;
     expect(c.check('sending').detail).toMatch(/^5850 held \(device_unavailable\): .+; next try at \d{4}-/);
-    expect(c.body.devices).toEqual([expect.objectContaining({ id: '5850', sending: expect.objectContaining({ state: 'held', kind: 'device_unavailable' }) })]);
+    expect(c.body.devices).toEqual([
+      expect.objectContaining({ id: '5850', sending: expect.objectContaining({ state: 'held', kind: 'device_unavailable' }) }),
+    ]);
     expect(c.body.ok).toBe(false);
   });
 
   it('says the status lookup is unavailable once the gateway refused it', async () => {
     app = await startTestApp({ POLL_MODE: 'off' }, { statusLookup: 'refused', deliverProbability: 0 });
     app.simulator!.configure({ webhookUrl: null });
-    const id = await sendBlastToCompletion(app, Array.from({ length: 8 }, (_, i) => `+6014${String(5_000_001 + i)}`));
+    const id = await sendBlastToCompletion(
+      app,
+      Array.from({ length: 8 }, (_, i) => `+6014${String(5_000_001 + i)}`),
+    );
     expect((await connection(app)).check('status_lookup')).toMatchObject({ ok: null, detail: 'not used by itself (POLL_MODE=off)' });
     expect((await app.api('POST', `/api/blasts/${id}/check-status`)).body.lookup).toBe('unavailable');
     // Not a problem (webhooks carry statuses without it), but said, with the reason.
-    expect((await connection(app)).check('status_lookup')).toMatchObject({ ok: null, detail: expect.stringMatching(/^unavailable since \d{4}-.*status lookups in a row/) });
+    expect((await connection(app)).check('status_lookup')).toMatchObject({
+      ok: null,
+      detail: expect.stringMatching(/^unavailable since \d{4}-.*status lookups in a row/),
+    });
   });
 });
 
@@ -100,7 +111,14 @@ describe('POST /api/connection/test-message', () => {
     app = await startTestApp();
     const res = await app.api('POST', '/api/connection/test-message', { phone: '012-345 0003' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ success: true, phone: '+60123450003', outcome: 'sent', message_id: expect.any(String), reason: null, held: null });
+    expect(res.body).toMatchObject({
+      success: true,
+      phone: '+60123450003',
+      outcome: 'sent',
+      message_id: expect.any(String),
+      reason: null,
+      held: null,
+    });
     expect(app.simulator!.tally()).toEqual({ '+60123450003': 1 });
     const blast = await app.api('GET', `/api/blasts/${res.body.blast_id}`);
     expect(blast.body).toMatchObject({ tag: 'Connection test', total_recipients: 1 });

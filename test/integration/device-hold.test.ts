@@ -84,7 +84,10 @@ describe('device hold: the token refused, the device offline, a run of refusals'
     await expectEachOnceAndNobodyFailed(app, id, list);
     expect(app.simulator!.stats().authFailures).toBeGreaterThanOrEqual(2);
     expect(app.simulator!.stats().deviceOffline).toBeGreaterThanOrEqual(1);
-    const attempts = await rows<{ max: number }>(app.db.db, sql`SELECT max(attempts)::int AS max FROM blast_recipients WHERE blast_id = ${id}`);
+    const attempts = await rows<{ max: number }>(
+      app.db.db,
+      sql`SELECT max(attempts)::int AS max FROM blast_recipients WHERE blast_id = ${id}`,
+    );
     expect(attempts[0]!.max).toBe(0); // a refusal spends no attempt
   });
 
@@ -101,7 +104,10 @@ describe('device hold: the token refused, the device offline, a run of refusals'
     });
     expect(held).toMatchObject({ kind: 'refusals', reason: expect.stringContaining('different numbers refused in a row') });
     expect(held?.reason).not.toMatch(/\d{6,}/); // no phone number in what the API shows
-    const failedWhileHeld = await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} AND status = 'FAILED'`);
+    const failedWhileHeld = await rows<{ n: number }>(
+      app.db.db,
+      sql`SELECT count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} AND status = 'FAILED'`,
+    );
     expect(failedWhileHeld[0]!.n).toBe(0);
     app.simulator!.configure({ invalidPrefixes: [] });
     await eventually(async () => (await app!.api('GET', `/api/blasts/${id}`)).body.state === 'completed', 120_000);

@@ -52,7 +52,9 @@ describe('opt-outs', () => {
     const add = await app.api('POST', '/api/opt-outs', { phone: '012-345 6789' });
     expect(add.body).toEqual({ success: true, phone_number: '+60123456789', added: true });
     expect((await app.api('POST', '/api/opt-outs', { phone: 'abc' })).status).toBe(400);
-    expect((await app.api('GET', '/api/opt-outs')).body.opt_outs.map((o: { phone_number: string }) => o.phone_number)).toEqual(['+60123456789']);
+    expect((await app.api('GET', '/api/opt-outs')).body.opt_outs.map((o: { phone_number: string }) => o.phone_number)).toEqual([
+      '+60123456789',
+    ]);
     const blast = await app.api('POST', '/api/blasts', { message: 'x', recipients: ['+60123456789', '+60123456780'] });
     expect(blast.body).toMatchObject({ total_recipients: 1, opted_out: 1 });
     expect((await app.api('DELETE', `/api/opt-outs/${encodeURIComponent('+60123456789')}`)).status).toBe(200);
@@ -78,13 +80,33 @@ describe('follow-up from a funnel segment', () => {
     await hook({ messageId: list[1].message_id, status: 'READ_ACK' });
     await hook({ event: 'message', from: '+60138000002', message: 'yes please' });
 
-    const dry = await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'read_not_replied', message: 'Still keen, {{name}}?', dry_run: true });
-    expect(dry.body).toMatchObject({ blast_id: null, total_recipients: 1, preview: [{ phone: '+60138000001', variables: { name: 'Ali' } }] });
-    const follow = await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'read_not_replied', message: 'Still keen, {{name}}?', follow_up_stage: 'Follow-up 1' });
+    const dry = await app.api('POST', `/api/blasts/${parent}/follow-up`, {
+      segment: 'read_not_replied',
+      message: 'Still keen, {{name}}?',
+      dry_run: true,
+    });
+    expect(dry.body).toMatchObject({
+      blast_id: null,
+      total_recipients: 1,
+      preview: [{ phone: '+60138000001', variables: { name: 'Ali' } }],
+    });
+    const follow = await app.api('POST', `/api/blasts/${parent}/follow-up`, {
+      segment: 'read_not_replied',
+      message: 'Still keen, {{name}}?',
+      follow_up_stage: 'Follow-up 1',
+    });
     expect(follow.status).toBe(201);
     const blast = (await app.api('GET', `/api/blasts/${follow.body.blast_id}`)).body;
-    expect(blast).toMatchObject({ parent_blast_id: parent, segment: 'read_not_replied', tag: 'Launch', follow_up_stage: 'Follow-up 1', total_recipients: 1 });
-    expect((await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'replied_not_closed', message: 'x' })).body.total_recipients).toBe(1);
+    expect(blast).toMatchObject({
+      parent_blast_id: parent,
+      segment: 'read_not_replied',
+      tag: 'Launch',
+      follow_up_stage: 'Follow-up 1',
+      total_recipients: 1,
+    });
+    expect(
+      (await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'replied_not_closed', message: 'x' })).body.total_recipients,
+    ).toBe(1);
     expect((await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'failed', message: 'x' })).status).toBe(400);
     expect((await app.api('POST', `/api/blasts/${parent}/follow-up`, { segment: 'everyone', message: 'x' })).status).toBe(400);
   });

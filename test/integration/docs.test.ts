@@ -63,8 +63,14 @@ describe('/docs', () => {
       .map((r) => `${r.method} ${openApiPath(r.url)}`);
     expect(registered.length).toBeGreaterThan(40);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(registered.filter((r) => !documented.includes(r)), 'registered but missing from /docs').toEqual([]);
-    expect(documented.filter((d) => !registered.includes(d)), 'in /docs but not registered').toEqual([]);
+    expect(
+      registered.filter((r) => !documented.includes(r)),
+      'registered but missing from /docs',
+    ).toEqual([]);
+    expect(
+      documented.filter((d) => !registered.includes(d)),
+      'in /docs but not registered',
+    ).toEqual([]);
     expect(documented).toEqual(expect.arrayContaining(['GET /api/opt-outs', 'POST /api/opt-outs', 'DELETE /api/opt-outs/{phone}']));
   });
 
@@ -90,7 +96,8 @@ describe('/docs', () => {
         for (const p of (op.parameters as Array<{ name: string; schema: unknown; example?: unknown }> | undefined) ?? []) {
           if (withShape(p.schema)) expect(p.example, `${method} ${path} ${p.name}`).toBeDefined();
         }
-        const bodyContent = (op.requestBody as { content?: Record<string, { example?: unknown; schema?: unknown }> } | undefined)?.content?.['application/json'];
+        const bodyContent = (op.requestBody as { content?: Record<string, { example?: unknown; schema?: unknown }> } | undefined)
+          ?.content?.['application/json'];
         if (bodyContent?.schema) expect(bodyContent.example, `${method} ${path} body`).toBeDefined();
       }
     }

@@ -161,7 +161,11 @@ describe('sending engine against the simulator over HTTP', () => {
   it('renders templates per recipient with fallbacks', async () => {
     app = await startTestApp();
     const [a, b] = phones(2);
-    const id = await createAndSend(app, [{ phone: a!, name: 'Aisyah', city: 'Ipoh' }, { phone: b! }], 'Hi {{name|there}} from {{ City | KL }}!');
+    const id = await createAndSend(
+      app,
+      [{ phone: a!, name: 'Aisyah', city: 'Ipoh' }, { phone: b! }],
+      'Hi {{name|there}} from {{ City | KL }}!',
+    );
     await waitDone(app, id);
     const texts = Object.fromEntries(app.simulator!.messages().map((m) => [m.to, m.text]));
     expect(texts[a!]).toBe('Hi Aisyah from Ipoh!');
@@ -183,7 +187,10 @@ describe('sending engine against the simulator over HTTP', () => {
       sql`UPDATE blast_recipients SET status = 'SENDING', claimed_by = 'dead-host:1:abc', claimed_at = now() WHERE blast_id = ${id}`,
     );
     await eventually(async () => {
-      const [r] = await rows<{ n: number }>(app!.db.db, sql`SELECT count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} AND status = 'UNCERTAIN'`);
+      const [r] = await rows<{ n: number }>(
+        app!.db.db,
+        sql`SELECT count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} AND status = 'UNCERTAIN'`,
+      );
       return r!.n === 3;
     }, 15_000);
     expect(app.simulator!.stats().accepted).toBe(0);

@@ -111,7 +111,11 @@ describe('replies inbox', () => {
 
   it('lists a reply that matched no recipient, with blast null', async () => {
     const stranger = '+60135550199';
-    const res = await app.api('POST', `/webhooks/wsapme?token=${encodeURIComponent(app.config.webhookSecret!)}`, { event: 'message', from: stranger, message: 'who is this?' });
+    const res = await app.api('POST', `/webhooks/wsapme?token=${encodeURIComponent(app.config.webhookSecret!)}`, {
+      event: 'message',
+      from: stranger,
+      message: 'who is this?',
+    });
     expect(res.status).toBe(200);
     const found = await eventually(async () => (await app.api('GET', '/api/replies?q=0135550199')).body.replies[0]);
     expect(found).toMatchObject({ phone: stranger, blast_id: null, recipient_id: null, text: 'who is this?', sent_message: null });
@@ -119,7 +123,11 @@ describe('replies inbox', () => {
 
   it('the contact timeline shows every message to a number across blasts, its replies and its opt-out', async () => {
     const phone = promoPhones[0]!; // in both blasts
-    await app.api('POST', `/webhooks/wsapme?token=${encodeURIComponent(app.config.webhookSecret!)}`, { event: 'message', from: phone, message: 'STOP' });
+    await app.api('POST', `/webhooks/wsapme?token=${encodeURIComponent(app.config.webhookSecret!)}`, {
+      event: 'message',
+      from: phone,
+      message: 'STOP',
+    });
     const t = await eventually(async () => {
       const body = (await app.api('GET', `/api/contacts/${encodeURIComponent(`0${phone.slice(3)}`)}`)).body;
       return body.opted_out ? body : null;

@@ -49,7 +49,9 @@ describe('migrate', () => {
       const applied = await Promise.all(fresh.dbs.map((d) => migrate(d.db)));
       expect(applied.reduce((a, b) => a + b, 0)).toBe(MIGRATIONS.length);
       expect([...applied].sort()).toEqual([0, MIGRATIONS.length]);
-      expect(await recorded(fresh.dbs[0]!)).toEqual(MIGRATIONS.map((m) => ({ hash: m.hash, n: 1 })).sort((a, b) => a.hash.localeCompare(b.hash)));
+      expect(await recorded(fresh.dbs[0]!)).toEqual(
+        MIGRATIONS.map((m) => ({ hash: m.hash, n: 1 })).sort((a, b) => a.hash.localeCompare(b.hash)),
+      );
       // The schema is whole: the blast tables answer.
       const [c] = await rows<{ n: number }>(fresh.dbs[1]!.db, sql`SELECT count(*)::int AS n FROM blasts`);
       expect(c!.n).toBe(0);
@@ -91,7 +93,10 @@ describe('migrate', () => {
         sql`INSERT INTO blast_recipients (blast_id, phone_number, status)
             SELECT ${blast!.id}, r.p, r.s FROM json_to_recordset(${payload}::json) AS r(p text, s text)`,
       );
-      const found = await rows<{ status: string; status_rank: number }>(db.db, sql`SELECT status, status_rank FROM blast_recipients ORDER BY id`);
+      const found = await rows<{ status: string; status_rank: number }>(
+        db.db,
+        sql`SELECT status, status_rank FROM blast_recipients ORDER BY id`,
+      );
       expect(Object.fromEntries(found.map((r) => [r.status, r.status_rank]))).toEqual({ ...RANK });
     } finally {
       await db.close();

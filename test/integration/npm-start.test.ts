@@ -42,7 +42,14 @@ describe.skipIf(process.env.WABLAST_TEST_DB === 'postgres')('npm start', () => {
     child = spawn('npm', ['start'], {
       cwd: app,
       detached: true, // its own process group, as a terminal or supervisor would start it
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(work, 'data'), LOG_LEVEL: 'info' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: join(work, 'data'),
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -62,7 +69,7 @@ describe.skipIf(process.env.WABLAST_TEST_DB === 'postgres')('npm start', () => {
     expect(existsSync(join(app, 'web/dist/index.html'))).toBe(true);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    process.kill(-child.pid!, "SIGTERM");
+    process.kill(-child.pid!, 'SIGTERM');
     await exited;
     // The server's own shutdown ran to its end (a forced exit would log "exiting now").
     await expect.poll(() => out, { timeout: 30_000 }).toMatch(/"msg":"stopped cleanly"/);

@@ -18,7 +18,10 @@ const hook = (body: unknown) => app.api('POST', `/webhooks/wsapme?token=${encode
 
 beforeAll(async () => {
   // Nobody replies by themselves; everyone reads; numbers ending 0000 are not on WhatsApp.
-  app = await startTestApp({ POLL_MODE: 'off', REPORT_TIMEZONE: 'Asia/Kuala_Lumpur' }, { deliverProbability: 1, readProbability: 1, replyProbability: 0 });
+  app = await startTestApp(
+    { POLL_MODE: 'off', REPORT_TIMEZONE: 'Asia/Kuala_Lumpur' },
+    { deliverProbability: 1, readProbability: 1, replyProbability: 0 },
+  );
   const form = new FormData();
   form.set('message', 'Hi {{name}}');
   form.set('blast_tag', 'Raya Promo');
@@ -61,7 +64,14 @@ describe('the CSV export, made for a spreadsheet', () => {
     expect(header).toContain('Sent (Asia/Kuala_Lumpur, UTC+08:00)');
     expect(header.indexOf('city')).toBeGreaterThan(header.indexOf('Attempts'));
     const by = Object.fromEntries(rows.map((r) => [r.Phone, r]));
-    expect(by[PHONES.siti]).toMatchObject({ name: 'Siti', Status: 'Closed', Reply: 'Interested, call me after 5', Outcome: 'won', Note: 'ordered 2 boxes', city: 'KL' });
+    expect(by[PHONES.siti]).toMatchObject({
+      name: 'Siti',
+      Status: 'Closed',
+      Reply: 'Interested, call me after 5',
+      Outcome: 'won',
+      Note: 'ordered 2 boxes',
+      city: 'KL',
+    });
     expect(by[PHONES.muthu]).toMatchObject({ name: 'Muthu', Status: 'Opted out', Reply: 'STOP' });
     expect(by[PHONES.ghost]).toMatchObject({ Status: 'Failed', 'Not delivered because': 'Not on WhatsApp' });
     expect(by[PHONES.ali]!.Status).toBe('Read');
@@ -89,54 +99,74 @@ describe('the CSV export, made for a spreadsheet', () => {
 const CLI_MS = 180_000;
 
 describe('the CLI', () => {
-  it('lists recipients with names, friendly statuses, local times, a Closed column and the failure in one wording', async () => {
-    await app.api('POST', `/api/recipients/${ids[PHONES.siti]}/close`, { outcome: 'won' });
-    const r = await wablast('--tz', 'Asia/Kuala_Lumpur', 'blasts', 'recipients', String(blastId));
-    expect(r.code, r.stderr).toBe(0);
-    const [head, ...lines] = r.stdout.trimEnd().split('\n');
-    expect(head).toMatch(/^ID +NAME +PHONE +STATUS +SENT +RECEIVED +READ +REPLIED +CLOSED +WHY NOT DELIVERED$/);
-    const line = (phone: string) => lines.find((l) => l.includes(phone))!;
-    expect(line(PHONES.siti)).toMatch(/Siti +\+60167123451 +Closed \(won\) /);
-    expect(line(PHONES.ghost)).toMatch(/Ghost +\+60167120000 +Failed .*Not on WhatsApp$/);
-    const api = (await app.api('GET', `/api/blasts/${blastId}/recipients?phone=${PHONES.ali.slice(-7)}`)).body.recipients[0];
-    expect(line(PHONES.ali)).toContain(kl(api.sent_at).slice(0, 16));
-    expect(r.stdout).toContain('Times in Asia/Kuala_Lumpur.');
-    expect(r.stdout).not.toMatch(/\d\d:\d\d:\d\dZ/);
+  it(
+    'lists recipients with names, friendly statuses, local times, a Closed column and the failure in one wording',
+    async () => {
+      await app.api('POST', `/api/recipients/${ids[PHONES.siti]}/close`, { outcome: 'won' });
+      const r = await wablast('--tz', 'Asia/Kuala_Lumpur', 'blasts', 'recipients', String(blastId));
+      expect(r.code, r.stderr).toBe(0);
+      const [head, ...lines] = r.stdout.trimEnd().split('\n');
+      expect(head).toMatch(/^ID +NAME +PHONE +STATUS +SENT +RECEIVED +READ +REPLIED +CLOSED +WHY NOT DELIVERED$/);
+      const line = (phone: string) => lines.find((l) => l.includes(phone))!;
+      expect(line(PHONES.siti)).toMatch(/Siti +\+60167123451 +Closed \(won\) /);
+      expect(line(PHONES.ghost)).toMatch(/Ghost +\+60167120000 +Failed .*Not on WhatsApp$/);
+      const api = (await app.api('GET', `/api/blasts/${blastId}/recipients?phone=${PHONES.ali.slice(-7)}`)).body.recipients[0];
+      expect(line(PHONES.ali)).toContain(kl(api.sent_at).slice(0, 16));
+      expect(r.stdout).toContain('Times in Asia/Kuala_Lumpur.');
+      expect(r.stdout).not.toMatch(/\d\d:\d\d:\d\dZ/);
 
-    const read = await wablast('blasts', 'recipients', String(blastId), '--status', 'read', '--json');
-    expect(JSON.parse(read.stdout).recipients.map((x: { phone_number: string }) => x.phone_number)).toEqual([PHONES.ali]);
-    const bad = await wablast('blasts', 'recipients', String(blastId), '--status', 'lead');
-    expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain('read (READ_ACK)');
-  }, CLI_MS);
+      const read = await wablast('blasts', 'recipients', String(blastId), '--status', 'read', '--json');
+      expect(JSON.parse(read.stdout).recipients.map((x: { phone_number: string }) => x.phone_number)).toEqual([PHONES.ali]);
+      const bad = await wablast('blasts', 'recipients', String(blastId), '--status', 'lead');
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('read (READ_ACK)');
+    },
+    CLI_MS,
+  );
 
-  it('closes with an outcome and a note, and reopens', async () => {
-    const id = ids[PHONES.muthu]!;
-    const closed = await wablast('close', String(id), '--outcome', 'lost', '--note', 'asked to stop');
-    expect(closed.code, closed.stderr).toBe(0);
-    expect(closed.stdout).toBe(`Closed recipient #${id} Muthu (${PHONES.muthu}) of blast #${blastId} (lost, "asked to stop"). Undo with: wablast reopen ${id}\n`);
-    const after = (await app.api('GET', `/api/blasts/${blastId}/recipients?phone=${PHONES.muthu.slice(-7)}`)).body.recipients[0];
-    expect(after).toMatchObject({ status: 'CLOSED', close_outcome: 'lost', close_note: 'asked to stop' });
+  it(
+    'closes with an outcome and a note, and reopens',
+    async () => {
+      const id = ids[PHONES.muthu]!;
+      const closed = await wablast('close', String(id), '--outcome', 'lost', '--note', 'asked to stop');
+      expect(closed.code, closed.stderr).toBe(0);
+      expect(closed.stdout).toBe(
+        `Closed recipient #${id} Muthu (${PHONES.muthu}) of blast #${blastId} (lost, "asked to stop"). Undo with: wablast reopen ${id}\n`,
+      );
+      const after = (await app.api('GET', `/api/blasts/${blastId}/recipients?phone=${PHONES.muthu.slice(-7)}`)).body.recipients[0];
+      expect(after).toMatchObject({ status: 'CLOSED', close_outcome: 'lost', close_note: 'asked to stop' });
 
-    const reopened = await wablast('reopen', String(id));
-    expect(reopened.stdout).toBe(`Reopened recipient #${id} Muthu (${PHONES.muthu}): Replied again.\n`);
-    const never = await wablast('close', String(ids[PHONES.ghost]));
-    expect(never.code).toBe(1);
-    expect(never.stderr).toMatch(/^error: Only a sent recipient can be closed; this one is FAILED\n$/);
-    expect((await wablast('close', 'x')).code).not.toBe(0);
-  }, CLI_MS);
+      const reopened = await wablast('reopen', String(id));
+      expect(reopened.stdout).toBe(`Reopened recipient #${id} Muthu (${PHONES.muthu}): Replied again.\n`);
+      const never = await wablast('close', String(ids[PHONES.ghost]));
+      expect(never.code).toBe(1);
+      expect(never.stderr).toMatch(/^error: Only a sent recipient can be closed; this one is FAILED\n$/);
+      expect((await wablast('close', 'x')).code).not.toBe(0);
+    },
+    CLI_MS,
+  );
 
-  it('replies show the name, the text, the recipient to close, and an opt-out as such', async () => {
-    const r = await wablast('replies', '--blast', String(blastId));
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`Siti +\\+60167123451 +#${blastId} Raya Promo +${ids[PHONES.siti]} +Closed \\(won\\) +Interested, call me after 5`));
-    expect(r.stdout).toMatch(new RegExp(`Muthu +\\+60167123453 .* +Opted out +STOP`));
-  }, CLI_MS);
+  it(
+    'replies show the name, the text, the recipient to close, and an opt-out as such',
+    async () => {
+      const r = await wablast('replies', '--blast', String(blastId));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(
+        new RegExp(`Siti +\\+60167123451 +#${blastId} Raya Promo +${ids[PHONES.siti]} +Closed \\(won\\) +Interested, call me after 5`),
+      );
+      expect(r.stdout).toMatch(/Muthu +\+60167123453 .* +Opted out +STOP/);
+    },
+    CLI_MS,
+  );
 
-  it('a dry run notes a number outside the default country', async () => {
-    const r = await wablast('blasts', 'create', '--message', 'Hi', '--numbers', '0123456789,+65 9123 4567', '--dry-run');
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Note: 1 number is outside Malaysia (1 Singapore): it will be sent as given.');
-    expect(r.stdout).toContain('  line 2: +6591234567');
-  }, CLI_MS);
+  it(
+    'a dry run notes a number outside the default country',
+    async () => {
+      const r = await wablast('blasts', 'create', '--message', 'Hi', '--numbers', '0123456789,+65 9123 4567', '--dry-run');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Note: 1 number is outside Malaysia (1 Singapore): it will be sent as given.');
+      expect(r.stdout).toContain('  line 2: +6591234567');
+    },
+    CLI_MS,
+  );
 });

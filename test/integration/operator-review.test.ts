@@ -24,7 +24,8 @@ afterAll(async () => app?.close());
 describe('the blast page and the review step', () => {
   let blast: number;
   beforeAll(async () => {
-    blast = (await app.api('POST', '/api/blasts', { message: 'Hi {{name}}, the sale is on', blast_tag: 'Sale', recipients: PEOPLE })).body.blast_id;
+    blast = (await app.api('POST', '/api/blasts', { message: 'Hi {{name}}, the sale is on', blast_tag: 'Sale', recipients: PEOPLE })).body
+      .blast_id;
     await app.api('POST', `/api/blasts/${blast}/send?wait=true`);
     await hook({ event: 'message', from: PEOPLE[0]!.phone, message: 'How much is the blue one?' });
     await hook({ event: 'message', from: PEOPLE[0]!.phone, message: 'And in red?' });
@@ -34,14 +35,21 @@ describe('the blast page and the review step', () => {
   it('lists each recipient with its name, latest reply, how many replies, and whether it opted out', async () => {
     const list = (await app.api('GET', `/api/blasts/${blast}/recipients`)).body.recipients;
     const by = new Map<string, any>(list.map((r: any) => [r.phone_number, r]));
-    expect(by.get(PEOPLE[0]!.phone)).toMatchObject({ variables: { name: 'Aisha Rahman' }, status: 'REPLIED', last_reply: 'And in red?', reply_count: 2, opted_out: false });
+    expect(by.get(PEOPLE[0]!.phone)).toMatchObject({
+      variables: { name: 'Aisha Rahman' },
+      status: 'REPLIED',
+      last_reply: 'And in red?',
+      reply_count: 2,
+      opted_out: false,
+    });
     expect(by.get(PEOPLE[1]!.phone)).toMatchObject({ status: 'REPLIED', last_reply: 'STOP', reply_count: 1, opted_out: true });
     expect(by.get(PEOPLE[2]!.phone)).toMatchObject({ status: 'PENDING', last_reply: null, reply_count: 0, opted_out: false });
     expect(Date.parse(by.get(PEOPLE[0]!.phone).last_reply_at)).toBeGreaterThan(0);
   });
 
   it('searches by name (any case, part of it), by a local spelling of the number, and takes LIKE wildcards literally', async () => {
-    const q = async (s: string) => (await app.api('GET', `/api/blasts/${blast}/recipients?q=${encodeURIComponent(s)}`)).body.recipients.map((r: any) => r.phone_number);
+    const q = async (s: string) =>
+      (await app.api('GET', `/api/blasts/${blast}/recipients?q=${encodeURIComponent(s)}`)).body.recipients.map((r: any) => r.phone_number);
     expect(await q('siew')).toEqual([PEOPLE[2]!.phone]);
     expect(await q('013-910 0002')).toEqual([PEOPLE[1]!.phone]);
     expect(await q('%')).toEqual([]);
@@ -50,14 +58,26 @@ describe('the blast page and the review step', () => {
   });
 
   it('the dry run counts who was messaged in the last 24 hours, and with the same text; opt-outs stay out', async () => {
-    const again = await app.api('POST', '/api/blasts', { message: 'Hi {{name}}, the sale is on', recipients: [...PEOPLE, { phone: '+60139100009', name: 'New' }], dry_run: true });
+    const again = await app.api('POST', '/api/blasts', {
+      message: 'Hi {{name}}, the sale is on',
+      recipients: [...PEOPLE, { phone: '+60139100009', name: 'New' }],
+      dry_run: true,
+    });
     expect(again.body).toMatchObject({ total_recipients: 3, opted_out: 1, recently_messaged: { count: 2, same_text: 2 } });
-    const other = await app.api('POST', '/api/blasts', { message: 'Something else', recipients: PEOPLE.map((p) => p.phone), dry_run: true });
+    const other = await app.api('POST', '/api/blasts', {
+      message: 'Something else',
+      recipients: PEOPLE.map((p) => p.phone),
+      dry_run: true,
+    });
     expect(other.body.recently_messaged).toEqual({ count: 2, same_text: 0 });
     const fresh = await app.api('POST', '/api/blasts', { message: 'Hi', recipients: ['+60139100008'], dry_run: true });
     expect(fresh.body.recently_messaged).toEqual({ count: 0, same_text: 0 });
     // A follow-up's dry run says the same about its segment.
-    const follow = await app.api('POST', `/api/blasts/${blast}/follow-up`, { segment: 'not_received', message: 'Still there?', dry_run: true });
+    const follow = await app.api('POST', `/api/blasts/${blast}/follow-up`, {
+      segment: 'not_received',
+      message: 'Still there?',
+      dry_run: true,
+    });
     expect(follow.body).toMatchObject({ total_recipients: 1, recently_messaged: { count: 1, same_text: 0 } });
     // A draft sends nothing: its recipients do not count. A scheduled blast's queued ones do —
     // the mistaken second run is made while the first has not gone out yet.
@@ -66,7 +86,8 @@ describe('the blast page and the review step', () => {
     expect((await dry()).body.recently_messaged).toEqual({ count: 0, same_text: 0 });
     await app.api('POST', `/api/blasts/${draft}/cancel`);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
-    const later = (await app.api('POST', '/api/blasts', { message: 'Queued text', recipients: ['+60139100007'], scheduled_at: tomorrow })).body.blast_id;
+    const later = (await app.api('POST', '/api/blasts', { message: 'Queued text', recipients: ['+60139100007'], scheduled_at: tomorrow }))
+      .body.blast_id;
     expect((await app.api('POST', `/api/blasts/${later}/send`)).body.state).toBe('scheduled');
     expect((await dry()).body.recently_messaged).toEqual({ count: 1, same_text: 1 });
   });
@@ -108,7 +129,11 @@ describe('opt-outs', () => {
     expect(all.opt_outs).toHaveLength(2);
     const sources = (await app.api('GET', '/api/opt-outs?limit=10')).body.opt_outs.map((o: any) => `${o.phone_number} ${o.source}`).sort();
     expect(sources).toEqual([
-      '+60139100002 reply', '+60139200001 manual', '+60139200002 probably_blocked', '+60139300001 import', '+60139300002 import',
+      '+60139100002 reply',
+      '+60139200001 manual',
+      '+60139200002 probably_blocked',
+      '+60139300001 import',
+      '+60139300002 import',
     ]);
     expect((await app.api('GET', `/api/opt-outs?q=${encodeURIComponent('013-930')}`)).body.total).toBe(2);
     expect((await app.api('GET', '/api/opt-outs?q=phone')).body.opt_outs.map((o: any) => o.phone_number)).toEqual(['+60139200001']);
@@ -139,6 +164,11 @@ describe('retry failed', () => {
     await eventually(async () => (await app.api('GET', `/api/blasts/${id}`)).body.state === 'completed', 20_000);
     const after = (await app.api('GET', `/api/blasts/${id}/recipients`)).body.recipients;
     expect(after.find((r: any) => r.phone_number === '+60139400003').status).toBe('PENDING');
-    expect(after.filter((r: any) => r.status === 'FAILED').map((r: any) => r.phone_number).sort()).toEqual(['+60139400000', '+60139410000']);
+    expect(
+      after
+        .filter((r: any) => r.status === 'FAILED')
+        .map((r: any) => r.phone_number)
+        .sort(),
+    ).toEqual(['+60139400000', '+60139410000']);
   });
 });

@@ -19,7 +19,12 @@ afterEach(async () => {
 });
 
 const pending = async (a: TestApp) =>
-  (await rows<{ n: number }>(a.db.db, sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`))[0]!.n;
+  (
+    await rows<{ n: number }>(
+      a.db.db,
+      sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`,
+    )
+  )[0]!.n;
 
 const sendBlast = sendBlastToCompletion;
 
@@ -35,12 +40,21 @@ describe('outbound webhooks', () => {
     const blastId = await sendBlast(app, phones(300), 150_000);
     // The simulated phones go on delivering, reading and replying after the blast completes: wait
     // until the outbox is drained and stays so while the funnel is quiet.
-    await eventually(async () => {
-      const r = (await app!.api('GET', `/api/blasts/${blastId}/report`)).body;
-      const before = subscriber!.received.length;
-      await new Promise((res) => setTimeout(res, 300));
-      return (await pending(app!)) === 0 && r.pending === undefined && subscriber!.received.length === before && subscriber!.received.length > 0;
-    }, 150_000, 200);
+    await eventually(
+      async () => {
+        const r = (await app!.api('GET', `/api/blasts/${blastId}/report`)).body;
+        const before = subscriber!.received.length;
+        await new Promise((res) => setTimeout(res, 300));
+        return (
+          (await pending(app!)) === 0 &&
+          r.pending === undefined &&
+          subscriber!.received.length === before &&
+          subscriber!.received.length > 0
+        );
+      },
+      150_000,
+      200,
+    );
 
     const finals = await rows<{ id: number; status: string; phone_number: string }>(
       app.db.db,
@@ -69,7 +83,10 @@ describe('outbound webhooks', () => {
       expect(byId.get(e.data.recipient_id)).toBe(e.data.phone);
       expect(e.data.blast_id).toBe(blastId);
     }
-    const replies = await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM inbound_messages WHERE recipient_id IS NOT NULL`);
+    const replies = await rows<{ n: number }>(
+      app.db.db,
+      sql`SELECT count(*)::int AS n FROM inbound_messages WHERE recipient_id IS NOT NULL`,
+    );
     const replied = events.filter((e) => e.type === 'recipient.replied');
     expect(replied.length).toBe(replies[0]!.n);
     expect(replied.length).toBeGreaterThan(0);
@@ -103,7 +120,9 @@ describe('outbound webhooks', () => {
     expect((await app.api('POST', '/api/webhook-endpoints', { url: subscriber.url, events: [] })).status).toBe(400);
     expect((await app.api('GET', '/api/webhook-endpoints/999')).status).toBe(404);
 
-    const { id, secret: oldSecret } = (await app.api('POST', '/api/webhook-endpoints', { url: subscriber.url, events: ['recipient.opted_out'] })).body;
+    const { id, secret: oldSecret } = (
+      await app.api('POST', '/api/webhook-endpoints', { url: subscriber.url, events: ['recipient.opted_out'] })
+    ).body;
     const listed = (await app.api('GET', '/api/webhook-endpoints')).body.endpoints;
     expect(listed).toHaveLength(1);
     expect(listed[0].secret).not.toBe(oldSecret);
@@ -136,7 +155,10 @@ describe('outbound webhooks', () => {
     expect(subscriber.received[1]!.body).toBe(first!.body);
     expect((await app.api('POST', `/api/webhook-endpoints/${id}/deliveries/msg_nope/redeliver`)).status).toBe(404);
 
-    const patched = await app.api('PATCH', `/api/webhook-endpoints/${id}`, { events: ['blast.completed', 'blast.completed'], enabled: false });
+    const patched = await app.api('PATCH', `/api/webhook-endpoints/${id}`, {
+      events: ['blast.completed', 'blast.completed'],
+      enabled: false,
+    });
     expect(patched.body).toMatchObject({ events: ['blast.completed'], enabled: false, disabled_reason: 'disabled by hand' });
     expect((await app.api('DELETE', `/api/webhook-endpoints/${id}`)).status).toBe(200);
     expect((await app.api('GET', `/api/webhook-endpoints/${id}/deliveries`)).status).toBe(404);
@@ -154,8 +176,12 @@ describe('outbound webhooks', () => {
     const [firstId] = subscriber.received.map((r) => r.headers['webhook-id']);
     expect(new Set(subscriber.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([firstId]));
     // Pretend the first was created 25 hours ago and is due: its next failure gives it up.
-    await app.db.db.execute(sql`UPDATE webhook_deliveries SET retry_from = now() - interval '25 hours', next_attempt_at = now() WHERE id = ${firstId}`);
-    const failed = await eventually(async () => (await app!.api('GET', `/api/webhook-endpoints/${id}/deliveries?status=failed`)).body.deliveries[0]);
+    await app.db.db.execute(
+      sql`UPDATE webhook_deliveries SET retry_from = now() - interval '25 hours', next_attempt_at = now() WHERE id = ${firstId}`,
+    );
+    const failed = await eventually(
+      async () => (await app!.api('GET', `/api/webhook-endpoints/${id}/deliveries?status=failed`)).body.deliveries[0],
+    );
     expect(failed).toMatchObject({ id: firstId, status: 'failed', last_status_code: 500, last_error: 'HTTP 500' });
     await eventually(async () => subscriber!.received.some((r) => r.headers['webhook-id'] !== firstId));
     // Failing since 6 days: the next failure disables it, with the reason shown.

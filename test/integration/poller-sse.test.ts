@@ -35,9 +35,14 @@ describe('background poller', () => {
       { phone_number: '+60134000002', status: 'DELIVERY_ACK', poll_count: 1, wait_s: 30 },
     ]);
     expect(await poller.scheduledPass()).toBe(0); // nothing due any more
-    await app.db.db.execute(sql`UPDATE blast_recipients SET poll_count = 6, next_poll_at = now() WHERE blast_id = ${id} AND status = 'DELIVERY_ACK'`);
+    await app.db.db.execute(
+      sql`UPDATE blast_recipients SET poll_count = 6, next_poll_at = now() WHERE blast_id = ${id} AND status = 'DELIVERY_ACK'`,
+    );
     await poller.scheduledPass();
-    const [last] = await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM blast_recipients WHERE next_poll_at IS NOT NULL`);
+    const [last] = await rows<{ n: number }>(
+      app.db.db,
+      sql`SELECT count(*)::int AS n FROM blast_recipients WHERE next_poll_at IS NOT NULL`,
+    );
     expect(last!.n).toBe(0); // after the 24 h step, polling is over
     const calls = app.simulator!.messages().find((m) => m.to === '+60134000003')!.statusCalls;
     expect(calls).toBe(0);

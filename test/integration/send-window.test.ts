@@ -37,7 +37,11 @@ describe('send window (issue 13)', () => {
     expect((await app.api('POST', `/api/blasts/${id}/send`)).status).toBe(200);
     const waiting = (await app.api('GET', `/api/blasts/${id}`)).body;
     expect(waiting.state).toBe('sending');
-    expect(waiting.plan).toMatchObject({ waiting_for_window: true, window_opens_at: OPENS, note: 'waiting for the send window (opens 09:00)' });
+    expect(waiting.plan).toMatchObject({
+      waiting_for_window: true,
+      window_opens_at: OPENS,
+      note: 'waiting for the send window (opens 09:00)',
+    });
 
     // The engine took the device, found the window shut and gave the device back, sending nothing.
     await eventually(async () => {

@@ -25,7 +25,16 @@ const phones = (n: number, start: number) => Array.from({ length: n }, (_, i) =>
 async function pooledBlast(list: string[], device: string, devices: string[]): Promise<number> {
   const created = await createBlast(
     db.db,
-    { tag: null, message: 'x', followUpStage: null, scheduledAt: null, device, devices, recipients: list.map((phone) => ({ phone, vars: {} })), dryRun: false },
+    {
+      tag: null,
+      message: 'x',
+      followUpStage: null,
+      scheduledAt: null,
+      device,
+      devices,
+      recipients: list.map((phone) => ({ phone, vars: {} })),
+      dryRun: false,
+    },
     limits,
   );
   await sendBlast(db.db, created.blast_id!);
@@ -35,12 +44,24 @@ async function pooledBlast(list: string[], device: string, devices: string[]): P
 /** Each device's engine claims (owner = `eng-<device>`) and the gateway accepts everything claimed. */
 async function claimAndAccept(device: string, limit: number): Promise<string[]> {
   const claimed = await claimRecipients(db.db, device, `eng-${device}`, limit);
-  await storeAccepted(db.db, `eng-${device}`, device, claimed.map((c) => ({ id: c.id, messageId: `m-${c.id}`, data: null, sentAt: Date.now() })));
+  await storeAccepted(
+    db.db,
+    `eng-${device}`,
+    device,
+    claimed.map((c) => ({ id: c.id, messageId: `m-${c.id}`, data: null, sentAt: Date.now() })),
+  );
   return claimed.map((c) => c.phone_number);
 }
 
 const deviceOf = async (blastId: number) =>
-  new Map((await rows<{ phone_number: string; device: string | null }>(db.db, sql`SELECT phone_number, device FROM blast_recipients WHERE blast_id = ${blastId}`)).map((r) => [r.phone_number, r.device]));
+  new Map(
+    (
+      await rows<{ phone_number: string; device: string | null }>(
+        db.db,
+        sql`SELECT phone_number, device FROM blast_recipients WHERE blast_id = ${blastId}`,
+      )
+    ).map((r) => [r.phone_number, r.device]),
+  );
 
 describe('the claim over a sender pool', () => {
   it('spreads new phones over the pool, keeps each phone on its first device in the follow-up, and holds/pauses take no new phones', async () => {
@@ -52,10 +73,11 @@ describe('the claim over a sender pool', () => {
     // Turns of 5: the pool rule (no caps, equal pull) lets each take new phones; each row once.
     const sentBy = new Map<string, string>();
     for (let turn = 0; turn < 4; turn++) {
-      for (const d of pool) for (const p of await claimAndAccept(d, 5)) {
-        expect(sentBy.has(p)).toBe(false);
-        sentBy.set(p, d);
-      }
+      for (const d of pool)
+        for (const p of await claimAndAccept(d, 5)) {
+          expect(sentBy.has(p)).toBe(false);
+          sentBy.set(p, d);
+        }
     }
     expect([...sentBy.keys()].sort()).toEqual([...list].sort());
     for (const d of pool) expect([...sentBy.values()].filter((x) => x === d).length).toBeGreaterThan(0);
@@ -70,7 +92,13 @@ describe('the claim over a sender pool', () => {
     for (const p of fresh) expect(assigned.get(p)).toBeNull();
 
     // pb is held (gateway trouble): it takes no new phones while pa and pc run; its own phones wait.
-    await holdDevice(db.db, 'pb', { kind: 'device_unavailable', reason: 'Device is not connected', backoffMs: 2000, waitMs: 60_000, probeRefused: false });
+    await holdDevice(db.db, 'pb', {
+      kind: 'device_unavailable',
+      reason: 'Device is not connected',
+      backoffMs: 2000,
+      waitMs: 60_000,
+      probeRefused: false,
+    });
     // pc is paused: it claims nothing at all, not even its own phones.
     await pauseDevice(db.db, 'pc', 'paused by hand');
     expect(await claimRecipients(db.db, 'pc', 'eng-pc', 50)).toEqual([]);

@@ -28,7 +28,13 @@ interface DeviceView {
 const devices = async (a: TestApp) => new Map(((await a.api('GET', '/api/devices')).body.devices as DeviceView[]).map((d) => [d.id, d]));
 const blastState = async (a: TestApp, id: number) => (await a.api('GET', `/api/blasts/${id}`)).body.state as string;
 /** The device each accepted message of this text went out from, by phone. */
-const sentFrom = (a: TestApp, text: string) => new Map(a.simulator!.messages().filter((m) => m.text === text).map((m) => [m.to, m.device]));
+const sentFrom = (a: TestApp, text: string) =>
+  new Map(
+    a
+      .simulator!.messages()
+      .filter((m) => m.text === text)
+      .map((m) => [m.to, m.device]),
+  );
 
 describe('sender pools over the simulator (real HTTP)', () => {
   it('a pool of 3 with one device failing midway: each number once, follow-ups from the first sender, no device above its cap', async () => {
@@ -55,13 +61,17 @@ describe('sender pools over the simulator (real HTTP)', () => {
     expect(Object.values(tally).every((n) => n === 1)).toBe(true);
     expect((await app.api('GET', `/api/blasts/${id}/report`)).body).toMatchObject({ sent: 70, failed: 0, uncertain: 0 });
     const first = sentFrom(app, 'First');
-    const perDevice = (m: Map<string, string>) => [...m.values()].reduce<Record<string, number>>((acc, d) => ({ ...acc, [d]: (acc[d] ?? 0) + 1 }), {});
+    const perDevice = (m: Map<string, string>) =>
+      [...m.values()].reduce<Record<string, number>>((acc, d) => ({ ...acc, [d]: (acc[d] ?? 0) + 1 }), {});
     const counts = perDevice(first);
     expect(Object.keys(counts).sort()).toEqual(['d1', 'd2', 'd3']);
     expect(counts.d1).toBeLessThan(70 / 3); // it stopped taking new numbers when it failed
     expect(app.simulator!.stats().deviceOffline).toBeGreaterThan(0);
     // The recipients say which device sent them, as the gateway saw it.
-    const recipients = (await app.api('GET', `/api/blasts/${id}/recipients?limit=500`)).body.recipients as Array<{ phone_number: string; device: string }>;
+    const recipients = (await app.api('GET', `/api/blasts/${id}/recipients?limit=500`)).body.recipients as Array<{
+      phone_number: string;
+      device: string;
+    }>;
     for (const r of recipients) expect(r.device).toBe(first.get(r.phone_number));
 
     // d1 is back; a person resumes it. d3 is paused by hand, and its cap raised for the follow-up.
@@ -139,8 +149,13 @@ describe('sender pools over the simulator (real HTTP)', () => {
     await eventually(async () => (await blastState(app!, id)) === 'completed', 120_000);
 
     // A week later, the accepted messages were never delivered: they probably blocked the number.
-    await app.db.db.execute(sql`UPDATE blast_recipients SET sent_at = sent_at - interval '8 days' WHERE blast_id = ${id} AND status = 'PENDING'`);
-    const pending = await rows<{ phone_number: string }>(app.db.db, sql`SELECT phone_number FROM blast_recipients WHERE blast_id = ${id} AND status = 'PENDING' ORDER BY phone_number`);
+    await app.db.db.execute(
+      sql`UPDATE blast_recipients SET sent_at = sent_at - interval '8 days' WHERE blast_id = ${id} AND status = 'PENDING'`,
+    );
+    const pending = await rows<{ phone_number: string }>(
+      app.db.db,
+      sql`SELECT phone_number FROM blast_recipients WHERE blast_id = ${id} AND status = 'PENDING' ORDER BY phone_number`,
+    );
     expect(pending.length).toBeGreaterThan(0);
     const blocked = (await app.api('GET', '/api/devices/h1/probably-blocked?limit=500')).body;
     expect(blocked).toMatchObject({ device: 'h1', days: 7, total: pending.length });

@@ -13,10 +13,15 @@ afterEach(async () => {
 });
 
 const statuses = async (a: TestApp, id: number) =>
-  rows<{ status: string; n: number }>(a.db.db, sql`SELECT status, count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} GROUP BY status ORDER BY status`);
+  rows<{ status: string; n: number }>(
+    a.db.db,
+    sql`SELECT status, count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} GROUP BY status ORDER BY status`,
+  );
 
 describe('a gateway whose status lookup does not work', () => {
-  it('stops asking after a run of refusals, says so in check-status and /healthz, fails nobody, and re-probes rarely', { timeout: 180_000 }, async () => {
+  it('stops asking after a run of refusals, says so in check-status and /healthz, fails nobody, and re-probes rarely', {
+    timeout: 180_000,
+  }, async () => {
     // Webhooks off: the lookup is the only way statuses could move, so nothing may change.
     app = await startTestApp({ POLL_MODE: 'off' }, { statusLookup: 'refused', deliverProbability: 0 });
     app.simulator!.configure({ webhookUrl: null });
@@ -36,7 +41,10 @@ describe('a gateway whose status lookup does not work', () => {
     expect(await statuses(app, id)).toEqual([{ status: 'PENDING', n: 20 }]);
     const health = await app.api('GET', '/healthz');
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ ok: true, status_lookup: { state: 'unavailable', reason: expect.stringContaining('status lookups in a row') } });
+    expect(health.body).toMatchObject({
+      ok: true,
+      status_lookup: { state: 'unavailable', reason: expect.stringContaining('status lookups in a row') },
+    });
 
     // Another check-status tries one lookup only (a probe), and answers the same.
     expect((await app.api('POST', `/api/blasts/${id}/check-status`)).body).toMatchObject({ checked: 1, lookup: 'unavailable' });
@@ -62,7 +70,10 @@ describe('a gateway whose status lookup does not work', () => {
     } finally {
       await gateway.close();
     }
-    const failed = await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM blast_recipients WHERE status IN ('FAILED', 'UNCERTAIN')`);
+    const failed = await rows<{ n: number }>(
+      app.db.db,
+      sql`SELECT count(*)::int AS n FROM blast_recipients WHERE status IN ('FAILED', 'UNCERTAIN')`,
+    );
     expect(failed[0]!.n).toBe(0);
   });
 });

@@ -19,12 +19,20 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(API_TOKEN|HOST|PORT|WEBHOOK_SECRET|DATABASE_URL|WSAPME_BASE_URL|LOG_FORMAT|PUBLIC_URL)$/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(API_TOKEN|HOST|PORT|WEBHOOK_SECRET|DATABASE_URL|WSAPME_BASE_URL|LOG_FORMAT|PUBLIC_URL)$/.test(k),
+    ),
+  );
   return { ...clean, DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...extra };
 }
 
 /** Starts a command in its own process group and collects stdout and stderr together. */
-function run(cmd: string, args: string[], e: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function run(
+  cmd: string,
+  args: string[],
+  e: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(cmd, args, { cwd: ROOT, env: e, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
@@ -46,7 +54,7 @@ describe.skipIf(process.env.WABLAST_TEST_DB === 'postgres')('the terminal of wab
     expect(text).toMatch(/^ {2}Gateway +SIMULATOR/m);
     expect(text).toMatch(/^ {2}Database +embedded PGlite/m);
     // Human lines: a clock time and a level, never a JSON record or an epoch time.
-    expect(text).toMatch(/^\d\d:\d\d:\d\d INFO  engine  engine started/m);
+    expect(text).toMatch(/^\d\d:\d\d:\d\d INFO {2}engine {2}engine started/m);
     expect(text).not.toMatch(/"level":/);
     expect((await fetch(`${dashboard![1]}healthz`)).status).toBe(200);
     process.kill(-r.child.pid!, 'SIGTERM');
@@ -56,7 +64,10 @@ describe.skipIf(process.env.WABLAST_TEST_DB === 'postgres')('the terminal of wab
   it('piped: JSON lines, the addresses and the mode as fields', async () => {
     const r = run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], env({ PORT: '0' }));
     await expect.poll(r.output, { timeout: 60_000 }).toMatch(/"msg":"wablast is running"/);
-    const line = r.output().split('\n').find((l) => l.includes('"msg":"wablast is running"'))!;
+    const line = r
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"wablast is running"'))!;
     const rec = JSON.parse(line) as Record<string, unknown>;
     expect(rec).toMatchObject({ gateway: 'simulator', database: 'pglite', role: 'all' });
     expect(rec.docs).toBe(`${rec.url as string}/docs`);
@@ -66,7 +77,9 @@ describe.skipIf(process.env.WABLAST_TEST_DB === 'postgres')('the terminal of wab
 
   it('a busy port: one line saying what to do, exit 1, no stack', async () => {
     blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port)),
+    );
     const r = run('script', ['-qec', SERVE, '/dev/null'], env({ PORT: String(port), NO_COLOR: '1' }));
     const code = await r.exited;
     const text = r.output().replace(/\r/g, '');

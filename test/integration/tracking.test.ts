@@ -33,7 +33,14 @@ describe('status tracking', () => {
   it('with duplicated, reordered and early webhooks, the report equals the simulator tally', async () => {
     app = await startTestApp(
       { POLL_MODE: 'off' },
-      { duplicateWebhookProbability: 0.3, reorderWebhooks: true, reorderMaxMs: 300, earlyAckProbability: 0.3, replyProbability: 0.3, replyWithoutReadProbability: 0.1 },
+      {
+        duplicateWebhookProbability: 0.3,
+        reorderWebhooks: true,
+        reorderMaxMs: 300,
+        earlyAckProbability: 0.3,
+        replyProbability: 0.3,
+        replyWithoutReadProbability: 0.1,
+      },
     );
     const id = await sendBlast(app, phones(200));
     const expected = simFunnel(app);
@@ -48,20 +55,27 @@ describe('status tracking', () => {
   });
 
   it('with webhooks off, check-status alone reaches the same tally in a few calls per recipient', async () => {
-    app = await startTestApp({ POLL_MODE: 'off' }, { replyProbability: 0, replyWithoutReadProbability: 0, deliverDelayMs: [5, 20], readDelayMs: [5, 20] });
+    app = await startTestApp(
+      { POLL_MODE: 'off' },
+      { replyProbability: 0, replyWithoutReadProbability: 0, deliverDelayMs: [5, 20], readDelayMs: [5, 20] },
+    );
     app.simulator!.configure({ webhookUrl: null });
     const id = await sendBlast(app, phones(100));
     await new Promise((r) => setTimeout(r, 300)); // let the simulated phones deliver and read
     let passes = 0;
-    await eventually(async () => {
-      passes++;
-      const res = await app!.api('POST', `/api/blasts/${id}/check-status`);
-      expect(res.body).toHaveProperty('checked');
-      expect(res.body).toHaveProperty('updated');
-      const r = (await app!.api('GET', `/api/blasts/${id}/report`)).body;
-      const s = simFunnel(app!);
-      return r.received === s.received && r.read === s.read;
-    }, 20_000, 50);
+    await eventually(
+      async () => {
+        passes++;
+        const res = await app!.api('POST', `/api/blasts/${id}/check-status`);
+        expect(res.body).toHaveProperty('checked');
+        expect(res.body).toHaveProperty('updated');
+        const r = (await app!.api('GET', `/api/blasts/${id}/report`)).body;
+        const s = simFunnel(app!);
+        return r.received === s.received && r.read === s.read;
+      },
+      20_000,
+      50,
+    );
     const calls = app.simulator!.stats().statusCalls;
     expect(calls / 100).toBeLessThanOrEqual(3);
     expect(passes).toBeLessThanOrEqual(3);
@@ -75,7 +89,10 @@ describe('status tracking', () => {
     expect(res.status).toBe(200);
     const r = (await app.api('GET', `/api/blasts/${id}/report`)).body;
     expect(r).toMatchObject({ sent: 1, received: 1, read: 1, replied: 1 });
-    const [msg] = await rows<{ text: string; recipient_id: number | null }>(app.db.db, sql`SELECT text, recipient_id FROM inbound_messages`);
+    const [msg] = await rows<{ text: string; recipient_id: number | null }>(
+      app.db.db,
+      sql`SELECT text, recipient_id FROM inbound_messages`,
+    );
     expect(msg!.text).toBe('Interested, call me');
     expect(msg!.recipient_id).not.toBeNull();
   });
@@ -175,7 +192,10 @@ describe('status tracking', () => {
     app = await startTestApp({ POLL_MODE: 'off' }, { deliverProbability: 0 });
     app.simulator!.configure({ webhookUrl: null });
     const id = await sendBlast(app, phones(300, 100));
-    const recips = await rows<{ id: number; message_id: string }>(app.db.db, sql`SELECT id, message_id FROM blast_recipients WHERE blast_id = ${id}`);
+    const recips = await rows<{ id: number; message_id: string }>(
+      app.db.db,
+      sql`SELECT id, message_id FROM blast_recipients WHERE blast_id = ${id}`,
+    );
     const choices = ['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'DELIVERY_ACK', 'READ_ACK'] as const;
     let seed = 7;
     const rand = () => {
@@ -206,7 +226,10 @@ describe('status tracking', () => {
       }),
     );
     expect(failures).toBe(0);
-    const final = await rows<{ message_id: string; status: Status }>(app.db.db, sql`SELECT message_id, status FROM blast_recipients WHERE blast_id = ${id}`);
+    const final = await rows<{ message_id: string; status: Status }>(
+      app.db.db,
+      sql`SELECT message_id, status FROM blast_recipients WHERE blast_id = ${id}`,
+    );
     const wrong = final.filter((f) => f.status !== highest.get(f.message_id));
     expect(wrong).toEqual([]);
     const [stored] = await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM webhook_events`);

@@ -21,7 +21,10 @@ let app: TestApp;
 beforeAll(async () => {
   // Sends that time out are UNCERTAIN: they did reach the gateway, and a resend sends them again.
   // No replies: a reply would settle an UNCERTAIN recipient before the resend.
-  app = await startTestApp({ WSAPME_TIMEOUT_MS: '500', IDENTICAL_TEXT_WARN_AT: '10' }, { timeoutProbability: 0.25, hangMs: 5_000, replyProbability: 0 });
+  app = await startTestApp(
+    { WSAPME_TIMEOUT_MS: '500', IDENTICAL_TEXT_WARN_AT: '10' },
+    { timeoutProbability: 0.25, hangMs: 5_000, replyProbability: 0 },
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -68,7 +71,10 @@ describe('spintax at send time', () => {
     expect(resend.body).toMatchObject({ requeued: uncertain.length });
     await waitDone(id);
     for (const { phone_number } of uncertain) {
-      const texts = app.simulator!.messages().filter((m) => m.to === phone_number).map((m) => m.text);
+      const texts = app
+        .simulator!.messages()
+        .filter((m) => m.to === phone_number)
+        .map((m) => m.text);
       expect(texts).toHaveLength(2);
       expect(texts[1]).toBe(texts[0]);
     }
@@ -80,14 +86,24 @@ describe('spintax at send time', () => {
   });
 
   it('warns when one identical text would go to more numbers than IDENTICAL_TEXT_WARN_AT at a safe pace, not at `fast`', async () => {
-    const plain = await app.api('POST', '/api/blasts', { message: 'Big sale today', recipients: phones, dry_run: true, pacing_preset: 'safe' });
+    const plain = await app.api('POST', '/api/blasts', {
+      message: 'Big sale today',
+      recipients: phones,
+      dry_run: true,
+      pacing_preset: 'safe',
+    });
     expect(plain.body.variation).toMatchObject({ distinct: 1, largest_identical: 40, possible: 1 });
     expect(plain.body.variation.warning).toMatch(/^40 numbers would get the very same text \(more than 10\)/);
     // The simulator's default pace is `fast`: a knowing choice of speed, so no warning.
     const fast = await app.api('POST', '/api/blasts', { message: 'Big sale today', recipients: phones, dry_run: true });
     expect(fast.body.plan.preset).toBe('fast');
     expect(fast.body.variation.warning).toBeNull();
-    const varied = await app.api('POST', '/api/blasts', { message: '{Big|Huge|Great} {sale|promo|deal} {today|now|this week}', recipients: phones, dry_run: true, pacing_preset: 'safe' });
+    const varied = await app.api('POST', '/api/blasts', {
+      message: '{Big|Huge|Great} {sale|promo|deal} {today|now|this week}',
+      recipients: phones,
+      dry_run: true,
+      pacing_preset: 'safe',
+    });
     expect(varied.body.variation.warning).toBeNull();
     expect(varied.body.variation.largest_identical).toBeLessThanOrEqual(10);
   });

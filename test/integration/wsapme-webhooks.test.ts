@@ -14,7 +14,14 @@ describe('a blast against the simulator in the real WSAPME dialect', () => {
   it('acks in every shape, replies and STOPs from JIDs, group chatter: the funnel equals the simulator, STOP opts out the E.164 number, every webhook answered and stored', async () => {
     app = await startTestApp(
       { POLL_MODE: 'off' },
-      { dialect: 'wsapme', replyProbability: 0.5, replyWithoutReadProbability: 0.2, stopProbability: 0.3, noiseProbability: 0.4, duplicateWebhookProbability: 0.1 },
+      {
+        dialect: 'wsapme',
+        replyProbability: 0.5,
+        replyWithoutReadProbability: 0.2,
+        stopProbability: 0.3,
+        noiseProbability: 0.4,
+        duplicateWebhookProbability: 0.1,
+      },
     );
     const sim = app.simulator!;
     const recipients = Array.from({ length: 80 }, (_, i) => `+6013477${String(1000 + i)}`);
@@ -53,14 +60,29 @@ describe('a blast against the simulator in the real WSAPME dialect', () => {
     expect(await requests()).toBe(stats.webhooksSent);
 
     // STOP from a JID opts out the E.164 number — and only replies do: the group, Status and echo STOPs change nothing.
-    const stoppers = sim.messages().filter((m) => m.replyText === 'STOP').map((m) => `+${digitsOf(m.to)}`);
+    const stoppers = sim
+      .messages()
+      .filter((m) => m.replyText === 'STOP')
+      .map((m) => `+${digitsOf(m.to)}`);
     expect(stoppers.length).toBeGreaterThan(0);
     const optOuts = (await app.api('GET', '/api/opt-outs?limit=500')).body.opt_outs.map((o: { phone_number: string }) => o.phone_number);
     expect(optOuts.sort()).toEqual(stoppers.sort());
-    const replied = await rows<{ phone_number: string }>(app.db.db, sql`SELECT phone_number FROM blast_recipients WHERE blast_id = ${id} AND status = 'REPLIED'`);
-    expect(replied.map((r) => r.phone_number).sort()).toEqual(sim.messages().filter((m) => m.replied).map((m) => `+${digitsOf(m.to)}`).sort());
+    const replied = await rows<{ phone_number: string }>(
+      app.db.db,
+      sql`SELECT phone_number FROM blast_recipients WHERE blast_id = ${id} AND status = 'REPLIED'`,
+    );
+    expect(replied.map((r) => r.phone_number).sort()).toEqual(
+      sim
+        .messages()
+        .filter((m) => m.replied)
+        .map((m) => `+${digitsOf(m.to)}`)
+        .sort(),
+    );
 
-    const results = await rows<{ result: string; n: number }>(app.db.db, sql`SELECT result, count(*)::int AS n FROM webhook_events GROUP BY result`);
+    const results = await rows<{ result: string; n: number }>(
+      app.db.db,
+      sql`SELECT result, count(*)::int AS n FROM webhook_events GROUP BY result`,
+    );
     const byResult = Object.fromEntries(results.map((r) => [r.result, r.n]));
     expect(byResult.not_understood ?? 0).toBe(0);
     expect(byResult.ignored).toBeGreaterThan(0); // the noise arrived, and was set aside

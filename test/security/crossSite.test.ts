@@ -25,7 +25,10 @@ describe('no API_TOKEN (npm start): a web page cannot drive the server', () => {
   it('refuses a multipart POST /api/blasts from another site (Origin: https://attacker.example) and writes nothing', async () => {
     const before = await blastCount(app);
     const form = multipart({ message: 'pwned' }, 'phone\n+60123450000\n');
-    const res = await send(app.url, 'POST', '/api/blasts', { headers: { 'content-type': form.contentType, origin: 'https://attacker.example' }, body: form.body });
+    const res = await send(app.url, 'POST', '/api/blasts', {
+      headers: { 'content-type': form.contentType, origin: 'https://attacker.example' },
+      body: form.body,
+    });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('forbidden_origin');
     expect(await blastCount(app)).toBe(before);
@@ -43,7 +46,9 @@ describe('no API_TOKEN (npm start): a web page cannot drive the server', () => {
   });
 
   it('refuses a page on another port of the same host (Origin: http://localhost:8080, Sec-Fetch-Site: same-site)', async () => {
-    const res = await send(app.url, 'POST', `/api/blasts/${blastId}/cancel`, { headers: { origin: 'http://localhost:8080', 'sec-fetch-site': 'same-site' } });
+    const res = await send(app.url, 'POST', `/api/blasts/${blastId}/cancel`, {
+      headers: { origin: 'http://localhost:8080', 'sec-fetch-site': 'same-site' },
+    });
     expect(res.status).toBe(403);
   });
 
@@ -69,12 +74,18 @@ describe('no API_TOKEN (npm start): a web page cannot drive the server', () => {
       });
       expect(res.status, host).toBe(200);
     }
-    const cli = await send(app.url, 'POST', '/api/blasts', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...SEED, dry_run: true }) });
+    const cli = await send(app.url, 'POST', '/api/blasts', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...SEED, dry_run: true }),
+    });
     expect(cli.status).toBe(200);
   });
 
   it('leaves the webhook route to its secret: any Host, no Origin check', async () => {
-    const res = await send(app.url, 'POST', '/webhooks/wsapme?token=wrong', { headers: { host: 'gateway-calls.example', origin: 'https://attacker.example', 'content-type': 'application/json' }, body: '{}' });
+    const res = await send(app.url, 'POST', '/webhooks/wsapme?token=wrong', {
+      headers: { host: 'gateway-calls.example', origin: 'https://attacker.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -89,23 +100,35 @@ describe('with API_TOKEN: the cookie alone does not let another origin write', (
   });
 
   it('a signed-in browser visiting http://localhost:8080 cannot create a blast through its cookie', async () => {
-    const signIn = await send(app.url, 'POST', '/api/session', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+    const signIn = await send(app.url, 'POST', '/api/session', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     expect(signIn.status).toBe(200);
     const cookie = sessionCookie(signIn);
     const form = multipart({ message: 'from another port' }, 'phone\n+60123450001\n');
-    const res = await send(app.url, 'POST', '/api/blasts', { headers: { cookie, origin: 'http://localhost:8080', 'content-type': form.contentType }, body: form.body });
+    const res = await send(app.url, 'POST', '/api/blasts', {
+      headers: { cookie, origin: 'http://localhost:8080', 'content-type': form.contentType },
+      body: form.body,
+    });
     expect(res.status).toBe(403);
     // Without Origin and Sec-Fetch-Site a cookie-bearing request is an old browser's, not the CLI's: refused too.
     const bare = await send(app.url, 'POST', '/api/blasts', { headers: { cookie, 'content-type': form.contentType }, body: form.body });
     expect(bare.status).toBe(403);
     expect(await blastCount(app)).toBe(0);
     // The dashboard itself, same origin, with the cookie: allowed.
-    const own = await send(app.url, 'POST', '/api/blasts', { headers: { cookie, origin: app.url, 'content-type': 'application/json' }, body: JSON.stringify(SEED) });
+    const own = await send(app.url, 'POST', '/api/blasts', {
+      headers: { cookie, origin: app.url, 'content-type': 'application/json' },
+      body: JSON.stringify(SEED),
+    });
     expect(own.status).toBe(201);
   });
 
   it('a Bearer request needs no Origin (programs and the CLI)', async () => {
-    const res = await send(app.url, 'POST', '/api/blasts', { headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...SEED, dry_run: true }) });
+    const res = await send(app.url, 'POST', '/api/blasts', {
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...SEED, dry_run: true }),
+    });
     expect(res.status).toBe(200);
   });
 });

@@ -132,23 +132,20 @@ function request(port: number, path: string, o: RequestOptions = {}): Promise<Re
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `localhost:${port}`, ...o.headers };
     if (o.body !== undefined) headers['content-length'] = String(Buffer.byteLength(o.body));
-    const req = http.request(
-      { host: o.address ?? '127.0.0.1', port, path, method: o.method ?? 'GET', headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
-    );
+    const req = http.request({ host: o.address ?? '127.0.0.1', port, path, method: o.method ?? 'GET', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: any;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
     // A server may answer an oversized body (413) and close before reading it: the write then fails
     // with EPIPE/ECONNRESET, but the answer already arrived and is what counts.
     let answered = false;
@@ -188,8 +185,16 @@ function oversized(port: number, path: string, prefix: string, size: number, hea
     });
     // A reset before any answer: the server cut the upload off (curl shows the same race). Status 0.
     socket.on('error', () => undefined);
-    socket.on('close', () => (answered ? finish() : resolve({ status: 0, headers: {}, text: 'connection reset before an answer', json: undefined })));
-    const head = [`POST ${path} HTTP/1.1`, `Host: localhost:${port}`, 'Content-Type: application/json', `Content-Length: ${size}`, 'Connection: close']
+    socket.on('close', () =>
+      answered ? finish() : resolve({ status: 0, headers: {}, text: 'connection reset before an answer', json: undefined }),
+    );
+    const head = [
+      `POST ${path} HTTP/1.1`,
+      `Host: localhost:${port}`,
+      'Content-Type: application/json',
+      `Content-Length: ${size}`,
+      'Connection: close',
+    ]
       .concat(Object.entries(headers).map(([k, v]) => `${k}: ${v}`))
       .join('\r\n');
     socket.write(`${head}\r\n\r\n${prefix}`);
@@ -214,7 +219,8 @@ function multipart(fields: Record<string, string>, file?: { name: string; conten
   const boundary = `----probe${randomBytes(8).toString('hex')}`;
   let body = '';
   for (const [k, v] of Object.entries(fields)) body += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
-  if (file) body += `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`;
+  if (file)
+    body += `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`;
   body += `--${boundary}--\r\n`;
   return { type: `multipart/form-data; boundary=${boundary}`, body };
 }
@@ -257,7 +263,10 @@ async function blastState(t: Target, id: number): Promise<unknown> {
 }
 
 /** Sends the blast and waits (by progress) until every recipient has a gateway message id. */
-async function sendAndSettle(t: Target, id: number): Promise<Array<{ id: number; phone: string; message_id: string | null; status: string }>> {
+async function sendAndSettle(
+  t: Target,
+  id: number,
+): Promise<Array<{ id: number; phone: string; message_id: string | null; status: string }>> {
   const s = await request(t.server.port, `/api/blasts/${id}/send?wait=true`, { method: 'POST', headers: t.auth });
   expect(s.status, s.text).toBe(200);
   const r = await request(t.server.port, `/api/blasts/${id}/recipients?limit=100`, { headers: t.auth });
@@ -292,16 +301,29 @@ function crossSiteProbes(target: () => Target) {
     const t = target();
     const before = await blastCount(t);
     const json = JSON.stringify({ blast_tag: 'evil', recipients: [PHONES[0]], message: 'pwned', follow_up_stage: 'Initial' });
-    const r1 = await request(t.server.port, '/api/blasts', { method: 'POST', headers: { ...t.browser, origin: ATTACKER, 'content-type': 'text/plain' }, body: json });
+    const r1 = await request(t.server.port, '/api/blasts', {
+      method: 'POST',
+      headers: { ...t.browser, origin: ATTACKER, 'content-type': 'text/plain' },
+      body: json,
+    });
     expect(r1.status).toBe(403);
-    const form = new URLSearchParams({ blast_tag: 'evil', recipients: PHONES[0]!, message: 'pwned', follow_up_stage: 'Initial' }).toString();
+    const form = new URLSearchParams({
+      blast_tag: 'evil',
+      recipients: PHONES[0]!,
+      message: 'pwned',
+      follow_up_stage: 'Initial',
+    }).toString();
     const r2 = await request(t.server.port, '/api/blasts', {
       method: 'POST',
       headers: { ...t.browser, origin: ATTACKER, 'content-type': 'application/x-www-form-urlencoded' },
       body: form,
     });
     expect(r2.status).toBe(403);
-    const r3 = await request(t.server.port, '/api/blasts', { method: 'POST', headers: { ...t.browser, origin: 'null', 'content-type': 'text/plain' }, body: json });
+    const r3 = await request(t.server.port, '/api/blasts', {
+      method: 'POST',
+      headers: { ...t.browser, origin: 'null', 'content-type': 'text/plain' },
+      body: json,
+    });
     expect(r3.status).toBe(403);
     expect(await blastCount(t)).toBe(before);
   });
@@ -312,7 +334,10 @@ function crossSiteProbes(target: () => Target) {
     const state = await blastState(t, id);
     const r = await request(t.server.port, `/api/blasts/${id}/send`, { method: 'POST', headers: { ...t.browser, origin: ATTACKER } });
     expect(r.status).toBe(403);
-    const r2 = await request(t.server.port, `/api/blasts/${id}/send`, { method: 'POST', headers: { ...t.browser, 'sec-fetch-site': 'cross-site' } });
+    const r2 = await request(t.server.port, `/api/blasts/${id}/send`, {
+      method: 'POST',
+      headers: { ...t.browser, 'sec-fetch-site': 'cross-site' },
+    });
     expect(r2.status).toBe(403);
     expect(await blastState(t, id)).toEqual(state);
   });
@@ -339,7 +364,11 @@ function crossSiteProbes(target: () => Target) {
     const t = target();
     const pre = await request(t.server.port, '/api/blasts', {
       method: 'OPTIONS',
-      headers: { origin: ATTACKER, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: ATTACKER,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
@@ -353,7 +382,11 @@ function crossSiteProbes(target: () => Target) {
       const r = await request(t.server.port, path, { headers: { ...t.auth, host: 'attacker.example' } });
       expect(r.status, path).toBe(403);
       expect(r.text).not.toContain('blast_tag');
-      for (const host of [`attacker.example:${t.server.port}`, `localhost.attacker.example:${t.server.port}`, `127.0.0.1.nip.io:${t.server.port}`]) {
+      for (const host of [
+        `attacker.example:${t.server.port}`,
+        `localhost.attacker.example:${t.server.port}`,
+        `127.0.0.1.nip.io:${t.server.port}`,
+      ]) {
         const r2 = await request(t.server.port, path, { headers: { ...t.auth, host } });
         expect(r2.status, `${host} ${path}`).toBe(403);
       }
@@ -386,12 +419,20 @@ function inputProbes(target: () => Target) {
       ['follow_up_stage', { blast_tag: 'ok', recipients: [PHONES[0]], message: 'Hi', follow_up_stage: 'Init\u0000ial' }],
       ['message', { blast_tag: 'ok', recipients: [PHONES[0]], message: 'bell\u0007', follow_up_stage: 'Initial' }],
     ] as const) {
-      const c = await request(t.server.port, '/api/blasts', { method: 'POST', headers: { ...t.auth, ...jsonBody(0) }, body: JSON.stringify(body) });
+      const c = await request(t.server.port, '/api/blasts', {
+        method: 'POST',
+        headers: { ...t.auth, ...jsonBody(0) },
+        body: JSON.stringify(body),
+      });
       expect(c.status, `${field}: ${c.text}`).toBe(400);
       expect(JSON.stringify(c.json?.error), field).toContain(field);
     }
     const up = multipart({ blast_tag: 'nul', message: 'Hi' }, { name: 'file', content: `phone,name\n${PHONES[0]},A\u0000B\n` });
-    const r2 = await request(t.server.port, '/api/blasts/upload', { method: 'POST', headers: { ...t.auth, 'content-type': up.type }, body: up.body });
+    const r2 = await request(t.server.port, '/api/blasts/upload', {
+      method: 'POST',
+      headers: { ...t.auth, 'content-type': up.type },
+      body: up.body,
+    });
     expect(r2.status, r2.text).toBe(400);
     expect(await blastCount(t)).toBe(before);
   });
@@ -400,7 +441,11 @@ function inputProbes(target: () => Target) {
     const t = target();
     // Without WEBHOOK_SECRET webhooks are refused outright (README): nothing to poison, and no forging.
     if (!t.secret) {
-      const r = await request(t.server.port, '/webhooks/wsapme', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ messageId: 'x\u0000', status: 'READ' }) });
+      const r = await request(t.server.port, '/webhooks/wsapme', {
+        method: 'POST',
+        headers: jsonBody(0),
+        body: JSON.stringify({ messageId: 'x\u0000', status: 'READ' }),
+      });
       expect(r.status, r.text).toBe(401);
       expect(r.json?.error?.code).toEqual(expect.any(String));
       return;
@@ -435,11 +480,19 @@ function inputProbes(target: () => Target) {
 
   it("answers Fastify's own errors (bad JSON, unsupported content type) in the {error:{code,message}} shape", async () => {
     const t = target();
-    const bad = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers: { ...t.auth, ...jsonBody(0) }, body: '{"phone":' });
+    const bad = await request(t.server.port, '/api/opt-outs', {
+      method: 'POST',
+      headers: { ...t.auth, ...jsonBody(0) },
+      body: '{"phone":',
+    });
     expect(bad.status).toBe(400);
     expect(bad.json?.error?.code, bad.text).toEqual(expect.any(String));
     expect(bad.json?.error?.message).toEqual(expect.any(String));
-    const type = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers: { ...t.auth, 'content-type': 'application/x-evil' }, body: 'x' });
+    const type = await request(t.server.port, '/api/opt-outs', {
+      method: 'POST',
+      headers: { ...t.auth, 'content-type': 'application/x-evil' },
+      body: 'x',
+    });
     expect(type.status).toBe(415);
     expect(type.json?.error?.code, type.text).toEqual(expect.any(String));
   });
@@ -468,7 +521,13 @@ async function probeStreamCap(t: Target, cap: number): Promise<void> {
   const openStream = () =>
     new Promise<{ status: number; body: Promise<string> }>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port: t.server.port, path: `/api/blasts/${id}/events`, headers: { host: `localhost:${t.server.port}`, accept: 'text/event-stream', ...t.auth }, agent: false },
+        {
+          host: '127.0.0.1',
+          port: t.server.port,
+          path: `/api/blasts/${id}/events`,
+          headers: { host: `localhost:${t.server.port}`, accept: 'text/event-stream', ...t.auth },
+          agent: false,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -497,7 +556,8 @@ function scanLogs(logs: string[], secrets: string[], phones = PHONES): void {
   expect(logs.some((l) => l.includes('"level":50'))).toBe(true);
   const leaks: string[] = [];
   const note = (what: string, at: number, len: number) => leaks.push(`${what}: …${all.slice(Math.max(0, at - 60), at + len + 20)}…`);
-  for (const secret of secrets) for (let at = all.indexOf(secret); at >= 0; at = all.indexOf(secret, at + 1)) note(`secret ${secret.slice(0, 4)}…`, at, secret.length);
+  for (const secret of secrets)
+    for (let at = all.indexOf(secret); at >= 0; at = all.indexOf(secret, at + 1)) note(`secret ${secret.slice(0, 4)}…`, at, secret.length);
   for (const p of phones) {
     // The subscriber digits in any spelling: +60…, 60…, 0…, %2B60…, 013-777 0001, 013%20777%200001.
     const digits = p.slice(4).split('');
@@ -509,8 +569,14 @@ function scanLogs(logs: string[], secrets: string[], phones = PHONES): void {
 
 /** Makes writes to `table` fail inside the database, for a few requests (a 5xx path carrying data). */
 async function withFailingInserts(dbUrl: string, table: string, run: () => Promise<void>): Promise<void> {
-  await dbQuery(dbUrl, `CREATE OR REPLACE FUNCTION probe_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'probe failure'; END $$`);
-  await dbQuery(dbUrl, `CREATE TRIGGER probe_boom BEFORE INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION probe_boom()`);
+  await dbQuery(
+    dbUrl,
+    `CREATE OR REPLACE FUNCTION probe_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'probe failure'; END $$`,
+  );
+  await dbQuery(
+    dbUrl,
+    `CREATE TRIGGER probe_boom BEFORE INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION probe_boom()`,
+  );
   try {
     await run();
   } finally {
@@ -527,7 +593,10 @@ async function optOutFailures(t: Target): Promise<void> {
   await withFailingInserts(t.dbUrl, 'opt_outs', async () => {
     const del2 = await request(t.server.port, `/api/opt-outs/${PHONES[3]!.slice(1)}`, { method: 'DELETE', headers: t.auth });
     expect(del2.status, del2.text).toBeGreaterThanOrEqual(500);
-    const d = await request(t.server.port, `/api/opt-outs/0${PHONES[3]!.slice(3)}`, { method: 'DELETE', headers: { ...t.auth, ...t.browser } });
+    const d = await request(t.server.port, `/api/opt-outs/0${PHONES[3]!.slice(3)}`, {
+      method: 'DELETE',
+      headers: { ...t.auth, ...t.browser },
+    });
     expect(d.status, d.text).toBeGreaterThanOrEqual(500);
     const add = await request(t.server.port, '/api/opt-outs', { method: 'POST', headers, body: JSON.stringify({ phone: PHONES[2] }) });
     expect(add.status, add.text).toBeGreaterThanOrEqual(500);
@@ -664,7 +733,11 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       LOG_LEVEL: 'info',
     };
     t = { server: await serve(env), auth: { authorization: `Bearer ${TOKEN}` }, dbUrl: db.url, secret: SECRET, browser: {} };
-    const signIn = await request(t.server.port, '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+    const signIn = await request(t.server.port, '/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     const cookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c));
     if (cookie) t.browser = { cookie: cookie.split(';')[0]! };
   }, 120_000);
@@ -705,7 +778,11 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   });
 
   it('sign-in issues an HttpOnly SameSite session cookie that works until sign-out revokes it', async () => {
-    const signIn = await request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
+    const signIn = await request(t.server.port, '/api/session', {
+      method: 'POST',
+      headers: jsonBody(0),
+      body: JSON.stringify({ token: TOKEN }),
+    });
     expect(signIn.status, signIn.text).toBeLessThan(300);
     const setCookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c));
     expect(setCookie).toBeDefined();
@@ -719,8 +796,15 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     expect(maxAge ?? expires, 'cookie has Max-Age or Expires').toBeDefined();
     if (maxAge) expect(Number(maxAge)).toBeLessThanOrEqual(7 * 86_400);
     // A second sign-in gets a different cookie: it is not a fixed hash of the token.
-    const again = await request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
-    const cookie2 = [again.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c))!.split(';')[0]!;
+    const again = await request(t.server.port, '/api/session', {
+      method: 'POST',
+      headers: jsonBody(0),
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    const cookie2 = [again.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => /wablast_session=/.test(c))!
+      .split(';')[0]!;
     expect(cookie2).not.toBe(cookie);
     const self = { cookie, origin: `http://localhost:${t.server.port}` };
     expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(200);
@@ -756,8 +840,15 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   });
 
   it('refuses a cookie-authenticated POST from another port of the same host (Origin: http://localhost:8080)', async () => {
-    const signIn = await request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
-    const cookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c))!.split(';')[0]!;
+    const signIn = await request(t.server.port, '/api/session', {
+      method: 'POST',
+      headers: jsonBody(0),
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    const cookie = [signIn.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => /wablast_session=/.test(c))!
+      .split(';')[0]!;
     const before = await blastCount(t);
     const body = JSON.stringify({ blast_tag: 'x', recipients: [PHONES[0]], message: 'Hi', follow_up_stage: 'Initial' });
     const form = multipart({ blast_tag: 'evil', message: 'pwned', follow_up_stage: 'Initial', recipients: PHONES[0]! });
@@ -774,7 +865,11 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     });
     expect(evilJson.status).toBe(403);
     // A browser that sends the cookie but no Origin on a POST is not trusted either.
-    const noOrigin = await request(t.server.port, '/api/blasts', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body });
+    const noOrigin = await request(t.server.port, '/api/blasts', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body,
+    });
     expect(noOrigin.status).toBe(403);
     expect(await blastCount(t)).toBe(before);
     // Control: the dashboard's own origin with the same cookie works.
@@ -787,14 +882,24 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   });
 
   it('refuses a session past its expiry, and stores no usable cookie value', async () => {
-    const signIn = await request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
-    const cookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c))!.split(';')[0]!;
+    const signIn = await request(t.server.port, '/api/session', {
+      method: 'POST',
+      headers: jsonBody(0),
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    const cookie = [signIn.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => /wablast_session=/.test(c))!
+      .split(';')[0]!;
     expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(200);
     const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
     const rows = await dbQuery(t.dbUrl, 'SELECT id_hash FROM sessions');
     for (const r of rows) expect(value).not.toContain(String(r.id_hash));
     // Seven days pass for this one session (the newest): the database says it has expired.
-    await dbQuery(t.dbUrl, "UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT max(created_at) FROM sessions)");
+    await dbQuery(
+      t.dbUrl,
+      "UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT max(created_at) FROM sessions)",
+    );
     expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(401);
   });
 
@@ -851,7 +956,13 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       for (let i = 0; i < 4; i++) {
         const status = await new Promise<number>((resolve, reject) => {
           const req = http.request(
-            { host: '127.0.0.1', port: t.server.port, path: `/api/blasts/${other}/events`, headers: { host: `localhost:${t.server.port}`, ...t.auth }, agent: false },
+            {
+              host: '127.0.0.1',
+              port: t.server.port,
+              path: `/api/blasts/${other}/events`,
+              headers: { host: `localhost:${t.server.port}`, ...t.auth },
+              agent: false,
+            },
             (res) => {
               res.on('error', () => undefined);
               res.resume();

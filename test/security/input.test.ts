@@ -65,7 +65,9 @@ describe('text fields refuse NUL and other control characters with 400 naming th
     const long = await app.api('POST', '/api/blasts', {
       ...SEED,
       message: '{{a}}{{b}}{{c}}{{d}}{{e}}',
-      recipients: [{ phone: '+60123456789', a: 'x'.repeat(1000), b: 'x'.repeat(1000), c: 'x'.repeat(1000), d: 'x'.repeat(1000), e: 'x'.repeat(1000) }],
+      recipients: [
+        { phone: '+60123456789', a: 'x'.repeat(1000), b: 'x'.repeat(1000), c: 'x'.repeat(1000), d: 'x'.repeat(1000), e: 'x'.repeat(1000) },
+      ],
     });
     expect(long.status).toBe(400);
     expect(long.body.error.message).toMatch(/4096/);
@@ -92,8 +94,22 @@ describe("Fastify's own errors answer in the project's shape", () => {
     ['an undecodable path', 'GET', '/api/%E0%A4%A', {}, undefined, 400],
     ['bad JSON', 'POST', '/api/blasts', json, '{"message":', 400],
     ['an unknown content type', 'POST', '/api/blasts', { 'content-type': 'application/x-evil' }, 'x', 415],
-    ['a JSON body over 1 MB on a small route', 'POST', '/api/blasts/1/resend', json, JSON.stringify({ statuses: ['FAILED'], pad: 'x'.repeat(1_100_000) }), 413],
-    ['a JSON blast over 16 MB', 'POST', '/api/blasts', json, JSON.stringify({ ...SEED, message: 'x', recipients: Array.from({ length: 1_200_000 }, () => '+60123456789') }), 413],
+    [
+      'a JSON body over 1 MB on a small route',
+      'POST',
+      '/api/blasts/1/resend',
+      json,
+      JSON.stringify({ statuses: ['FAILED'], pad: 'x'.repeat(1_100_000) }),
+      413,
+    ],
+    [
+      'a JSON blast over 16 MB',
+      'POST',
+      '/api/blasts',
+      json,
+      JSON.stringify({ ...SEED, message: 'x', recipients: Array.from({ length: 1_200_000 }, () => '+60123456789') }),
+      413,
+    ],
   ] as const)('%s', async (_name, method, path, headers, body, status) => {
     const res = await send(app.url, method, path, { headers: { ...headers }, body });
     expect(res.status).toBe(status);

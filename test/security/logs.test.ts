@@ -36,7 +36,12 @@ describe('logs: no token, no webhook secret, no phone number', () => {
     // A database error whose parameters are the recipients: the insert of a blast fails.
     await app.db.db.execute(sql`ALTER TABLE blast_recipients RENAME TO blast_recipients_away`);
     try {
-      const failed = await app.api('POST', '/api/blasts', { message: 'Hi {{name}}', recipients: NUMBERS.slice(0, 5).map((phone) => ({ phone, name: 'Siti' })) }, bearer);
+      const failed = await app.api(
+        'POST',
+        '/api/blasts',
+        { message: 'Hi {{name}}', recipients: NUMBERS.slice(0, 5).map((phone) => ({ phone, name: 'Siti' })) },
+        bearer,
+      );
       expect(failed.status).toBe(500);
     } finally {
       await app.db.db.execute(sql`ALTER TABLE blast_recipients_away RENAME TO blast_recipients`);
@@ -56,7 +61,12 @@ describe('logs: no token, no webhook secret, no phone number', () => {
     expect((await app.api('GET', '/api/blasts', undefined, { authorization: 'Bearer wrong-token' })).status).toBe(401);
     expect((await app.api('POST', '/api/session', { token: TOKEN })).status).toBe(200);
 
-    const created = await app.api('POST', '/api/blasts', { message: 'Hi {{name}}', recipients: NUMBERS.map((phone) => ({ phone, name: 'Siti' })) }, bearer);
+    const created = await app.api(
+      'POST',
+      '/api/blasts',
+      { message: 'Hi {{name}}', recipients: NUMBERS.map((phone) => ({ phone, name: 'Siti' })) },
+      bearer,
+    );
     expect(created.status).toBe(201);
     const sent = await app.api('POST', `/api/blasts/${created.body.blast_id}/send?wait=true`, undefined, bearer);
     expect(sent.status).toBe(200);

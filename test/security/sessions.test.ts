@@ -98,7 +98,13 @@ describe('guessing the token', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await send(other.url, 'GET', '/api/blasts', { headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': `10.0.0.${i}` } })).status);
+        statuses.push(
+          (
+            await send(other.url, 'GET', '/api/blasts', {
+              headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': `10.0.0.${i}` },
+            })
+          ).status,
+        );
       }
       expect(statuses).toContain(429);
     } finally {

@@ -11,8 +11,14 @@ import { createTestDatabase } from '../helpers/testDatabase.ts';
  * accepted, even `abc`.
  */
 function serve(env: Record<string, string>): { status: number | null; stderr: string } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(API_TOKEN|HOST|PORT|WEBHOOK_SECRET|DATABASE_URL)$/.test(k)));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(API_TOKEN|HOST|PORT|WEBHOOK_SECRET|DATABASE_URL)$/.test(k)),
+  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stderr: r.stderr };
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BLAST_STATES, BLAST_TRANSITIONS, type BlastState, FINAL_STATES, canTransition } from '../../src/blasts/blastStates.ts';
 
-const moves = Object.entries(BLAST_TRANSITIONS) as Array<[keyof typeof BLAST_TRANSITIONS, (typeof BLAST_TRANSITIONS)[keyof typeof BLAST_TRANSITIONS]]>;
+const moves = Object.entries(BLAST_TRANSITIONS) as Array<
+  [keyof typeof BLAST_TRANSITIONS, (typeof BLAST_TRANSITIONS)[keyof typeof BLAST_TRANSITIONS]]
+>;
 
 describe('the blast state machine', () => {
   it('names only real states', () => {

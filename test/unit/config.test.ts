@@ -34,7 +34,16 @@ describe('loadConfig', () => {
         statusBody: '{"device":"{device}","messageId":"{messageId}"}',
       },
       // No gateway URL: the simulator, no number at risk — the seed's speed.
-      pacing: { preset: 'fast', rate: 1, burst: 1, jitterMs: 0, dailyCap: null, hourlyCap: null, window: null, timeZone: 'Asia/Kuala_Lumpur' },
+      pacing: {
+        preset: 'fast',
+        rate: 1,
+        burst: 1,
+        jitterMs: 0,
+        dailyCap: null,
+        hourlyCap: null,
+        window: null,
+        timeZone: 'Asia/Kuala_Lumpur',
+      },
     });
   });
 
@@ -119,7 +128,16 @@ describe('loadConfig', () => {
   });
 
   it('treats a variable set to nothing as unset (PORT= in a .env file keeps port 3000)', () => {
-    const c = loadConfig({ PORT: '', SEND_RATE: ' ', DATA_DIR: '', HOST: '', API_TOKEN: '  ', DATABASE_URL: '', DAILY_CAP: '', WSAPME_DEVICE: '' });
+    const c = loadConfig({
+      PORT: '',
+      SEND_RATE: ' ',
+      DATA_DIR: '',
+      HOST: '',
+      API_TOKEN: '  ',
+      DATABASE_URL: '',
+      DAILY_CAP: '',
+      WSAPME_DEVICE: '',
+    });
     expect(c.port).toBe(3000);
     expect(c.pacing.rate).toBe(1);
     expect(c.dataDir).toBe('./data');

@@ -15,7 +15,9 @@ async function csvError(input: string | Readable, maxRows = 100): Promise<AppErr
 
 describe('parseRecipientsCsv', () => {
   it('reads a phone column and keeps every other column as a variable', async () => {
-    expect(await parseRecipientsCsv('phone,name,city\n0123456789,Ali,KL\n', 10)).toEqual([{ phone: '0123456789', vars: { name: 'Ali', city: 'KL' } }]);
+    expect(await parseRecipientsCsv('phone,name,city\n0123456789,Ali,KL\n', 10)).toEqual([
+      { phone: '0123456789', vars: { name: 'Ali', city: 'KL' } },
+    ]);
   });
 
   it.each([['Phone'], ['PHONE_NUMBER'], ['phone number'], ['Mobile'], ['WhatsApp'], ['msisdn'], ['phone-number']])(

@@ -73,7 +73,9 @@ describe('LookupStreak', () => {
 describe('holdReason', () => {
   it('keeps the gateway words, drops phone numbers, bounds the length', () => {
     expect(holdReason('Unauthorised Token')).toBe('Unauthorised Token');
-    expect(holdReason('5 different numbers refused; the last: +60123456789 invalid')).toBe('5 different numbers refused; the last: [number] invalid');
+    expect(holdReason('5 different numbers refused; the last: +60123456789 invalid')).toBe(
+      '5 different numbers refused; the last: [number] invalid',
+    );
     expect(holdReason('x'.repeat(1000))).toHaveLength(300);
   });
 });

@@ -11,11 +11,19 @@ describe('which failures "Retry failed" sends again', () => {
       'HTTP 400: message too long',
       'account banned',
       'recipient has blocked you',
-    ]) expect(failureRetryable(reason), reason).toBe(false);
+    ])
+      expect(failureRetryable(reason), reason).toBe(false);
   });
 
   it('failures another try can fix: attempts used up on a gateway that was down, a refusal that may pass, no reason at all', () => {
-    for (const reason of ['gave up after 5 attempts: HTTP 503', 'gave up after 3 attempts: ECONNREFUSED', 'WhatsApp refused the message', 'HTTP 409', '', null]) {
+    for (const reason of [
+      'gave up after 5 attempts: HTTP 503',
+      'gave up after 3 attempts: ECONNREFUSED',
+      'WhatsApp refused the message',
+      'HTTP 409',
+      '',
+      null,
+    ]) {
       expect(failureRetryable(reason), String(reason)).toBe(true);
     }
   });

@@ -23,7 +23,7 @@ describe('one wording per failure reason', () => {
     expect(failureReason(null, 'FAILED')?.text).toBe(FAILURE_REASONS.whatsapp_refused);
   });
 
-  it('names the engine\'s own reasons', () => {
+  it("names the engine's own reasons", () => {
     expect(failureReason('gave up after 5 attempts: HTTP 503', 'FAILED')?.code).toBe('gateway_error');
     expect(failureReason('gave up after 5 attempts: ECONNREFUSED', 'FAILED')?.code).toBe('gateway_unreachable');
     expect(failureReason('UND_ERR_HEADERS_TIMEOUT (the message may have been sent)', 'UNCERTAIN')?.code).toBe('no_answer');
@@ -34,8 +34,11 @@ describe('one wording per failure reason', () => {
     expect(failureReason('HTTP 400: invalid number', 'FAILED')?.code).toBe('invalid_number');
   });
 
-  it('an unknown refusal keeps the gateway\'s words, without the HTTP code', () => {
-    expect(failureReason('HTTP 400: message too long', 'FAILED')).toEqual({ code: 'refused', text: 'Refused by the gateway: message too long' });
+  it("an unknown refusal keeps the gateway's words, without the HTTP code", () => {
+    expect(failureReason('HTTP 400: message too long', 'FAILED')).toEqual({
+      code: 'refused',
+      text: 'Refused by the gateway: message too long',
+    });
   });
 
   it('a delivered, read or replied message has nothing to explain, whatever error it once had', () => {
@@ -47,7 +50,11 @@ describe('one wording per failure reason', () => {
 describe('numbers outside the default country', () => {
   it('a +65 number in a MY list is noted with its country, its line and how to write a local number', () => {
     const prepared = prepareRecipients(
-      [{ phone: '012-345 6789', vars: {} }, { phone: '+65 9123 4567', vars: {} }, { phone: '+6012 345 6780', vars: {} }],
+      [
+        { phone: '012-345 6789', vars: {} },
+        { phone: '+65 9123 4567', vars: {} },
+        { phone: '+6012 345 6780', vars: {} },
+      ],
       'MY',
     );
     expect(prepared.outsideCountry).toEqual({ count: 1, byCountry: { SG: 1 }, examples: [{ line: 2, phone: '+6591234567' }] });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classify,
-  DEFAULT_RETRY_AFTER_MS,
-  normaliseGatewayStatus,
-  type GatewayResult,
-} from '../../src/gateway/classify.ts';
+import { classify, DEFAULT_RETRY_AFTER_MS, normaliseGatewayStatus, type GatewayResult } from '../../src/gateway/classify.ts';
 
 const NOW = Date.parse('2025-01-01T00:00:00Z');
 
@@ -50,9 +45,7 @@ describe('classify send', () => {
   });
 
   it('recognises a rate limit said in the body rather than the status', () => {
-    expect(classify('send', res(200, { status: false, message: 'Rate limit exceeded' }), NOW).kind).toBe(
-      'rate_limited',
-    );
+    expect(classify('send', res(200, { status: false, message: 'Rate limit exceeded' }), NOW).kind).toBe('rate_limited');
     expect(classify('send', res(400, { error: 'Too many requests' }), NOW).kind).toBe('rate_limited');
   });
 
@@ -80,9 +73,7 @@ describe('classify send', () => {
     for (const code of afterWrite) {
       expect(classify('send', err(code), NOW).kind).toBe('ambiguous');
     }
-    expect(classify('send', err(undefined, 'TimeoutError', 'The operation was aborted due to timeout'), NOW).kind).toBe(
-      'ambiguous',
-    );
+    expect(classify('send', err(undefined, 'TimeoutError', 'The operation was aborted due to timeout'), NOW).kind).toBe('ambiguous');
     expect(classify('send', err(undefined, 'Error', 'something odd'), NOW).kind).toBe('ambiguous');
   });
 

@@ -16,7 +16,13 @@ describe('phone masking in logs', () => {
   });
 
   it('masks numbers a URL spells with %2B, %20 and %2D', () => {
-    for (const path of ['/api/opt-outs/%2B60137770009', '/api/opt-outs/013-777%200009', '/api/opt-outs/013%20777%200009', '/api/opt-outs/+60%2013-777%200009', '/x/%2b60%2d13%2d7770009']) {
+    for (const path of [
+      '/api/opt-outs/%2B60137770009',
+      '/api/opt-outs/013-777%200009',
+      '/api/opt-outs/013%20777%200009',
+      '/api/opt-outs/+60%2013-777%200009',
+      '/x/%2b60%2d13%2d7770009',
+    ]) {
       const out = maskPhonesIn(path);
       expect(out.replace(/\D/g, '')).not.toContain('7770009');
     }

@@ -14,10 +14,28 @@ const MON = Date.UTC(2026, 10, 29, 16, 0);
 const at = (day: number, h: number, m = 0) => MON + day * 24 * HOUR + h * HOUR + m * 60_000;
 
 const DEFAULTS: PacingDefaults = {
-  preset: 'safe', rate: 1, burst: 1, jitterMs: 0, minGapMs: null, maxGapMs: null, hourlyCap: null, dailyCap: null, window: null, timeZone: KL,
+  preset: 'safe',
+  rate: 1,
+  burst: 1,
+  jitterMs: 0,
+  minGapMs: null,
+  maxGapMs: null,
+  hourlyCap: null,
+  dailyCap: null,
+  window: null,
+  timeZone: KL,
 };
 const NONE: PacingSettings = {
-  preset: null, rate: null, burst: null, jitterMs: null, minGapMs: null, maxGapMs: null, hourlyCap: null, dailyCap: null, window: null, timeZone: null,
+  preset: null,
+  rate: null,
+  burst: null,
+  jitterMs: null,
+  minGapMs: null,
+  maxGapMs: null,
+  hourlyCap: null,
+  dailyCap: null,
+  window: null,
+  timeZone: null,
 };
 const NEW_NUMBER: WarmUpHistory = { inUseSince: null, warmSince: null, lastSentAt: null };
 const rules = (preset: PacingPreset, now = MON, device: Partial<PacingSettings> = {}, history = NEW_NUMBER) =>
@@ -47,7 +65,8 @@ const maxInSlidingHour = (times: number[]) => {
   }
   return max;
 };
-const perLocalDay = (times: number[]) => times.reduce((m, t) => m.set(localDay(KL, t), (m.get(localDay(KL, t)) ?? 0) + 1), new Map<string, number>());
+const perLocalDay = (times: number[]) =>
+  times.reduce((m, t) => m.set(localDay(KL, t), (m.get(localDay(KL, t)) ?? 0) + 1), new Map<string, number>());
 
 describe('send window', () => {
   it('reads weekdays and hours, several ranges, and always', () => {
@@ -201,7 +220,14 @@ describe('warm-up', () => {
 
 describe('custom and the combination of settings', () => {
   it('custom takes every knob; a device cap tightens a preset but never loosens it', () => {
-    const c = rules('custom', MON, { minGapMs: 2000, maxGapMs: 5000, hourlyCap: 100, dailyCap: 300, jitterMs: 500, window: 'mon-fri 09:00-18:00, sat 10:00-14:00' });
+    const c = rules('custom', MON, {
+      minGapMs: 2000,
+      maxGapMs: 5000,
+      hourlyCap: 100,
+      dailyCap: 300,
+      jitterMs: 500,
+      window: 'mon-fri 09:00-18:00, sat 10:00-14:00',
+    });
     expect(c).toMatchObject({ minGapMs: 2000, maxGapMs: 5000, hourlyCap: 100, dailyCap: 300, jitterMs: 500 });
     expect(c.window.text).toBe('Mon–Fri 09:00–18:00, Sat 10:00–14:00');
     expect(rules('safe', MON, { dailyCap: 50 }).dailyCap).toBe(50);
@@ -213,14 +239,22 @@ describe('custom and the combination of settings', () => {
 
 describe('in words', () => {
   it('describes the plan', () => {
-    expect(describePlan(rules('safe'))).toBe('safe: one message every 10–30 s, at most 80 an hour and 400 a day, Mon–Sat 09:00–20:00 Asia/Kuala_Lumpur');
-    expect(describePlan(rules('fast', MON, { rate: 20, burst: 5 }))).toBe('fast: as fast as the gateway allows (20 a second, bursts of 5), any time');
-    expect(describePlan(rules('warm-up'))).toBe('warm-up (day 1): one message every 30–60 s, at most 80 an hour and 20 a day, Mon–Sat 09:00–20:00 Asia/Kuala_Lumpur');
+    expect(describePlan(rules('safe'))).toBe(
+      'safe: one message every 10–30 s, at most 80 an hour and 400 a day, Mon–Sat 09:00–20:00 Asia/Kuala_Lumpur',
+    );
+    expect(describePlan(rules('fast', MON, { rate: 20, burst: 5 }))).toBe(
+      'fast: as fast as the gateway allows (20 a second, bursts of 5), any time',
+    );
+    expect(describePlan(rules('warm-up'))).toBe(
+      'warm-up (day 1): one message every 30–60 s, at most 80 an hour and 20 a day, Mon–Sat 09:00–20:00 Asia/Kuala_Lumpur',
+    );
   });
 
   it('describes the ETA and the wait', () => {
     const now = at(0, 18);
-    expect(describeEta({ finishesAt: now + 4 * HOUR + 10 * 60_000, slowedBy: null, waitingForWindow: false, windowOpensAt: null }, now, KL)).toBe('≈ 4 h 10 m, finishes today 22:10');
+    expect(
+      describeEta({ finishesAt: now + 4 * HOUR + 10 * 60_000, slowedBy: null, waitingForWindow: false, windowOpensAt: null }, now, KL),
+    ).toBe('≈ 4 h 10 m, finishes today 22:10');
     expect(describeEta({ finishesAt: at(1, 10, 40), slowedBy: 'window', waitingForWindow: false, windowOpensAt: null }, now, KL)).toBe(
       '≈ 16 h 40 m, finishes tomorrow 10:40 because of the send window',
     );

@@ -86,10 +86,19 @@ describe('the paste splitter', () => {
 });
 
 describe('the CSV header rule', () => {
-  it.each(['phone', 'Phone', 'PHONE_NUMBER', 'phone number', 'phone-number', 'Phone No.', 'No. HP', 'Mobile', 'WhatsApp', 'msisdn', ' to '])(
-    '%j is a phone column',
-    (h) => expect(isPhoneHeader(h)).toBe(true),
-  );
+  it.each([
+    'phone',
+    'Phone',
+    'PHONE_NUMBER',
+    'phone number',
+    'phone-number',
+    'Phone No.',
+    'No. HP',
+    'Mobile',
+    'WhatsApp',
+    'msisdn',
+    ' to ',
+  ])('%j is a phone column', (h) => expect(isPhoneHeader(h)).toBe(true));
 
   it.each(['name', 'phones', 'city', 'telephone number please', ''])('%j is not', (h) => expect(isPhoneHeader(h)).toBe(false));
 

@@ -133,6 +133,11 @@ describe('prepareRecipients', () => {
   });
 
   it('returns nothing for an empty list', () => {
-    expect(prepareRecipients([], 'MY')).toEqual({ valid: [], invalid: [], duplicates: 0, outsideCountry: { count: 0, byCountry: {}, examples: [] } });
+    expect(prepareRecipients([], 'MY')).toEqual({
+      valid: [],
+      invalid: [],
+      duplicates: 0,
+      outsideCountry: { count: 0, byCountry: {}, examples: [] },
+    });
   });
 });

@@ -14,7 +14,12 @@ describe('report bounds and rates', () => {
   });
 
   it('rates are from each stage to the one before, 0 when nobody reached it', () => {
-    expect(stageFunnel({ sent: 200, received: 150, read: 100, replied: 20, closed: 5 }).rates).toEqual({ received: 0.75, read: 0.6667, replied: 0.2, closed: 0.25 });
+    expect(stageFunnel({ sent: 200, received: 150, read: 100, replied: 20, closed: 5 }).rates).toEqual({
+      received: 0.75,
+      read: 0.6667,
+      replied: 0.2,
+      closed: 0.25,
+    });
     expect(stageFunnel({}).rates).toEqual({ received: 0, read: 0, replied: 0, closed: 0 });
   });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { HEALTH_MIN_SENDS, healthVerdict } from '../../src/domain/deviceHealth.ts';
 import { type PoolMember, POOL_SLACK, takesNewPhones } from '../../src/domain/senderPool.ts';
 
-const member = (device: string, over: Partial<PoolMember> = {}): PoolMember => ({ device, live: true, held: false, sentToday: 0, cap: 100, ...over });
+const member = (device: string, over: Partial<PoolMember> = {}): PoolMember => ({
+  device,
+  live: true,
+  held: false,
+  sentToday: 0,
+  cap: 100,
+  ...over,
+});
 
 describe('takesNewPhones (sender pool)', () => {
   it('a pool of one always takes its new phones while it runs', () => {
@@ -44,7 +51,11 @@ describe('takesNewPhones (sender pool)', () => {
 
 describe('healthVerdict (automatic pause)', () => {
   it('says nothing before enough sends, then pauses strictly above the threshold', () => {
-    expect(healthVerdict({ sends: HEALTH_MIN_SENDS - 1, errors: HEALTH_MIN_SENDS - 1 }, 0.2)).toEqual({ rate: null, pause: false, reason: null });
+    expect(healthVerdict({ sends: HEALTH_MIN_SENDS - 1, errors: HEALTH_MIN_SENDS - 1 }, 0.2)).toEqual({
+      rate: null,
+      pause: false,
+      reason: null,
+    });
     expect(healthVerdict({ sends: 50, errors: 10 }, 0.2)).toMatchObject({ rate: 0.2, pause: false });
     const bad = healthVerdict({ sends: 50, errors: 11 }, 0.2);
     expect(bad).toMatchObject({ rate: 0.22, pause: true });

@@ -28,10 +28,17 @@ describe('the simulator speaks the wsapme dialect wablast reads', () => {
   it('every ack shape carries its status to the lattice', () => {
     const shapes = new Set<string>();
     for (let i = 0; i < 60; i++) {
-      for (const [status, lattice] of [['DELIVERY_ACK', 'DELIVERY_ACK'], ['READ_ACK', 'READ_ACK'], ['ERROR', 'ERROR'], ['SERVER_ACK', 'PENDING']] as const) {
+      for (const [status, lattice] of [
+        ['DELIVERY_ACK', 'DELIVERY_ACK'],
+        ['READ_ACK', 'READ_ACK'],
+        ['ERROR', 'ERROR'],
+        ['SERVER_ACK', 'PENDING'],
+      ] as const) {
         const msg = message(i, status);
         const wire = wsapmeAck(msg);
-        shapes.add(`${wire.form}:${Array.isArray(wire.body)}:${Object.keys(Array.isArray(wire.body) ? wire.body[0] : (wire.body as object)).join(',')}`);
+        shapes.add(
+          `${wire.form}:${Array.isArray(wire.body)}:${Object.keys(Array.isArray(wire.body) ? wire.body[0] : (wire.body as object)).join(',')}`,
+        );
         const events = roundTrip(wire);
         const last = events[events.length - 1]!;
         expect(last).toMatchObject({ kind: 'status', messageId: msg.messageId, status: lattice });
@@ -42,7 +49,9 @@ describe('the simulator speaks the wsapme dialect wablast reads', () => {
 
   it('replies come from JIDs of the E.164 number; noise is ignored', () => {
     for (let i = 0; i < 30; i++) {
-      expect(roundTrip(wsapmeInbound(message(i, 'READ_ACK'), 'STOP'))).toMatchObject([{ kind: 'inbound', phone: '+60133999001', text: 'STOP' }]);
+      expect(roundTrip(wsapmeInbound(message(i, 'READ_ACK'), 'STOP'))).toMatchObject([
+        { kind: 'inbound', phone: '+60133999001', text: 'STOP' },
+      ]);
       expect(roundTrip(wsapmeNoise(message(i, 'READ_ACK'), (i % 3) / 3))).toMatchObject([{ kind: 'ignored' }]);
     }
   });

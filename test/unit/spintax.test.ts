@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { longestRendering, renderParts, renderTemplate, templateProblem, templateVariables, variantCount } from '../../src/domain/template.ts';
+import {
+  longestRendering,
+  renderParts,
+  renderTemplate,
+  templateProblem,
+  templateVariables,
+  variantCount,
+} from '../../src/domain/template.ts';
 import { identicalTextWarning, summariseVariation } from '../../src/domain/variation.ts';
 
 const phones = (n: number) => Array.from({ length: n }, (_, i) => `+6012${String(3_000_000 + i * 7).padStart(7, '0')}`);

@@ -126,7 +126,18 @@ describe('funnelFromCounts', () => {
   });
 
   it('a mixed blast: every bucket, the invariants and the total', () => {
-    const counts = { QUEUED: 2, SENDING: 1, PENDING: 3, DELIVERY_ACK: 4, READ_ACK: 5, REPLIED: 6, CLOSED: 7, FAILED: 8, UNCERTAIN: 9, SKIPPED: 10 };
+    const counts = {
+      QUEUED: 2,
+      SENDING: 1,
+      PENDING: 3,
+      DELIVERY_ACK: 4,
+      READ_ACK: 5,
+      REPLIED: 6,
+      CLOSED: 7,
+      FAILED: 8,
+      UNCERTAIN: 9,
+      SKIPPED: 10,
+    };
     const f = funnelFromCounts(counts);
     expect(f).toEqual({
       total: 55,

@@ -37,7 +37,13 @@ describe('renderTemplate', () => {
   });
 
   it('accepts names with underscores, dashes, dots and digits', () => {
-    expect(renderTemplate('{{first_name}}/{{order-id}}/{{a.b}}/{{x2}}', { first_name: 'A', 'order-id': '7', 'a.b': 'x', x2: 'y' }, '+60123456789')).toBe('A/7/x/y');
+    expect(
+      renderTemplate(
+        '{{first_name}}/{{order-id}}/{{a.b}}/{{x2}}',
+        { first_name: 'A', 'order-id': '7', 'a.b': 'x', x2: 'y' },
+        '+60123456789',
+      ),
+    ).toBe('A/7/x/y');
   });
 
   it('repeats a variable as often as it appears', () => {

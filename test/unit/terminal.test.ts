@@ -20,7 +20,10 @@ function screen(): { out: Writable; text: () => string } {
 describe('human log lines', () => {
   it('shows the local time, the level, the component, the message and the other fields; no epoch milliseconds', () => {
     const at = new Date(2026, 10, 30, 9, 41, 7).getTime(); // 09:41:07 in this machine's zone
-    const line = formatLogLine(JSON.stringify({ level: 30, time: at, component: 'engine', msg: 'blast #3 finished', blast: 3, note: 'two words' }), { color: false });
+    const line = formatLogLine(
+      JSON.stringify({ level: 30, time: at, component: 'engine', msg: 'blast #3 finished', blast: 3, note: 'two words' }),
+      { color: false },
+    );
     expect(line).toBe('09:41:07 INFO  engine  blast #3 finished  blast=3 note="two words"\n');
     expect(line).not.toContain(String(at));
   });
@@ -30,7 +33,9 @@ describe('human log lines', () => {
     const warn = formatLogLine(JSON.stringify({ level: 40, time: 0, msg: 'retrying', err }), { color: false });
     expect(warn).toContain('err="Error ECONNRESET: socket hang up"');
     expect(warn).not.toContain('at x');
-    expect(formatLogLine(JSON.stringify({ level: 50, time: 0, msg: 'failed', err }), { color: false })).toContain('\n    at x (y.ts:1:1)\n');
+    expect(formatLogLine(JSON.stringify({ level: 50, time: 0, msg: 'failed', err }), { color: false })).toContain(
+      '\n    at x (y.ts:1:1)\n',
+    );
   });
 
   it('colours the level only when asked', () => {
@@ -43,12 +48,14 @@ describe('human log lines', () => {
     expect(formatLogLine('plain words', { color: false })).toBe('plain words\n');
   });
 
-  it('keeps the logger\'s redaction and masking: it formats what pino already scrubbed', () => {
+  it("keeps the logger's redaction and masking: it formats what pino already scrubbed", () => {
     const s = screen();
     const log = createLogger('info', humanLogStream(s.out, { color: false }));
-    log.child({ component: 'gateway' }).warn({ token: 'sekrit-token-123', to: '+60123456789', headers: { authorization: 'Bearer abc' } }, 'refused +60123456789');
+    log
+      .child({ component: 'gateway' })
+      .warn({ token: 'sekrit-token-123', to: '+60123456789', headers: { authorization: 'Bearer abc' } }, 'refused +60123456789');
     const text = s.text();
-    expect(text).toMatch(/^\d\d:\d\d:\d\d WARN  gateway  refused \+6012\*\*\*\*789/);
+    expect(text).toMatch(/^\d\d:\d\d:\d\d WARN {2}gateway {2}refused \+6012\*\*\*\*789/);
     expect(text).not.toContain('sekrit-token-123');
     expect(text).not.toContain('Bearer abc');
     expect(text).not.toContain('23456789');
@@ -109,7 +116,7 @@ describe('listen errors', () => {
 });
 
 describe('wall clock of a zone', () => {
-  it('shows an instant on the zone\'s clock, across a daylight-saving change, with the offset for headers', async () => {
+  it("shows an instant on the zone's clock, across a daylight-saving change, with the offset for headers", async () => {
     const { utcOffsetLabel, wallClock } = await import('../../src/domain/wallClock.ts');
     const kl = wallClock('Asia/Kuala_Lumpur');
     expect(kl('2026-11-30T01:05:09.000Z')).toBe('2026-11-30 09:05:09');

@@ -23,28 +23,41 @@ describe('parseWebhookBody: every shape in the fact sheet', () => {
   });
 
   it('keeps the c2s timestamp and the reply text; STOP from a JID is an inbound from the E.164 number', () => {
-    const [s] = parseWebhookBody('application/json', JSON.stringify({ key: { id: MID, fromMe: true }, status: 'DELIVERY_ACK', messageC2STimestamp: '1768716041' }), 'MY');
+    const [s] = parseWebhookBody(
+      'application/json',
+      JSON.stringify({ key: { id: MID, fromMe: true }, status: 'DELIVERY_ACK', messageC2STimestamp: '1768716041' }),
+      'MY',
+    );
     expect(s).toMatchObject({ kind: 'status', status: 'DELIVERY_ACK', c2sTimestamp: '1768716041' });
-    const [r] = parseWebhookBody('application/json', JSON.stringify({ type: 'text', message: 'STOP', from: '60133999001:3@s.whatsapp.net' }), 'MY');
+    const [r] = parseWebhookBody(
+      'application/json',
+      JSON.stringify({ type: 'text', message: 'STOP', from: '60133999001:3@s.whatsapp.net' }),
+      'MY',
+    );
     expect(r).toMatchObject({ kind: 'inbound', phone: PHONE, text: 'STOP' });
   });
 
   it('says why it set an event aside', () => {
-    const reasons = (body: unknown) => parseWebhookBody('application/json', JSON.stringify(body), 'MY').map((e) => ('reason' in e ? e.reason : e.kind));
+    const reasons = (body: unknown) =>
+      parseWebhookBody('application/json', JSON.stringify(body), 'MY').map((e) => ('reason' in e ? e.reason : e.kind));
     expect(reasons({ type: 'text', message: 'hi', from: '1203630@g.us' })).toEqual(['group chat, not a reply']);
     expect(reasons({ type: 'text', message: 'hi', from: 'status@broadcast' })).toEqual(['WhatsApp Status (status@broadcast), not a reply']);
     expect(reasons({ messageId: MID })).toEqual(['no status']);
     expect(reasons({ messageId: MID, status: false })).toEqual(['status is a boolean, not a status']);
     expect(reasons({ type: 'text', message: 'hi', from: 'abc@example.com' })).toEqual(['sender is a JID of an unknown kind']);
     expect(parseWebhookBody('application/json', '', 'MY')).toMatchObject([{ kind: 'not_understood', reason: 'empty body' }]);
-    expect(parseWebhookBody('application/json', '"hello"', 'MY')).toMatchObject([{ kind: 'not_understood', reason: 'event is not a JSON object' }]);
+    expect(parseWebhookBody('application/json', '"hello"', 'MY')).toMatchObject([
+      { kind: 'not_understood', reason: 'event is not a JSON object' },
+    ]);
   });
 
   it('cuts absurd nesting and refuses too many events without throwing', () => {
     const deep = '['.repeat(50_000) + ']'.repeat(50_000);
     expect(parseWebhookBody('application/json', deep, 'MY')[0]!.kind).toBe('not_understood');
     const nested = JSON.stringify({ messageId: MID, status: 'READ', junk: JSON.parse('{"a":'.repeat(100) + '1' + '}'.repeat(100)) });
-    expect(parseWebhookBody('application/json', nested, 'MY')).toMatchObject([{ kind: 'not_understood', reason: 'nested deeper than 32 levels' }]);
+    expect(parseWebhookBody('application/json', nested, 'MY')).toMatchObject([
+      { kind: 'not_understood', reason: 'nested deeper than 32 levels' },
+    ]);
     const many = JSON.stringify(Array.from({ length: 1001 }, () => ({ messageId: MID, status: 3 })));
     expect(parseWebhookBody('application/json', many, 'MY')).toMatchObject([{ kind: 'not_understood' }]);
   });
@@ -61,15 +74,39 @@ describe('parseWebhookBody: every shape in the fact sheet', () => {
 
 describe('gateway statuses', () => {
   it.each([
-    [0, 'ERROR'], [1, 'PENDING'], [2, 'SERVER_ACK'], [3, 'DELIVERY_ACK'], [4, 'READ_ACK'], [5, 'READ_ACK'],
-    ['3', 'DELIVERY_ACK'], ['READ', 'READ_ACK'], ['READ_ACK', 'READ_ACK'], ['PLAYED', 'READ_ACK'], [9, '9'],
-    [true, ''], [false, ''], [{}, ''], [[], ''], [null, ''], [undefined, ''], [Number.NaN, ''],
+    [0, 'ERROR'],
+    [1, 'PENDING'],
+    [2, 'SERVER_ACK'],
+    [3, 'DELIVERY_ACK'],
+    [4, 'READ_ACK'],
+    [5, 'READ_ACK'],
+    ['3', 'DELIVERY_ACK'],
+    ['READ', 'READ_ACK'],
+    ['READ_ACK', 'READ_ACK'],
+    ['PLAYED', 'READ_ACK'],
+    [9, '9'],
+    [true, ''],
+    [false, ''],
+    [{}, ''],
+    [[], ''],
+    [null, ''],
+    [undefined, ''],
+    [Number.NaN, ''],
   ])('%j → %j', (raw, expected) => {
     expect(normaliseGatewayStatus(raw)).toBe(expected);
   });
 
   it('maps onto the lattice in one place', () => {
-    expect([0, 1, 2, 3, 4, 5, 'WEIRD', true].map(latticeStatusOf)).toEqual(['ERROR', 'PENDING', 'PENDING', 'DELIVERY_ACK', 'READ_ACK', 'READ_ACK', null, null]);
+    expect([0, 1, 2, 3, 4, 5, 'WEIRD', true].map(latticeStatusOf)).toEqual([
+      'ERROR',
+      'PENDING',
+      'PENDING',
+      'DELIVERY_ACK',
+      'READ_ACK',
+      'READ_ACK',
+      null,
+      null,
+    ]);
   });
 });
 

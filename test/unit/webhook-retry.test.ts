@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { RETRY_SCHEDULE_MS, RETRY_WINDOW_MS, afterFailedAttempt, claimLeaseMs, shouldDisableEndpoint } from '../../src/domain/webhookRetry.ts';
+import {
+  RETRY_SCHEDULE_MS,
+  RETRY_WINDOW_MS,
+  afterFailedAttempt,
+  claimLeaseMs,
+  shouldDisableEndpoint,
+} from '../../src/domain/webhookRetry.ts';
 
 const HOUR = 3_600_000;
 const always = (x: number) => () => x;
@@ -8,7 +14,17 @@ const always = (x: number) => () => x;
 describe('outbound webhook retry schedule', () => {
   it('follows the Standard Webhooks ceilings: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then 10 h again', () => {
     const ceilings = [1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => afterFailedAttempt(n, 0, always(1)));
-    expect(ceilings.map((d) => (d.giveUp ? -1 : d.delayMs))).toEqual([5_000, 300_000, 1_800_000, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR, 10 * HOUR, 10 * HOUR]);
+    expect(ceilings.map((d) => (d.giveUp ? -1 : d.delayMs))).toEqual([
+      5_000,
+      300_000,
+      1_800_000,
+      2 * HOUR,
+      5 * HOUR,
+      10 * HOUR,
+      10 * HOUR,
+      10 * HOUR,
+      10 * HOUR,
+    ]);
     expect(RETRY_SCHEDULE_MS).toHaveLength(7);
   });
 

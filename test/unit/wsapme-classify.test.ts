@@ -15,7 +15,14 @@ const SENT = {
     status: 'PENDING',
   },
 };
-const OLD_QUEUED = { messageId: '3EB0OLD1', id_device: '5850', jid: '60189026292@s.whatsapp.net', message: 'Hi', status: 'PENDING', priority: 1 };
+const OLD_QUEUED = {
+  messageId: '3EB0OLD1',
+  id_device: '5850',
+  jid: '60189026292@s.whatsapp.net',
+  message: 'Hi',
+  status: 'PENDING',
+  priority: 1,
+};
 
 describe('sending in the WSAPME dialect', () => {
   it('reads the message id from data.key.id, and from the older flat queued record', () => {
@@ -52,14 +59,19 @@ describe('sending in the WSAPME dialect', () => {
   });
 
   it("any other success:false is that number's refusal, in the gateway's words", () => {
-    expect(classify('send', res(200, { success: false, message: 'Invalid number' }), NOW)).toEqual({ kind: 'permanent', reason: 'Invalid number' });
+    expect(classify('send', res(200, { success: false, message: 'Invalid number' }), NOW)).toEqual({
+      kind: 'permanent',
+      reason: 'Invalid number',
+    });
     expect(classify('send', res(200, { success: false, message: 'Number not registered on WhatsApp', data: {} }), NOW)).toEqual({
       kind: 'permanent',
       reason: 'Number not registered on WhatsApp',
     });
     expect(classify('send', res(200, { success: false }), NOW)).toEqual({ kind: 'permanent', reason: 'HTTP 200' });
     // success:false wins over an id echoed back in the refusal
-    expect(classify('send', res(200, { success: false, message: 'Invalid number', data: { key: { id: 'X' } } }), NOW).kind).toBe('permanent');
+    expect(classify('send', res(200, { success: false, message: 'Invalid number', data: { key: { id: 'X' } } }), NOW).kind).toBe(
+      'permanent',
+    );
   });
 
   it('a rate limit said as success:false is a rate limit, not a refusal', () => {
@@ -105,13 +117,17 @@ describe('status lookups in the WSAPME dialect', () => {
   // Runs once the shared map (src/gateway/normaliseGatewayStatus.ts) knows Baileys' numbers.
   it.runIf(normaliseGatewayStatus(3) === 'DELIVERY_ACK')('Baileys numbers end as the names the poller applies', () => {
     const names = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ_ACK', 'READ_ACK'];
-    for (const [n, name] of names.entries()) expect(classify('status', res(200, { data: { status: n } }), NOW)).toMatchObject({ status: name });
+    for (const [n, name] of names.entries())
+      expect(classify('status', res(200, { data: { status: n } }), NOW)).toMatchObject({ status: name });
   });
 
   it('a boolean status is not a status; success:false is a refusal; 404 is not found', () => {
     expect(classify('status', res(200, { success: true, message: 'ok', status: true }), NOW)).toMatchObject({ kind: 'refused' });
     expect(classify('status', res(200, { success: true, data: { status: false } }), NOW)).toMatchObject({ kind: 'refused' });
-    expect(classify('status', res(200, { success: false, message: 'messageInfo ', data: {} }), NOW)).toEqual({ kind: 'refused', reason: 'messageInfo' });
+    expect(classify('status', res(200, { success: false, message: 'messageInfo ', data: {} }), NOW)).toEqual({
+      kind: 'refused',
+      reason: 'messageInfo',
+    });
     expect(classify('status', res(200, { success: false, status: 'PENDING' }), NOW).kind).toBe('refused');
     expect(classify('status', res(404, { error: 'not found' }), NOW)).toEqual({ kind: 'not_found' });
     expect(classify('status', res(200, { success: false, message: 'Message not found' }), NOW)).toEqual({ kind: 'not_found' });
@@ -123,7 +139,8 @@ describe('the status lookup body template', () => {
     const { statusLookupBody, DEFAULT_STATUS_BODY } = await import('../../src/gateway/wsapmeClient.ts');
     const req = { device: '5850', messageId: '3EB0AB', phone: '+60189026292' };
     expect(statusLookupBody(DEFAULT_STATUS_BODY, req)).toEqual({ device: '5850', messageId: '3EB0AB' });
-    const info = '{"id_device":"{device}","jid":"{jid}","messages":{"key":{"remoteJid":"{jid}","fromMe":true,"id":"{messageId}"}},"n":[ "{phone}" ]}';
+    const info =
+      '{"id_device":"{device}","jid":"{jid}","messages":{"key":{"remoteJid":"{jid}","fromMe":true,"id":"{messageId}"}},"n":[ "{phone}" ]}';
     expect(statusLookupBody(info, req)).toEqual({
       id_device: '5850',
       jid: '60189026292@s.whatsapp.net',

@@ -70,7 +70,17 @@ export function App() {
   }, [route]);
 
   useEffect(() => {
-    const titles = { list: 'Blasts', new: 'New blast', detail: 'Blast', replies: 'Replies', contact: 'Contact', reports: 'Reports', connection: 'Connection', optouts: 'Opt-outs', notfound: 'Not found' } as const;
+    const titles = {
+      list: 'Blasts',
+      new: 'New blast',
+      detail: 'Blast',
+      replies: 'Replies',
+      contact: 'Contact',
+      reports: 'Reports',
+      connection: 'Connection',
+      optouts: 'Opt-outs',
+      notfound: 'Not found',
+    } as const;
     document.title = auth === 'signed-out' ? 'Sign in · wablast' : `${titles[route.page]} · wablast`;
   }, [route, auth]);
 
@@ -119,7 +129,14 @@ export function App() {
 
   return (
     <>
-      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       {meta?.simulator && <SimulatorBanner />}

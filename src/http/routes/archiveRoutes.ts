@@ -20,7 +20,11 @@ export async function archiveRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (running) throw new AppError('conflict', 'An archive run is already in progress');
     running = true;
     try {
-      const result = await archiveBlasts(ctx.database.db, { before: at, dir: ctx.config.archiveDir, log: ctx.log.child({ component: 'archive' }) });
+      const result = await archiveBlasts(ctx.database.db, {
+        before: at,
+        dir: ctx.config.archiveDir,
+        log: ctx.log.child({ component: 'archive' }),
+      });
       ctx.hub.markChanged(result.blasts.map((b) => b.blast_id));
       return result;
     } finally {

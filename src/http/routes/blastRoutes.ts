@@ -39,7 +39,11 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const ahead = await queuedAhead(db, input.device, Number.MAX_SAFE_INTEGER);
       return { ...result, plan: await reader.plan(input.device, input.pacingPreset ?? null, result.total_recipients, ahead, true) };
     }
-    if (result.blast_id) log.info({ blast: result.blast_id, recipients: result.total_recipients }, `blast #${result.blast_id} created with ${result.total_recipients} recipients`);
+    if (result.blast_id)
+      log.info(
+        { blast: result.blast_id, recipients: result.total_recipients },
+        `blast #${result.blast_id} created with ${result.total_recipients} recipients`,
+      );
     return result;
   };
   app.post('/api/blasts', { bodyLimit: LIMITS.blastJsonBytes }, create);
@@ -63,7 +67,14 @@ export async function blastRoutes(app: FastifyInstance, ctx: AppContext): Promis
       if (wait) await waitOnFeed(ctx, id, reply.raw);
       const blast = await getBlast(db, id);
       const report = blast.report;
-      return { success: true, sent: report.sent, failed: report.failed, queued: report.queued, uncertain: report.uncertain, state: wait ? blast.state : state };
+      return {
+        success: true,
+        sent: report.sent,
+        failed: report.failed,
+        queued: report.queued,
+        uncertain: report.uncertain,
+        state: wait ? blast.state : state,
+      };
     } finally {
       release?.();
     }
@@ -142,7 +153,7 @@ async function waitOnFeed(ctx: AppContext, id: number, raw: NodeJS.EventEmitter)
 function senderPool(device: string | undefined, devices: string[] | undefined, fallback: string): { device: string; devices: string[] } {
   if (!devices) return { device: device ?? fallback, devices: [] };
   if (device !== undefined && !devices.includes(device)) {
-    throw new AppError('validation_failed', 'device: must be one of devices (it is the pool\'s primary device)', [
+    throw new AppError('validation_failed', "device: must be one of devices (it is the pool's primary device)", [
       { field: 'device', message: 'not one of devices' },
     ]);
   }
@@ -158,7 +169,8 @@ function fromJson(body: unknown, ctx: AppContext): CreateBlastInput {
   }
   const b = parse(createBlastBody, body);
   const recipients: RawRecipient[] = b.recipients.map((r, i) => {
-    const row = typeof r === 'string' ? { phone: r, vars: {} } : (({ phone, ...vars }) => ({ phone, vars: vars as Record<string, string> }))(r);
+    const row =
+      typeof r === 'string' ? { phone: r, vars: {} } : (({ phone, ...vars }) => ({ phone, vars: vars as Record<string, string> }))(r);
     checkRecipient(`recipients.${i}`, row.phone, row.vars, b.message);
     return row;
   });
@@ -192,7 +204,8 @@ async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<Crea
     if (err instanceof AppError || (err as { code?: unknown }).code !== undefined) throw err;
     throw new AppError('bad_request', `The upload is not valid multipart/form-data: ${(err as Error).message ?? 'malformed'}`);
   }
-  if (!recipients) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
+  if (!recipients)
+    throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
   const f = parse(uploadFields, fields);
   (recipients as RecipientPreparer).result().valid.forEach((r, i) => {
     checkRecipient(`file recipient ${i + 1}`, r.phone, r.vars, f.message);

@@ -10,7 +10,13 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
   const { db } = ctx.database;
 
   app.get('/api/connection', async (req) =>
-    checkConnection({ db, config: ctx.config, simulator: ctx.simulator, gateway: ctx.gateway, base: publicBase(ctx.config.publicUrl, req, ctx.config.port) }),
+    checkConnection({
+      db,
+      config: ctx.config,
+      simulator: ctx.simulator,
+      gateway: ctx.gateway,
+      base: publicBase(ctx.config.publicUrl, req, ctx.config.port),
+    }),
   );
 
   app.post('/api/connection/test-message', async (req, reply) => {

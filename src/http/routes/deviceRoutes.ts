@@ -20,34 +20,42 @@ import type { AppContext } from '../context.ts';
 import { text } from '../inputLimits.ts';
 import { pacingPreset, pageQuery, parse } from '../schemas.ts';
 
-const deviceId = z.object({ id: z.string().min(1).max(100).regex(/^[\w.-]+$/) });
-export const devicePatch = z.strictObject({
-  label: text().max(100).nullable().optional(),
-  rate: z.number().positive().max(10_000).nullable().optional(),
-  burst: z.number().int().positive().max(10_000).nullable().optional(),
-  jitter_ms: z.number().int().min(0).max(600_000).nullable().optional(),
-  daily_cap: z.number().int().positive().nullable().optional(),
-  enabled: z.boolean().optional(),
-  // Pacing (README "Pacing"): null puts a knob back to the environment's default.
-  preset: pacingPreset.nullable().optional(),
-  send_window: z
+const deviceId = z.object({
+  id: z
     .string()
-    .max(200)
-    .nullable()
-    .optional()
-    .superRefine((v, c) => {
-      const r = v == null ? null : parseSendWindow(v);
-      if (r && !r.ok) c.addIssue({ code: 'custom', message: r.reason });
-    }),
-  send_timezone: z.string().max(64).refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').nullable().optional(),
-  hourly_cap: z.number().int().positive().max(100_000).nullable().optional(),
-  min_gap_ms: z.number().int().min(0).max(3_600_000).nullable().optional(),
-  max_gap_ms: z.number().int().min(0).max(3_600_000).nullable().optional(),
-  in_use_since: z.iso.date({ message: 'must be a date such as 2026-01-31' }).nullable().optional(),
-}).refine((p) => p.min_gap_ms == null || p.max_gap_ms == null || p.max_gap_ms >= p.min_gap_ms, {
-  message: 'must not be below min_gap_ms',
-  path: ['max_gap_ms'],
+    .min(1)
+    .max(100)
+    .regex(/^[\w.-]+$/),
 });
+export const devicePatch = z
+  .strictObject({
+    label: text().max(100).nullable().optional(),
+    rate: z.number().positive().max(10_000).nullable().optional(),
+    burst: z.number().int().positive().max(10_000).nullable().optional(),
+    jitter_ms: z.number().int().min(0).max(600_000).nullable().optional(),
+    daily_cap: z.number().int().positive().nullable().optional(),
+    enabled: z.boolean().optional(),
+    // Pacing (README "Pacing"): null puts a knob back to the environment's default.
+    preset: pacingPreset.nullable().optional(),
+    send_window: z
+      .string()
+      .max(200)
+      .nullable()
+      .optional()
+      .superRefine((v, c) => {
+        const r = v == null ? null : parseSendWindow(v);
+        if (r && !r.ok) c.addIssue({ code: 'custom', message: r.reason });
+      }),
+    send_timezone: z.string().max(64).refine(isTimeZone, 'is not a time zone name such as Asia/Kuala_Lumpur').nullable().optional(),
+    hourly_cap: z.number().int().positive().max(100_000).nullable().optional(),
+    min_gap_ms: z.number().int().min(0).max(3_600_000).nullable().optional(),
+    max_gap_ms: z.number().int().min(0).max(3_600_000).nullable().optional(),
+    in_use_since: z.iso.date({ message: 'must be a date such as 2026-01-31' }).nullable().optional(),
+  })
+  .refine((p) => p.min_gap_ms == null || p.max_gap_ms == null || p.max_gap_ms >= p.min_gap_ms, {
+    message: 'must not be below min_gap_ms',
+    path: ['max_gap_ms'],
+  });
 
 interface DeviceRow extends HoldColumns, DevicePacingColumns {
   paused_at: string | null;
@@ -62,7 +70,21 @@ interface DeviceRow extends HoldColumns, DevicePacingColumns {
 /** Devices (WSAPME device ids) and their pacing overrides; null means "the env default". */
 export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx.database;
-  const view = async ({ hold_kind, hold_reason, held_since, held_until, hold_probes, warm_since_ms, last_sent_at_ms, paused_at: _p, paused_reason: _r, ...d }: DeviceRow, plans: PlanReader) => {
+  const view = async (
+    {
+      hold_kind,
+      hold_reason,
+      held_since,
+      held_until,
+      hold_probes,
+      warm_since_ms,
+      last_sent_at_ms,
+      paused_at: _p,
+      paused_reason: _r,
+      ...d
+    }: DeviceRow,
+    plans: PlanReader,
+  ) => {
     // The plan the device sends by now, its caps counted per local day of its zone and per sliding hour.
     const { rules, history } = await plans.deviceRules(d.id);
     return {
@@ -136,7 +158,8 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (p.enabled === false) {
       // Taken out of service: what it was to send but never sent moves to the rest of each pool.
       const moved = await releaseQueued(db, id);
-      if (moved > 0) ctx.log.info({ device: id, recipients: moved }, 'device disabled; its queued recipients go to the rest of their pools');
+      if (moved > 0)
+        ctx.log.info({ device: id, recipients: moved }, 'device disabled; its queued recipients go to the rest of their pools');
     }
     // A sender asleep until its window opens re-reads its settings now.
     ctx.wakeEngine();
@@ -150,7 +173,8 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const { id } = parse(deviceId, req.params);
     const { reason } = parse(z.strictObject({ reason: text().max(200).optional() }), req.body);
     await one(id);
-    if (await pauseDevice(db, id, reason ? `paused by hand: ${reason}` : 'paused by hand')) ctx.log.info({ device: id }, 'device paused by hand');
+    if (await pauseDevice(db, id, reason ? `paused by hand: ${reason}` : 'paused by hand'))
+      ctx.log.info({ device: id }, 'device paused by hand');
     return one(id);
   });
 
@@ -178,9 +202,18 @@ export async function deviceRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
 function unsavedDevice(id: string): DeviceRow {
   return {
-    id, label: null, enabled: true, lease_owner: null, lease_expires_at: null,
-    hold_kind: null, hold_reason: null, held_since: null, held_until: null, hold_probes: 0,
-    paused_at: null, paused_reason: null,
+    id,
+    label: null,
+    enabled: true,
+    lease_owner: null,
+    lease_expires_at: null,
+    hold_kind: null,
+    hold_reason: null,
+    held_since: null,
+    held_until: null,
+    hold_probes: 0,
+    paused_at: null,
+    paused_reason: null,
     ...UNSET_PACING_COLUMNS,
   };
 }

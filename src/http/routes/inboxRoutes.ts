@@ -16,7 +16,11 @@ export async function inboxRoutes(app: FastifyInstance, ctx: AppContext, feed: C
   app.get('/api/replies', async (req) => {
     const q = parse(repliesQuery, req.query);
     const { from, to } = resolveBounds(q.from, q.to, timeZone(q.tz, ctx.config.reportTimeZone));
-    return listReplies(db, { blastId: q.blast_id, stage: q.stage, tag: q.tag, from, to, open: q.open, q: q.q }, { limit: q.limit, offset: q.offset });
+    return listReplies(
+      db,
+      { blastId: q.blast_id, stage: q.stage, tag: q.tag, from, to, open: q.open, q: q.q },
+      { limit: q.limit, offset: q.offset },
+    );
   });
 
   /** Server-sent events: `change` with the inbox's fingerprint at connect and whenever it changes. */

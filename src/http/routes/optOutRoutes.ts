@@ -31,20 +31,26 @@ export async function optOutRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   app.post('/api/opt-outs/import', async (req) => {
-    if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send multipart/form-data with a CSV "file" that has a phone column');
+    if (!req.isMultipart())
+      throw new AppError('unsupported_media_type', 'Send multipart/form-data with a CSV "file" that has a phone column');
     let result: Awaited<ReturnType<typeof importOptOuts>> | null = null;
     try {
       for await (const part of req.parts({ limits: { fileSize: CSV_MAX_BYTES, files: 1, fields: 5 } })) {
         if (part.type !== 'file') continue;
         const name = part.filename ? part.filename.replace(/[^\w. -]/g, '').slice(0, 80) : '';
-        result = await importOptOuts(db, part.file, { region, maxRows: ctx.config.maxRecipients, reason: name ? `imported from ${name}` : 'imported' });
+        result = await importOptOuts(db, part.file, {
+          region,
+          maxRows: ctx.config.maxRecipients,
+          reason: name ? `imported from ${name}` : 'imported',
+        });
         if (part.file.truncated) throw new AppError('payload_too_large', `The CSV is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB`);
       }
     } catch (err) {
       if (err instanceof AppError || (err as { code?: unknown }).code !== undefined) throw err;
       throw new AppError('bad_request', `The upload is not valid multipart/form-data: ${(err as Error).message ?? 'malformed'}`);
     }
-    if (!result) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
+    if (!result)
+      throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
     req.log.info({ added: result.added, already: result.already, invalid: result.invalid.length }, 'opt-outs imported');
     return result;
   });

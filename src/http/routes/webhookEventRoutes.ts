@@ -57,9 +57,16 @@ export async function webhookEventRoutes(app: FastifyInstance, ctx: AppContext):
   app.get('/api/webhook-url', async (req) => {
     const { reveal } = parse(z.object({ reveal: z.enum(['true', 'false']).optional() }), req.query);
     const secret = ctx.config.webhookSecret;
-    if (!secret) return { configured: false, url: null, reason: 'WEBHOOK_SECRET is not set: webhooks are refused', reminder: ENABLE_STATUS_REMINDER };
+    if (!secret)
+      return { configured: false, url: null, reason: 'WEBHOOK_SECRET is not set: webhooks are refused', reminder: ENABLE_STATUS_REMINDER };
     const base = publicBase(ctx.config.publicUrl, req, ctx.config.port);
     const { url, masked } = webhookUrl(base, secret);
-    return { configured: true, url: reveal === 'true' ? url : masked, masked: reveal !== 'true', public_url_set: Boolean(ctx.config.publicUrl), reminder: ENABLE_STATUS_REMINDER };
+    return {
+      configured: true,
+      url: reveal === 'true' ? url : masked,
+      masked: reveal !== 'true',
+      public_url_set: Boolean(ctx.config.publicUrl),
+      reminder: ENABLE_STATUS_REMINDER,
+    };
   });
 }

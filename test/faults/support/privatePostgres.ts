@@ -55,7 +55,9 @@ export async function restartablePostgres(): Promise<RestartablePostgres> {
     try {
       return await privateCluster(bin);
     } catch (err) {
-      console.warn(`[faults] private PostgreSQL unavailable (${(err as Error).message.split('\n')[0]}); restarting the main cluster instead`);
+      console.warn(
+        `[faults] private PostgreSQL unavailable (${(err as Error).message.split('\n')[0]}); restarting the main cluster instead`,
+      );
     }
   }
   return mainCluster();
@@ -70,7 +72,7 @@ async function privateCluster(bin: string): Promise<RestartablePostgres> {
     chownSync(dir, uid, gid);
   }
   const run = (cmd: string, args: string[]) => {
-    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] as const : [join(bin, cmd), args] as const;
+    const full = asRoot ? (['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] as const) : ([join(bin, cmd), args] as const);
     const r = spawnSync(full[0], [...full[1]], { encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };

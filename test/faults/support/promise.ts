@@ -26,12 +26,14 @@ export async function installHistory(db: Db): Promise<void> {
     claimed_by text,
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   )`);
-  await db.execute(sql.raw(`CREATE OR REPLACE FUNCTION _fault_history_fn() RETURNS trigger AS $$
+  await db.execute(
+    sql.raw(`CREATE OR REPLACE FUNCTION _fault_history_fn() RETURNS trigger AS $$
     BEGIN
       INSERT INTO _fault_history (recipient_id, old_status, new_status, claimed_by)
       VALUES (NEW.id, OLD.status, NEW.status, NEW.claimed_by);
       RETURN NEW;
-    END $$ LANGUAGE plpgsql`));
+    END $$ LANGUAGE plpgsql`),
+  );
   await db.execute(sql.raw(`DROP TRIGGER IF EXISTS _fault_history_trg ON blast_recipients`));
   // Who held each device's lease from when: every change of owner (renewals keep the owner).
   await db.execute(sql`CREATE TABLE IF NOT EXISTS _lease_history (
@@ -40,11 +42,13 @@ export async function installHistory(db: Db): Promise<void> {
     owner text,
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   )`);
-  await db.execute(sql.raw(`CREATE OR REPLACE FUNCTION _lease_history_fn() RETURNS trigger AS $$
+  await db.execute(
+    sql.raw(`CREATE OR REPLACE FUNCTION _lease_history_fn() RETURNS trigger AS $$
     BEGIN
       INSERT INTO _lease_history (device, owner) VALUES (NEW.id, NEW.lease_owner);
       RETURN NEW;
-    END $$ LANGUAGE plpgsql`));
+    END $$ LANGUAGE plpgsql`),
+  );
   await db.execute(sql.raw(`DROP TRIGGER IF EXISTS _lease_history_trg ON devices`));
   await db.execute(
     sql.raw(`CREATE TRIGGER _lease_history_trg AFTER UPDATE ON devices
@@ -182,9 +186,7 @@ export async function checkPromise(
               : m.status === 'ERROR'
                 ? 'FAILED'
                 : null;
-      const ok =
-        want === null ||
-        (want === 'FAILED' ? r.status === 'FAILED' : isProgress(r.status) && RANK[r.status]! >= RANK[want]!);
+      const ok = want === null || (want === 'FAILED' ? r.status === 'FAILED' : isProgress(r.status) && RANK[r.status]! >= RANK[want]!);
       if (!ok) {
         lost++;
         note(`${r.phone_number}: gateway reported ${want}, wablast has ${r.status}`);
@@ -219,7 +221,8 @@ export async function checkPromise(
         WHERE h.new_status = 'SENDING' AND r.blast_id = ANY(${ids}::bigint[])
           AND h.claimed_by IS DISTINCT FROM l.owner`,
   );
-  for (const u of unleased.slice(0, 3)) note(`recipient ${u.recipient_id} claimed by ${u.claimed_by} while ${u.holder ?? 'nobody'} held the device`);
+  for (const u of unleased.slice(0, 3))
+    note(`recipient ${u.recipient_id} claimed by ${u.claimed_by} while ${u.holder ?? 'nobody'} held the device`);
 
   return {
     recipients: recipients.length,

@@ -83,7 +83,12 @@ export class Rig {
 
   /** Creates a blast through the API of `via` and starts it; returns its id. */
   async blast(via: WablastProcess, recipients: string[], device?: string): Promise<number> {
-    const created = await api(via.url, 'POST', '/api/blasts', { blast_tag: 'faults', message: 'Hi {{name|there}}', recipients, ...(device ? { device } : {}) });
+    const created = await api(via.url, 'POST', '/api/blasts', {
+      blast_tag: 'faults',
+      message: 'Hi {{name|there}}',
+      recipients,
+      ...(device ? { device } : {}),
+    });
     if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.blast_id as number;
     const sent = await api(via.url, 'POST', `/api/blasts/${id}/send`);
@@ -100,7 +105,8 @@ export class Rig {
     while (this.sim.stats().accepted < from + n) {
       const state = await this.state(blast).catch(() => 'unknown');
       if (state === 'completed') return;
-      if (Date.now() > deadline) throw new Error(`no progress: ${this.sim.stats().accepted - from} of ${n} within ${ms} ms\n${this.tail()}`);
+      if (Date.now() > deadline)
+        throw new Error(`no progress: ${this.sim.stats().accepted - from} of ${n} within ${ms} ms\n${this.tail()}`);
       await sleep(5 + Math.random() * 20);
     }
   }
@@ -124,7 +130,10 @@ export class Rig {
       }
       if (done) return;
       if (Date.now() > deadline) {
-        const counts = await rows(this.db.db, sql`SELECT blast_id, status, count(*)::int AS n FROM blast_recipients GROUP BY 1, 2 ORDER BY 1, 2`).catch(() => []);
+        const counts = await rows(
+          this.db.db,
+          sql`SELECT blast_id, status, count(*)::int AS n FROM blast_recipients GROUP BY 1, 2 ORDER BY 1, 2`,
+        ).catch(() => []);
         throw new Error(`blasts ${ids.join(',')} not completed within ${ms} ms: ${JSON.stringify(counts)}\n${this.tail()}`);
       }
       await sleep(200);

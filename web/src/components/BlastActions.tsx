@@ -57,7 +57,9 @@ export function BlastActions({ blast, onChanged }: Props) {
         }
         case 'retry': {
           const res = await api.resend(blast.id, 'FAILED');
-          setNotice(`${messages(res.requeued)} queued again.${res.not_retryable ? ` ${formatNumber(res.not_retryable)} left as failed: another try cannot succeed.` : ''}`);
+          setNotice(
+            `${messages(res.requeued)} queued again.${res.not_retryable ? ` ${formatNumber(res.not_retryable)} left as failed: another try cannot succeed.` : ''}`,
+          );
           break;
         }
       }

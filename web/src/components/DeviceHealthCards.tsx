@@ -54,7 +54,9 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
           <span className="muted">— pauses above {pct(h.error_rate.pause_above)}</span>
         </dd>
         <dt>Last refusal</dt>
-        <dd>{h.last_refusal ? `${new Date(h.last_refusal.at).toLocaleString()}: ${h.last_refusal.reason ?? 'no reason given'}` : 'none'}</dd>
+        <dd>
+          {h.last_refusal ? `${new Date(h.last_refusal.at).toLocaleString()}: ${h.last_refusal.reason ?? 'no reason given'}` : 'none'}
+        </dd>
         {h.paused && (
           <>
             <dt>Paused</dt>
@@ -77,7 +79,12 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
             Resume
           </button>
         ) : (
-          <button type="button" className="btn btn-small" disabled={busy || !device.enabled} onClick={() => void act(() => api.pauseDevice(device.id))}>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={busy || !device.enabled}
+            onClick={() => void act(() => api.pauseDevice(device.id))}
+          >
             Pause
           </button>
         )}
@@ -93,7 +100,9 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
           {blocked.numbers.map((n) => (
             <li key={n.phone_number}>
               <span className="health-phone">{n.phone_number}</span>{' '}
-              <span className="muted">sent {new Date(n.sent_at).toLocaleDateString()}, blast #{n.blast_id}</span>{' '}
+              <span className="muted">
+                sent {new Date(n.sent_at).toLocaleDateString()}, blast #{n.blast_id}
+              </span>{' '}
               <button type="button" className="btn btn-small" disabled={busy} onClick={() => void optOut(n.phone_number)}>
                 Opt out
               </button>

@@ -95,7 +95,11 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
     dryRun: () => request(true),
     create: () => request(false),
     onError: (err, step, id) =>
-      setErrors(step === 'send' ? { create: [`Follow-up blast #${id} was created but could not be started: ${errorText(err)}`] } : errorsFrom(err, SEGMENT_LABELS[segment])),
+      setErrors(
+        step === 'send'
+          ? { create: [`Follow-up blast #${id} was created but could not be started: ${errorText(err)}`] }
+          : errorsFrom(err, SEGMENT_LABELS[segment]),
+      ),
   });
   const reviewKey = JSON.stringify({ segment, message, tag: tag.trim(), stageValue });
   const review = flow.review && flow.review.key === reviewKey ? flow.review : null;
@@ -176,13 +180,17 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
           </select>
           <p id="follow-up-count" className="hint" aria-live="polite">
             {!countIsCurrent ? (
-              counting ? 'Counting…' : ''
+              counting ? (
+                'Counting…'
+              ) : (
+                ''
+              )
             ) : total === 0 ? (
               'Nobody is in this segment.'
             ) : (
               <>
-                <strong data-testid="follow-up-count">{formatNumber(total ?? 0)}</strong>{' '}
-                {total === 1 ? 'person' : 'people'} will get this follow-up
+                <strong data-testid="follow-up-count">{formatNumber(total ?? 0)}</strong> {total === 1 ? 'person' : 'people'} will get this
+                follow-up
                 {count.result.opted_out > 0 && ` (${formatNumber(count.result.opted_out)} opted out since, left out)`}.
               </>
             )}
@@ -206,8 +214,8 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
             aria-describedby={fe('message').length ? 'follow-up-message-error' : 'follow-up-message-hint'}
           />
           <p id="follow-up-message-hint" className="hint">
-            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>; spintax{' '}
-            <code>{'{Hi|Hello}'}</code> varies the words.
+            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>; spintax <code>{'{Hi|Hello}'}</code> varies
+            the words.
           </p>
           <ErrorText id="follow-up-message-error" messages={fe('message')} />
         </div>

@@ -20,7 +20,10 @@ export function MessagePreview({ message, recipient, noRecipientText }: Props) {
       <p className="preview-to muted">
         {recipient ? (
           <>
-            To <span className="mono" data-testid="preview-phone">{recipient.phone}</span>
+            To{' '}
+            <span className="mono" data-testid="preview-phone">
+              {recipient.phone}
+            </span>
           </>
         ) : (
           (noRecipientText ?? 'Add recipients to see the message as the first one will get it.')
@@ -51,8 +54,8 @@ export function MessagePreview({ message, recipient, noRecipientText }: Props) {
       </div>
       {recipient && missing.length > 0 && (
         <p className="hint warn" role="note">
-          This recipient has no value for {missing.map((m) => `{{${m}}}`).join(', ')}: it will be left empty. Add a fallback,
-          like <code>{`{{${missing[0]}|there}}`}</code>.
+          This recipient has no value for {missing.map((m) => `{{${m}}}`).join(', ')}: it will be left empty. Add a fallback, like{' '}
+          <code>{`{{${missing[0]}|there}}`}</code>.
         </p>
       )}
     </section>

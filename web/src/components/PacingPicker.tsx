@@ -5,7 +5,11 @@ import type { DevicePacing, PacingPreset, Plan } from '../lib/types.ts';
 const PRESETS: Array<{ value: PacingPreset; label: string; hint: string }> = [
   { value: 'safe', label: 'Safe', hint: 'Random 10–30 s gaps, at most 80 an hour and 400 a day, in working hours.' },
   { value: 'warm-up', label: 'Warm-up', hint: 'For a new number: 20 on day 1, growing ×1.8 a day, 30–60 s gaps in its first week.' },
-  { value: 'fast', label: 'Fast', hint: 'As fast as the gateway allows. A real number messaging strangers this fast risks being banned by WhatsApp.' },
+  {
+    value: 'fast',
+    label: 'Fast',
+    hint: 'As fast as the gateway allows. A real number messaging strangers this fast risks being banned by WhatsApp.',
+  },
   { value: 'custom', label: 'Custom', hint: "The device's own gaps and caps (set through the devices API)." },
 ];
 
@@ -13,10 +17,23 @@ const PRESETS: Array<{ value: PacingPreset; label: string; hint: string }> = [
  * The new blast's pace: the device's own preset unless the operator picks another. Shows the
  * device's plan in words, and once the recipients are checked, the ETA of this blast.
  */
-export function PacingPicker({ device, value, onChange, plan }: { device: string; value: PacingPreset | ''; onChange: (v: PacingPreset | '') => void; plan?: Plan | undefined }) {
+export function PacingPicker({
+  device,
+  value,
+  onChange,
+  plan,
+}: {
+  device: string;
+  value: PacingPreset | '';
+  onChange: (v: PacingPreset | '') => void;
+  plan?: Plan | undefined;
+}) {
   const [devices, setDevices] = useState<DevicePacing[] | null>(null);
   useEffect(() => {
-    api.devices().then((r) => setDevices(r.devices), () => setDevices([]));
+    api.devices().then(
+      (r) => setDevices(r.devices),
+      () => setDevices([]),
+    );
   }, []);
   const own = devices?.find((d) => d.id === device);
   const chosen = PRESETS.find((p) => p.value === value);

@@ -90,9 +90,9 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
             aria-describedby={['numbers-hint', describedBy].filter(Boolean).join(' ')}
           />
           <p id="numbers-hint" className="hint">
-            One per line, or separated by commas, semicolons or spaces. Include the country code. Rows pasted from a
-            spreadsheet keep their name as <code>{'{{name}}'}</code> (phone and name columns, or a header row such as{' '}
-            <code>phone, name, city</code> for more columns).
+            One per line, or separated by commas, semicolons or spaces. Include the country code. Rows pasted from a spreadsheet keep their
+            name as <code>{'{{name}}'}</code> (phone and name columns, or a header row such as <code>phone, name, city</code> for more
+            columns).
             {pastedCount > 0 && (
               <>
                 {' '}
@@ -108,8 +108,8 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
             {pastedIgnored > 0 && (
               <span className="warn" data-testid="pasted-ignored">
                 {' '}
-                {formatNumber(pastedIgnored)} extra {pastedIgnored === 1 ? 'column was' : 'columns were'} left out: paste a header
-                row to keep them.
+                {formatNumber(pastedIgnored)} extra {pastedIgnored === 1 ? 'column was' : 'columns were'} left out: paste a header row to
+                keep them.
               </span>
             )}
           </p>
@@ -138,8 +138,8 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
               aria-describedby={['csv-hint', describedBy, fileError ? 'csv-error' : undefined].filter(Boolean).join(' ')}
             />
             <p id="csv-hint" className="hint">
-              First row is the header, with a <code>phone</code> column (or “phone number”, “mobile”, “WhatsApp”). Other columns (like <code>name</code>) become
-              variables for the message.
+              First row is the header, with a <code>phone</code> column (or “phone number”, “mobile”, “WhatsApp”). Other columns (like{' '}
+              <code>name</code>) become variables for the message.
             </p>
           </div>
           <ErrorText id="csv-error" messages={fileError} />

@@ -45,8 +45,11 @@ export function ReplyCard({ reply, onChanged }: { reply: Reply; onChanged: () =>
       {reply.blast_id !== null ? (
         <details className="inbox-sent">
           <summary>
-            In reply to <a href={href.blast(reply.blast_id)}>#{reply.blast_id} {reply.blast_tag ?? 'Untitled'}</a> ·{' '}
-            {stageLabel(reply.follow_up_stage)}
+            In reply to{' '}
+            <a href={href.blast(reply.blast_id)}>
+              #{reply.blast_id} {reply.blast_tag ?? 'Untitled'}
+            </a>{' '}
+            · {stageLabel(reply.follow_up_stage)}
           </summary>
           <p className="inbox-sent-text">{reply.sent_message}</p>
         </details>
@@ -57,7 +60,12 @@ export function ReplyCard({ reply, onChanged }: { reply: Reply; onChanged: () =>
       {reply.recipient_id !== null && (
         <div className="inbox-actions">
           {closed ? (
-            <button type="button" className="btn btn-small" disabled={busy} onClick={() => void act(() => api.reopenRecipient(reply.recipient_id!))}>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={busy}
+              onClick={() => void act(() => api.reopenRecipient(reply.recipient_id!))}
+            >
               Undo close
             </button>
           ) : (
@@ -76,7 +84,14 @@ export function ReplyCard({ reply, onChanged }: { reply: Reply; onChanged: () =>
                   <option value="lost">Lost</option>
                 </select>
               </label>
-              <input type="text" placeholder="Note (optional)" aria-label="Note" maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+              <input
+                type="text"
+                placeholder="Note (optional)"
+                aria-label="Note"
+                maxLength={1000}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+              />
               <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
                 Mark closed
               </button>

@@ -43,8 +43,8 @@ export function ReviewStep({ result, scheduledFor, busy, onConfirm, onBack }: Pr
       {recent && recent.count > 0 && (
         <p className={css.warning} role="alert" data-testid="review-recent">
           {formatNumber(recent.count)} of them {recent.count === 1 ? 'was' : 'were'} messaged in the last 24 hours
-          {recent.same_text > 0 ? ` (${formatNumber(recent.same_text)} with this same text)` : ''}. Messaging people again so soon may
-          annoy them and get your number reported.
+          {recent.same_text > 0 ? ` (${formatNumber(recent.same_text)} with this same text)` : ''}. Messaging people again so soon may annoy
+          them and get your number reported.
         </p>
       )}
       <ul id="review-facts" className={css.facts}>
@@ -61,8 +61,15 @@ export function ReviewStep({ result, scheduledFor, busy, onConfirm, onBack }: Pr
             .
           </li>
         )}
-        {plan?.summary && <li data-testid="review-plan">Pacing: {plan.preset ? `${plan.preset} — ` : ''}{plan.summary}</li>}
-        {plan?.waiting_for_window && plan.window_opens_at && <li>Outside the sending window: it starts at {formatClock(plan.window_opens_at)}.</li>}
+        {plan?.summary && (
+          <li data-testid="review-plan">
+            Pacing: {plan.preset ? `${plan.preset} — ` : ''}
+            {plan.summary}
+          </li>
+        )}
+        {plan?.waiting_for_window && plan.window_opens_at && (
+          <li>Outside the sending window: it starts at {formatClock(plan.window_opens_at)}.</li>
+        )}
         <li data-testid="review-eta">
           {eta !== null
             ? `Takes ${formatDuration(eta)}${plan?.finishes_at ? `, finishing around ${formatClock(plan.finishes_at)}` : ''}.`

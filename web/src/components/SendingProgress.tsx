@@ -25,11 +25,16 @@ export function SendingProgress({ done, total, paused, plan }: Props) {
 
   let eta: string | null = null;
   if (paused) eta = 'Paused: nothing more is sent until you resume.';
-  else if (plan?.waiting_for_window && plan.window_opens_at) eta = `Waiting for the sending window: it opens at ${formatClock(plan.window_opens_at)}.`;
-  else if (plan?.finishes_at) eta = `Finishing around ${formatClock(plan.finishes_at)}${plan.eta_seconds != null ? ` (${formatDuration(plan.eta_seconds)} left)` : ''}.`;
+  else if (plan?.waiting_for_window && plan.window_opens_at)
+    eta = `Waiting for the sending window: it opens at ${formatClock(plan.window_opens_at)}.`;
+  else if (plan?.finishes_at)
+    eta = `Finishing around ${formatClock(plan.finishes_at)}${plan.eta_seconds != null ? ` (${formatDuration(plan.eta_seconds)} left)` : ''}.`;
   else {
     const left = first.current && latest ? remainingSeconds(first.current, latest, total) : null;
-    eta = left === null ? 'Working out the time left…' : `${capitalise(formatDuration(left))} left, finishing around ${formatClock(new Date(Date.now() + left * 1000).toISOString())}.`;
+    eta =
+      left === null
+        ? 'Working out the time left…'
+        : `${capitalise(formatDuration(left))} left, finishing around ${formatClock(new Date(Date.now() + left * 1000).toISOString())}.`;
   }
   return (
     <>

@@ -14,7 +14,12 @@ export function StageChart({ report }: { report: FunnelReport }) {
   const data = fillDays(report.groups);
   if (data.length === 0) return <p className="muted">No activity in this period.</p>;
   return (
-    <div className="report-chart" data-testid="stage-chart" role="img" aria-label={`Sent, received, read, replied and closed per day (${report.tz})`}>
+    <div
+      className="report-chart"
+      data-testid="stage-chart"
+      role="img"
+      aria-label={`Sent, received, read, replied and closed per day (${report.tz})`}
+    >
       <ResponsiveContainer width="100%" height={280}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
@@ -23,7 +28,16 @@ export function StageChart({ report }: { report: FunnelReport }) {
           <Tooltip />
           <Legend />
           {LINES.map(([key, name, color]) => (
-            <Line key={key} type="monotone" dataKey={key} name={name} stroke={color} strokeWidth={2} dot={data.length < 3} isAnimationActive={false} />
+            <Line
+              key={key}
+              type="monotone"
+              dataKey={key}
+              name={name}
+              stroke={color}
+              strokeWidth={2}
+              dot={data.length < 3}
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>

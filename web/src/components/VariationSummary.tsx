@@ -18,8 +18,8 @@ export function VariationSummary({ variation, recipients, stale }: Props) {
         Texts sent{stale && <span className="muted"> — the message changed, check again</span>}
       </h3>
       <p>
-        <strong data-testid="variation-distinct">{formatNumber(distinct)}</strong> distinct{' '}
-        {distinct === 1 ? 'text' : 'texts'} for {formatNumber(recipients)} {recipients === 1 ? 'number' : 'numbers'}
+        <strong data-testid="variation-distinct">{formatNumber(distinct)}</strong> distinct {distinct === 1 ? 'text' : 'texts'} for{' '}
+        {formatNumber(recipients)} {recipients === 1 ? 'number' : 'numbers'}
         {possible > 1 && <span className="muted"> (the spintax makes {formatNumber(possible)} variants)</span>}.
       </p>
       {warning && !stale && (

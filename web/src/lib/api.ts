@@ -43,10 +43,7 @@ export class ApiError extends Error {
     this.code = code;
     this.details = details;
     this.fields = Array.isArray(details)
-      ? details.filter(
-          (d): d is FieldIssue =>
-            typeof d === 'object' && d !== null && typeof (d as FieldIssue).field === 'string',
-        )
+      ? details.filter((d): d is FieldIssue => typeof d === 'object' && d !== null && typeof (d as FieldIssue).field === 'string')
       : [];
   }
 
@@ -84,7 +81,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       method,
       credentials: 'same-origin',
       // A FormData body sets its own multipart content type (with the boundary).
-      headers: body === undefined || body instanceof FormData ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined || body instanceof FormData
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
   } catch {
@@ -167,10 +167,13 @@ export const api = {
   resumeDevice: (id: string) => request<unknown>('POST', `/api/devices/${encodeURIComponent(id)}/resume`),
   devices: () => request<{ devices: Array<DevicePacing & DeviceWithHealth> }>('GET', '/api/devices'),
   pauseDevice: (id: string) => request<DeviceWithHealth>('POST', `/api/devices/${encodeURIComponent(id)}/pause`, {}),
-  probablyBlocked: (id: string) => request<ProbablyBlockedList>('GET', `/api/devices/${encodeURIComponent(id)}/probably-blocked${qs({ limit: 100 })}`),
+  probablyBlocked: (id: string) =>
+    request<ProbablyBlockedList>('GET', `/api/devices/${encodeURIComponent(id)}/probably-blocked${qs({ limit: 100 })}`),
   /** From a device's "probably blocked" list: the opt-out says where it came from. */
-  optOutBlocked: (phone: string, reason: string) => request<unknown>('POST', '/api/opt-outs', { phone, reason, source: 'probably_blocked' }),
-  testMessage: (phone: string, message?: string) => request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
+  optOutBlocked: (phone: string, reason: string) =>
+    request<unknown>('POST', '/api/opt-outs', { phone, reason, source: 'probably_blocked' }),
+  testMessage: (phone: string, message?: string) =>
+    request<TestMessageResult>('POST', '/api/connection/test-message', { phone, ...(message ? { message } : {}) }),
 };
 
 const FIELD_LABELS: Record<string, string> = {

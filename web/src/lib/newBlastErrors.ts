@@ -15,8 +15,9 @@ export function errorsFrom(err: unknown, fallback: 'check' | 'create'): Errors {
     const useTop = only !== undefined && !err.message.startsWith(`${only.field}:`) && /^[A-Z]/.test(err.message);
     const sentence = (f: { field: string; message: string }) => (useTop ? err.message : fieldSentence(f.field, f.message));
     for (const f of err.fields) {
-      const key = FIELDS.find((k) => f.field === k || f.field.startsWith(`${k}.`) || f.field.startsWith(`${k}[`))
-        ?? (f.field === 'file' || f.field === 'phone' ? 'recipients' : f.field === 'tag' ? 'blast_tag' : undefined);
+      const key =
+        FIELDS.find((k) => f.field === k || f.field.startsWith(`${k}.`) || f.field.startsWith(`${k}[`)) ??
+        (f.field === 'file' || f.field === 'phone' ? 'recipients' : f.field === 'tag' ? 'blast_tag' : undefined);
       if (key) (out[key] ??= []).push(sentence(f));
       else unplaced.push(sentence(f));
     }
@@ -27,4 +28,3 @@ export function errorsFrom(err: unknown, fallback: 'check' | 'create'): Errors {
   out[fallback] = [errorText(err)];
   return out;
 }
-

@@ -3,7 +3,16 @@
 import { SEGMENT_NAMES, type Segment } from '../../../src/domain/segments.ts';
 import { STATUSES, type Status } from '../../../src/domain/status.ts';
 
-import type { BlastState, BlastView, ConnectionReport, OptOutView, PacingPreset, ReplyView, Report, TestMessageAnswer } from '../../../src/api/contract.ts';
+import type {
+  BlastState,
+  BlastView,
+  ConnectionReport,
+  OptOutView,
+  PacingPreset,
+  ReplyView,
+  Report,
+  TestMessageAnswer,
+} from '../../../src/api/contract.ts';
 
 // The API's answers are the server's own types (src/api/contract.ts), under the names the pages use.
 export type {
@@ -104,4 +113,3 @@ export interface WebhookUrl {
   reason?: string;
   reminder: string;
 }
-

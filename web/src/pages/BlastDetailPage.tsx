@@ -143,7 +143,9 @@ export function BlastDetailPage({ id }: { id: number }) {
             <h2 id="funnel-title">Funnel</h2>
             {settled ? (
               <span className="muted" role="status" data-testid="settled">
-                {blast.state === 'completed' ? `Finished ${formatClock(blast.completed_at)}` : `Cancelled ${formatClock(blast.completed_at)}`}
+                {blast.state === 'completed'
+                  ? `Finished ${formatClock(blast.completed_at)}`
+                  : `Cancelled ${formatClock(blast.completed_at)}`}
               </span>
             ) : (
               <span className={`live live-${live}`} role="status">

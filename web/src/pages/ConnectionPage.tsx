@@ -153,11 +153,13 @@ export function ConnectionPage() {
           {conn.last_webhook ? (
             <>
               <p className="muted">
-                Received {conn.last_webhook.received_at ? new Date(conn.last_webhook.received_at).toLocaleString() : ''} · {conn.last_webhook.results ?? 'no events'} ·{' '}
-                {conn.last_webhook.content_type ?? 'no content type'}
+                Received {conn.last_webhook.received_at ? new Date(conn.last_webhook.received_at).toLocaleString() : ''} ·{' '}
+                {conn.last_webhook.results ?? 'no events'} · {conn.last_webhook.content_type ?? 'no content type'}
                 {conn.last_webhook.decoded === 'form' && ' (form fields shown as JSON)'}
               </p>
-              <pre className="conn-raw" data-testid="last-webhook">{conn.last_webhook.body}</pre>
+              <pre className="conn-raw" data-testid="last-webhook">
+                {conn.last_webhook.body}
+              </pre>
             </>
           ) : (
             <p className="muted">None received yet.</p>

@@ -60,7 +60,9 @@ export function ContactPage({ phone }: { phone: string }) {
                   </a>
                   <span className="muted">{stageLabel(e.m.follow_up_stage)}</span>
                   <RecipientStatus status={e.m.status} optedOut={Boolean(data?.opted_out)} />
-                  {e.m.outcome && <span className={`inbox-badge inbox-badge-${e.m.outcome}`}>{e.m.outcome === 'won' ? 'Won' : 'Lost'}</span>}
+                  {e.m.outcome && (
+                    <span className={`inbox-badge inbox-badge-${e.m.outcome}`}>{e.m.outcome === 'won' ? 'Won' : 'Lost'}</span>
+                  )}
                 </div>
                 <p className="inbox-sent-text">{e.m.text}</p>
                 <p className="muted inbox-stages">

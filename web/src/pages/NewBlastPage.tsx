@@ -42,8 +42,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     () => (mode === 'paste' ? pastedNumbers.map(toRecipientInput) : (csv?.recipients ?? [])),
     [mode, pastedNumbers, csv],
   );
-  const sourceLine = (position: number) =>
-    mode === 'paste' ? pastedNumbers[position - 1]?.sourceLine : csv?.sourceLines[position - 1];
+  const sourceLine = (position: number) => (mode === 'paste' ? pastedNumbers[position - 1]?.sourceLine : csv?.sourceLines[position - 1]);
   const messageProblem = templateProblem(message);
 
   const stage = stageChoice === OTHER ? stageOther.trim() : stageChoice;
@@ -121,7 +120,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   // The schedule the review was opened for: the flow's dry run and create read it.
   const scheduleRef = useRef<string | null>(null);
   const flow = useCreateFlow({
-    dryRun: () => api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}), dry_run: true }),
+    dryRun: () =>
+      api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}), dry_run: true }),
     create: () => api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}) }),
     onError: (err, stage, id) =>
       setErrors(
@@ -158,7 +158,10 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     }
     setErrors({});
     scheduleRef.current = scheduledAt;
-    await flow.openReview(JSON.stringify({ recipients, device: device.trim(), message, tag: tag.trim(), stage, when: scheduledAt }), how === 'schedule');
+    await flow.openReview(
+      JSON.stringify({ recipients, device: device.trim(), message, tag: tag.trim(), stage, when: scheduledAt }),
+      how === 'schedule',
+    );
   };
 
   const submit = (e: FormEvent) => {
@@ -235,8 +238,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
               />
               <div id="message-hint" className="hint">
                 <span>
-                  Personalise with <code>{'{{name}}'}</code>, a fallback <code>{'{{name|there}}'}</code>, or any CSV column.
-                  Vary the words with spintax <code>{'{Hi|Hello}'}</code>: each number gets one option.
+                  Personalise with <code>{'{{name}}'}</code>, a fallback <code>{'{{name|there}}'}</code>, or any CSV column. Vary the words
+                  with spintax <code>{'{Hi|Hello}'}</code>: each number gets one option.
                 </span>{' '}
                 <span className="muted">
                   {message.length} characters
@@ -302,7 +305,12 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
                 }}
                 errors={fe('follow_up_stage')}
               />
-              <PacingPicker device={device.trim() || meta.default_device} value={pacing} onChange={setPacing} plan={checkIsCurrent ? check.result.plan : undefined} />
+              <PacingPicker
+                device={device.trim() || meta.default_device}
+                value={pacing}
+                onChange={setPacing}
+                plan={checkIsCurrent ? check.result.plan : undefined}
+              />
             </div>
 
             <details className="advanced" open={fe('device').length > 0}>

@@ -19,7 +19,10 @@ export const SOURCE_LABELS: Record<OptOutSource, string> = {
   import: 'Imported',
   probably_blocked: 'Probably blocked',
 };
-const SOURCE_CLASS: Partial<Record<OptOutSource, string | undefined>> = { reply: css.sourceReply, probably_blocked: css.sourceProbablyBlocked };
+const SOURCE_CLASS: Partial<Record<OptOutSource, string | undefined>> = {
+  reply: css.sourceReply,
+  probably_blocked: css.sourceProbablyBlocked,
+};
 
 /** Numbers never to message: search, filter by source, add one, import a CSV, remove. */
 export function OptOutsPage() {
@@ -130,7 +133,13 @@ function OptOutItem({ o, onRemoved }: { o: OptOut; onRemoved: () => void }) {
         <a className="btn btn-small" href={href.contact(o.phone_number)}>
           History
         </a>
-        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void remove()} aria-label={`Remove ${o.phone_number} from opt-outs`}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={busy}
+          onClick={() => void remove()}
+          aria-label={`Remove ${o.phone_number} from opt-outs`}
+        >
           {busy ? 'Removing…' : confirming ? 'Yes, remove' : 'Remove'}
         </button>
       </span>

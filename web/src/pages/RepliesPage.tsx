@@ -52,7 +52,13 @@ export function RepliesPage() {
         </label>
         <label>
           Blast #
-          <input type="number" min={1} inputMode="numeric" value={filters.blast_id ?? ''} onChange={(e) => set('blast_id', e.target.value)} />
+          <input
+            type="number"
+            min={1}
+            inputMode="numeric"
+            value={filters.blast_id ?? ''}
+            onChange={(e) => set('blast_id', e.target.value)}
+          />
         </label>
         <label>
           Tag

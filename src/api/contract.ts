@@ -11,6 +11,7 @@ import type { PacingPreset } from '../domain/pacingRules.ts';
 import type { OptOutSource } from '../domain/optOutSource.ts';
 import type { CloseOutcome } from '../domain/reopen.ts';
 import type { StageFunnel } from '../domain/stageFunnel.ts';
+import type { ChainStage, LeaveReason, SequenceSegment, SequenceState, StepState } from '../domain/sequence.ts';
 import type { Status } from '../domain/status.ts';
 import type { Variation } from '../domain/variation.ts';
 
@@ -308,4 +309,88 @@ export interface ConnectionReport {
   webhook: { configured: boolean; url: string | null; masked: boolean; public_url_set: boolean; reminder: string };
   last_webhook: LastWebhookShown | null;
   devices: DeviceSending[];
+}
+
+/** What GET /api/devices says about a device's health (the dashboard's health card). */
+export interface DeviceHealth {
+  /** ok; warning (errors mount, or numbers probably blocked it); paused; held; disabled. */
+  status: 'ok' | 'warning' | 'paused' | 'held' | 'disabled';
+  sent_today: number;
+  daily_cap: number | null;
+  paused: { at: string; reason: string | null } | null;
+  last_refusal: { at: string; reason: string | null } | null;
+  error_rate: { window: number; sends: number; errors: number; rate: number | null; pause_above: number };
+  /** Numbers it messaged that stayed undelivered for PROBABLY_BLOCKED_DAYS (list: GET /api/devices/:id/probably-blocked). */
+  probably_blocked: number;
+  probably_blocked_days: number;
+}
+
+/** GET /api/devices, the parts the health cards read. */
+export interface DeviceWithHealth {
+  id: string;
+  label: string | null;
+  enabled: boolean;
+  sending: SendingState;
+  health: DeviceHealth;
+}
+
+/** GET /api/devices/:id/probably-blocked. */
+export interface ProbablyBlockedList {
+  device: string;
+  days: number;
+  numbers: Array<{ phone_number: string; sent_at: string; blast_id: number; recipient_id: number }>;
+  total: number;
+}
+
+/** One step of a sequence (GET /api/blasts/:id/sequence). */
+export interface StepView {
+  position: number;
+  segment: SequenceSegment;
+  delay_seconds: number;
+  message: string;
+  follow_up_stage: string | null;
+  state: StepState;
+  /**
+   * When it falls (or fell) due. Known for created steps and for the next waiting one once the
+   * blast it follows has finished sending; null for later steps (their delay starts when the
+   * step before them has finished sending).
+   */
+  due_at: string | null;
+  blast_id: number | null;
+  created_at: string | null;
+  recipients: number | null;
+  note: string | null;
+  /** The step blast's funnel, once created. */
+  counts: Report | null;
+}
+
+/** GET/PUT /api/blasts/:id/sequence. */
+export interface SequenceView {
+  blast_id: number;
+  state: SequenceState;
+  created_at: string;
+  updated_at: string;
+  /** The blast whose sending the next step waits to finish (null once it has, or when nothing waits). */
+  waiting_for_blast_id: number | null;
+  steps: StepView[];
+  members: {
+    total: number;
+    /** Still following the sequence. */
+    active: number;
+    left: Record<LeaveReason, number>;
+    /** Newer sequences that took phones over from this one. */
+    taken_over_by: Array<{ blast_id: number; members: number }>;
+  };
+}
+
+/** GET /api/blasts/:id/sequence/report: the whole chain. */
+export interface ChainReport {
+  blast_id: number;
+  /** The root blast's recipients, and how many of them were sent. */
+  original_recipients: number;
+  sent: number;
+  /** Of those, how many replied to any message of the chain, and as a fraction of sent. */
+  replied: number;
+  reply_rate: number;
+  stages: Array<ChainStage & { blast_id: number; follow_up_stage: string | null; segment: string | null }>;
 }

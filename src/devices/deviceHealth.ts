@@ -1,24 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
+import type { DeviceHealth } from '../api/contract.ts';
 import { HEALTH_WINDOW, PROBABLY_BLOCKED_DAYS, healthVerdict } from '../domain/deviceHealth.ts';
 import { holdReason } from '../engine/deviceHold.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { stuckUndelivered } from './probablyBlocked.ts';
 
-/** What GET /api/devices says about a device's health (the dashboard's health card). */
-export interface DeviceHealth {
-  /** ok; warning (errors mount, or numbers probably blocked it); paused; held; disabled. */
-  status: 'ok' | 'warning' | 'paused' | 'held' | 'disabled';
-  sent_today: number;
-  daily_cap: number | null;
-  paused: { at: string; reason: string | null } | null;
-  last_refusal: { at: string; reason: string | null } | null;
-  error_rate: { window: number; sends: number; errors: number; rate: number | null; pause_above: number };
-  /** Numbers it messaged that stayed undelivered for PROBABLY_BLOCKED_DAYS (list: GET /api/devices/:id/probably-blocked). */
-  probably_blocked: number;
-  probably_blocked_days: number;
-}
+export type { DeviceHealth };
 
 /** Per device: its last HEALTH_WINDOW settled sends since its window began, and how many failed. */
 export async function errorWindows(db: Db, devices: readonly string[]): Promise<Map<string, { sends: number; errors: number }>> {

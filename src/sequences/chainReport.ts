@@ -2,20 +2,12 @@ import { sql } from 'drizzle-orm';
 import { reportsFor } from '../blasts/report.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { type ChainStage, chainStages, rate } from '../domain/sequence.ts';
+import type { ChainReport } from '../api/contract.ts';
+import { chainStages, rate } from '../domain/sequence.ts';
 import { RANK } from '../domain/status.ts';
 import { notFound } from '../errors.ts';
 
-export interface ChainReport {
-  blast_id: number;
-  /** The root blast's recipients, and how many of them were sent. */
-  original_recipients: number;
-  sent: number;
-  /** Of those, how many replied to any message of the chain, and as a fraction of sent. */
-  replied: number;
-  reply_rate: number;
-  stages: Array<ChainStage & { blast_id: number; follow_up_stage: string | null; segment: string | null }>;
-}
+export type { ChainReport };
 
 /**
  * The report of a whole chain: per stage (the root is position 0, then each created step with a

@@ -2,48 +2,12 @@ import { sql } from 'drizzle-orm';
 import { type Report, reportsFor } from '../blasts/report.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { LEAVE_REASONS, type LeaveReason, type SequenceState, type StepState } from '../domain/sequence.ts';
+import type { SequenceView, StepView } from '../api/contract.ts';
+import { LEAVE_REASONS, type LeaveReason, type SequenceState } from '../domain/sequence.ts';
 import { notFound } from '../errors.ts';
 import { isoTime } from '../util/pgTime.ts';
 
-export interface StepView {
-  position: number;
-  segment: string;
-  delay_seconds: number;
-  message: string;
-  follow_up_stage: string | null;
-  state: StepState;
-  /**
-   * When it falls (or fell) due. Known for created steps and for the next waiting one once the
-   * blast it follows has finished sending; null for later steps (their delay starts when the
-   * step before them has finished sending).
-   */
-  due_at: string | null;
-  blast_id: number | null;
-  created_at: string | null;
-  recipients: number | null;
-  note: string | null;
-  /** The step blast's funnel, once created. */
-  counts: Report | null;
-}
-
-export interface SequenceView {
-  blast_id: number;
-  state: SequenceState;
-  created_at: string;
-  updated_at: string;
-  /** The blast whose sending the next step waits to finish (null once it has, or when nothing waits). */
-  waiting_for_blast_id: number | null;
-  steps: StepView[];
-  members: {
-    total: number;
-    /** Still following the sequence. */
-    active: number;
-    left: Record<LeaveReason, number>;
-    /** Newer sequences that took phones over from this one. */
-    taken_over_by: Array<{ blast_id: number; members: number }>;
-  };
-}
+export type { SequenceView, StepView };
 
 type StepRow = Omit<StepView, 'counts'>;
 

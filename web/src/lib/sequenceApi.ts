@@ -1,12 +1,11 @@
 import { request } from './api.ts';
-import type { Report } from './types.ts';
+import type { ChainReport, SequenceView, StepView } from '../../../src/api/contract.ts';
+import type { LeaveReason, SequenceState } from '../../../src/domain/sequence.ts';
 
 import { SEQUENCE_SEGMENTS, type SequenceSegment } from '../../../src/domain/sequence.ts';
 
 /** The segments a sequence step may target: the server's list. */
 export { SEQUENCE_SEGMENTS, type SequenceSegment };
-export type SequenceState = 'running' | 'paused' | 'cancelled' | 'completed';
-export type LeaveReason = 'opted_out' | 'closed' | 'replied' | 'failed' | 'uncertain' | 'skipped' | 'taken_over' | 'cancelled' | 'finished';
 
 export interface SequenceStepInput {
   segment: SequenceSegment;
@@ -15,52 +14,11 @@ export interface SequenceStepInput {
   follow_up_stage: string | null;
 }
 
-export interface SequenceStep extends SequenceStepInput {
-  position: number;
-  state: 'waiting' | 'created' | 'cancelled';
-  due_at: string | null;
-  blast_id: number | null;
-  created_at: string | null;
-  recipients: number | null;
-  note: string | null;
-  counts: Report | null;
-}
-
-export interface Sequence {
-  blast_id: number;
-  state: SequenceState;
-  created_at: string;
-  updated_at: string;
-  waiting_for_blast_id: number | null;
-  steps: SequenceStep[];
-  members: {
-    total: number;
-    active: number;
-    left: Record<LeaveReason, number>;
-    taken_over_by: Array<{ blast_id: number; members: number }>;
-  };
-}
-
-export interface ChainStage {
-  position: number;
-  blast_id: number;
-  follow_up_stage: string | null;
-  segment: string | null;
-  sent: number;
-  read: number;
-  replied: number;
-  cumulative_replied: number;
-  cumulative_reply_rate: number;
-}
-
-export interface ChainReport {
-  blast_id: number;
-  original_recipients: number;
-  sent: number;
-  replied: number;
-  reply_rate: number;
-  stages: ChainStage[];
-}
+export type { ChainReport, LeaveReason, SequenceState };
+/** The server's answers (src/api/contract.ts), under the names the panel uses. */
+export type SequenceStep = StepView;
+export type Sequence = SequenceView;
+export type ChainStage = ChainReport['stages'][number];
 
 export const sequenceApi = {
   get: (id: number) => request<Sequence>('GET', `/api/blasts/${id}/sequence`),

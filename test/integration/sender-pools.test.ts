@@ -124,7 +124,8 @@ describe('sender pools over the simulator (real HTTP)', () => {
     // Every other number is refused by the gateway; nothing is ever delivered.
     const list = phones(40, 100);
     const refused = list.filter((_, i) => i % 2 === 1);
-    app = await startTestApp({ SEND_RATE: '20', SEND_BURST: '1' }, { invalidNumbers: refused, deliverProbability: 0, replyProbability: 0 });
+    // Slow enough that the health sweep (every 5 s) pauses it with numbers still queued, on any machine.
+    app = await startTestApp({ SEND_RATE: '2', SEND_BURST: '1' }, { invalidNumbers: refused, deliverProbability: 0, replyProbability: 0 });
     const created = await app.api('POST', '/api/blasts', { message: 'Hi', recipients: list, device: 'h1' });
     const id = created.body.blast_id as number;
     await app.api('POST', `/api/blasts/${id}/send`);
@@ -145,7 +146,8 @@ describe('sender pools over the simulator (real HTTP)', () => {
     app.simulator!.configure({ invalidNumbers: [] });
     const resumed = await app.api('POST', '/api/devices/h1/resume');
     expect(resumed.body.health.paused).toBeNull();
-    expect(resumed.body.health.error_rate.sends).toBe(0);
+    // A fresh window: at most what the woken sender settled before this answer, far below the paused window.
+    expect(resumed.body.health.error_rate.sends).toBeLessThan(paused.health.error_rate.sends);
     await eventually(async () => (await blastState(app!, id)) === 'completed', 120_000);
 
     // A week later, the accepted messages were never delivered: they probably blocked the number.

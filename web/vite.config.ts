@@ -10,8 +10,13 @@ export default defineConfig({
   root,
   base: '/',
   plugins: [react()],
-  // The server's pure rules, imported as they are (web/tsconfig.json has the same path).
-  resolve: { alias: { '@domain': fileURLToPath(new URL('../src/domain', import.meta.url)) } },
+  // The server's pure rules and the API contract's types, imported as they are (web/tsconfig.json has the same paths).
+  resolve: {
+    alias: {
+      '@domain': fileURLToPath(new URL('../src/domain', import.meta.url)),
+      '@api': fileURLToPath(new URL('../src/api', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -1,4 +1,4 @@
-import { SEGMENT_LABELS } from '../../../src/domain/segments.ts';
+import { SEGMENT_LABELS } from '@domain/segments.ts';
 import type { Report, Segment } from './types.ts';
 
 export { SEGMENT_LABELS };

@@ -1,8 +1,8 @@
 import { request } from './api.ts';
-import type { ChainReport, SequenceView, StepView } from '../../../src/api/contract.ts';
-import type { LeaveReason, SequenceState } from '../../../src/domain/sequence.ts';
+import type { ChainReport, SequenceView, StepView } from '@api/contract.ts';
+import type { LeaveReason, SequenceState } from '@domain/sequence.ts';
 
-import { SEQUENCE_SEGMENTS, type SequenceSegment } from '../../../src/domain/sequence.ts';
+import { SEQUENCE_SEGMENTS, type SequenceSegment } from '@domain/sequence.ts';
 
 /** The segments a sequence step may target: the server's list. */
 export { SEQUENCE_SEGMENTS, type SequenceSegment };

@@ -1,7 +1,7 @@
 // Shapes of the wablast HTTP API, as the dashboard sees them.
 
-import { SEGMENT_NAMES, type Segment } from '../../../src/domain/segments.ts';
-import { STATUSES, type Status } from '../../../src/domain/status.ts';
+import { SEGMENT_NAMES, type Segment } from '@domain/segments.ts';
+import { STATUSES, type Status } from '@domain/status.ts';
 
 import type {
   BlastState,
@@ -12,7 +12,7 @@ import type {
   ReplyView,
   Report,
   TestMessageAnswer,
-} from '../../../src/api/contract.ts';
+} from '@api/contract.ts';
 
 // The API's answers are the server's own types (src/api/contract.ts), under the names the pages use.
 export type {
@@ -40,7 +40,7 @@ export type {
   ReportGroupBy,
   SendingState,
   StageFunnel,
-} from '../../../src/api/contract.ts';
+} from '@api/contract.ts';
 export type Blast = BlastView;
 export type OptOut = OptOutView;
 export type Reply = ReplyView;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlast } from '../../src/blasts/createBlast.ts';
 import { sendBlast } from '../../src/blasts/lifecycle.ts';
@@ -25,6 +26,8 @@ afterAll(async () => {
 });
 
 async function queuedBlast(n: number, start: number, device: string): Promise<number> {
+  // The claim sends only for a known, enabled, unpaused device (its row in devices).
+  await db.db.execute(sql`INSERT INTO devices (id) VALUES (${device}) ON CONFLICT (id) DO NOTHING`);
   const created = await createBlast(
     db.db,
     {

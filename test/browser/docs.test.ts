@@ -38,7 +38,7 @@ it('/docs on a 390 px phone: fits the width, grouped by tag, an operation shows 
   await page.goto(`${app.url}/docs`);
   await page.locator('.opblock-tag').first().waitFor();
   const tags = await page.locator('.opblock-tag-section h3 a span, .opblock-tag-section h3 .nostyle span').allTextContents();
-  expect(tags.slice(0, 5)).toEqual(['Blasts', 'Recipients', 'Replies', 'Reports', 'Opt-outs']);
+  expect(tags.slice(0, 6)).toEqual(['Blasts', 'Sequences', 'Recipients', 'Replies', 'Reports', 'Opt-outs']);
   expect(tags).not.toContain('default');
   // The phone draws the page at its own width, not at 980 px shrunk.
   expect(await page.evaluate(() => window.innerWidth)).toBe(390);

@@ -90,7 +90,10 @@ describe('sending engine against the simulator over HTTP', () => {
 
   it('declares a timed-out send UNCERTAIN and never contacts that number again by itself', async () => {
     // No replies: a reply proves delivery and would settle an UNCERTAIN number before the resend.
-    app = await startTestApp({ WSAPME_TIMEOUT_MS: '500' }, { timeoutProbability: 0.25, hangMs: 5_000, replyProbability: 0 });
+    app = await startTestApp(
+      { WSAPME_TIMEOUT_MS: '2000' /* far from the 5 s hang, far above a loaded machine's answer */ },
+      { timeoutProbability: 0.25, hangMs: 5_000, replyProbability: 0 },
+    );
     const list = phones(40);
     const id = await createAndSend(app, list);
     const report = await waitDone(app, id);

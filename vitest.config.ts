@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
  */
 const POSTGRES_ONLY = [
   'test/integration/engine-send.test.ts',
+  'test/integration/tracking.test.ts',
   'test/integration/sequences.test.ts',
   'test/integration/sender-pools.test.ts',
   'test/integration/connection.test.ts',

@@ -186,6 +186,9 @@ describe('WsapmeSimulator', () => {
     const r = receiver;
     await until(() => r.events.length === 1);
     expect(r.events[0]?.headers['x-webhook-secret']).toBe('s3cret');
+    // The receiver sees the request before the simulator has read its answer and counted it.
+    const s = sim;
+    await until(() => s.stats().webhooksSent === 1);
     expect(sim.stats()).toMatchObject({ webhooksSent: 1, webhooksFailed: 0, webhookAttempts: 3 });
   });
 

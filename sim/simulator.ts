@@ -20,6 +20,8 @@ export type SimStartOptions = { [K in keyof SimOptions]?: SimOptions[K] | undefi
   port?: number;
   host?: string;
   logger?: Logger;
+  /** The clock of the per-second rate windows: a test pins it so a burst cannot straddle two seconds. */
+  now?: () => number;
 };
 
 export type { SimMessage };
@@ -81,10 +83,12 @@ export class WsapmeSimulator {
   #rng: () => number;
   #counters = emptyCounters();
   #url = '';
+  #now: () => number;
 
-  private constructor(options: SimOptions, log: Logger) {
+  private constructor(options: SimOptions, log: Logger, now: () => number) {
     this.#options = options;
     this.#log = log;
+    this.#now = now;
     this.#rng = mulberry32(options.seed);
     this.#webhooks = new WebhookSender(log);
     this.#lifecycle = new MessageLifecycle({
@@ -97,9 +101,9 @@ export class WsapmeSimulator {
   }
 
   static async start(opts: SimStartOptions = {}): Promise<WsapmeSimulator> {
-    const { port = 0, host = '127.0.0.1', logger = silentLogger, ...rest } = opts;
+    const { port = 0, host = '127.0.0.1', logger = silentLogger, now = Date.now, ...rest } = opts;
     const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    const sim = new WsapmeSimulator(simOptionsSchema.parse({ ...defaultSimOptions(), ...given }), logger);
+    const sim = new WsapmeSimulator(simOptionsSchema.parse({ ...defaultSimOptions(), ...given }), logger, now);
     await new Promise<void>((resolve, reject) => {
       sim.#server.once('error', reject);
       sim.#server.listen(port, host, () => resolve());
@@ -231,7 +235,7 @@ export class WsapmeSimulator {
     const to = canonicalRecipient(parsed.data.to);
     await this.#latency();
     const o = this.#options;
-    const now = Date.now();
+    const now = this.#now();
     if (this.#rateLimited(this.#sendWindows, device, o.ratePerSecond, now, res, 'rejected429')) return;
     if (this.#rng() < o.error5xxProbability) {
       this.#count('errors5xx');
@@ -275,7 +279,7 @@ export class WsapmeSimulator {
     const { device, messageId } = parsed.data;
     await this.#latency();
     const o = this.#options;
-    const now = Date.now();
+    const now = this.#now();
     if (this.#rateLimited(this.#statusWindows, device, o.statusRatePerSecond, now, res, 'statusRejected429')) {
       return;
     }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { DeviceSending } from '../api/contract.ts';
-import { type HoldColumns, sendingState } from '../engine/deviceHold.ts';
+import { type HoldColumns, sendingState } from '../send/deviceHold.ts';
 import { isoTime } from '../util/pgTime.ts';
 
 export type { DeviceSending };

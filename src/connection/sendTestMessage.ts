@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { normalisePhone } from '../domain/phone.ts';
-import { readHold } from '../engine/deviceHold.ts';
+import { readHold } from '../send/deviceHold.ts';
 import { AppError } from '../errors.ts';
 import type { FunnelHub } from '../http/funnelHub.ts';
 import { waitForSettled } from '../http/longRequests.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HOLD_BASE_MS, HOLD_CAP_MS, nextHold } from '../../src/domain/holdBackoff.ts';
 import { LookupStreak } from '../../src/domain/lookupAvailability.ts';
 import { BREAKER_THRESHOLD, RefusalBreaker } from '../../src/domain/refusalBreaker.ts';
-import { holdReason } from '../../src/engine/deviceHold.ts';
+import { holdReason } from '../../src/send/deviceHold.ts';
 
 describe('nextHold', () => {
   it('starts at seconds, doubles after each refused probe, stops at a few minutes', () => {

@@ -8,7 +8,7 @@ import type { StatusOutcome } from '../gateway/classify.ts';
 import { latticeStatusOf } from '../gateway/gatewayStatusMap.ts';
 import type { Logger } from '../log.ts';
 import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
-import type { GatewayPort } from './gatewayPort.ts';
+import type { GatewayPort } from '../gateway/gatewayPort.ts';
 import { claimLookupProbe, markLookupAvailable, markLookupUnavailable, readLookupState } from './statusLookupState.ts';
 import { statusIn } from '../db/statusSql.ts';
 import { POLLABLE } from '../domain/status.ts';

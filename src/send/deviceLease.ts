@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { applyWaitingReplies } from './applyInbound.ts';
+import { applyWaitingReplies } from '../track/applyInbound.ts';
 import { DEVICE_PACING_COLUMNS, type DevicePacingColumns } from './deviceSends.ts';
 import { recordSenders } from './phoneSenders.ts';
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { applyWaitingReplies } from './applyInbound.ts';
-import { applyInboxFor as applyInbox } from './applyInbox.ts';
-import { lockMessageIds } from './applyStatusEvents.ts';
+import { applyWaitingReplies } from '../track/applyInbound.ts';
+import { applyInboxFor as applyInbox } from '../track/applyInbox.ts';
+import { lockMessageIds } from '../track/applyStatusEvents.ts';
 import { recordDeviceSends } from './deviceSends.ts';
 import { recordSenders } from './phoneSenders.ts';
 
@@ -11,7 +11,7 @@ export interface Accepted {
   id: number;
   messageId: string;
   data: unknown;
-  /** When it left, by the engine's clock: what the pacing caps count (engine/deviceSends). */
+  /** When it left, by the engine's clock: what the pacing caps count (send/deviceSends). */
   sentAt: number;
 }
 

@@ -10,10 +10,10 @@ import { TokenBucket, bucketCapacity } from '../domain/tokenBucket.ts';
 import type { SendOutcome } from '../gateway/classify.ts';
 import type { Logger } from '../log.ts';
 import { type Claimed, claimRecipients } from './claimRecipients.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../util/clock.ts';
 import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease } from './deviceLease.ts';
 import { devicePacingRules, nextBlastPreset, pruneDeviceSends, sendHistory } from './deviceSends.ts';
-import type { GatewayPort } from './gatewayPort.ts';
+import type { GatewayPort } from '../gateway/gatewayPort.ts';
 import { OutcomeBuffer } from './outcomeBuffer.ts';
 import { SendingGuard } from './sendingGuard.ts';
 import type { Metrics } from '../metrics.ts';
@@ -58,7 +58,7 @@ export class DeviceSender {
   private readonly pacer: Pacer;
   private rules: PacingRules;
   private readonly buffer: OutcomeBuffer;
-  /** Token refused, device down, or the refusal breaker tripped: the device is held (engine/sendingGuard). */
+  /** Token refused, device down, or the refusal breaker tripped: the device is held (send/sendingGuard). */
   private readonly guard: SendingGuard;
   private readonly random: () => number;
   /** Renew the lease at a third of its length (10 s of 30 s), so two missed renewals still keep it. */
@@ -256,7 +256,7 @@ export class DeviceSender {
     this.settings = null;
   }
 
-  /** The env daily cap, for the pool rule's view of other devices' room (engine/claimRecipients). */
+  /** The env daily cap, for the pool rule's view of other devices' room (send/claimRecipients). */
   private get claimOptions() {
     return { defaultDailyCap: this.deps.config.pacing.dailyCap };
   }

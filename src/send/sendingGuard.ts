@@ -9,7 +9,7 @@ import type { OutcomeBuffer } from './outcomeBuffer.ts';
 /**
  * Decides when a device must stop sending, for its DeviceSender: the gateway refused our token,
  * the WhatsApp session is down, or per-number refusals ran across too many different numbers (the
- * breaker). The device is then held (engine/deviceHold, in the database) and nobody is failed:
+ * breaker). The device is then held (send/deviceHold, in the database) and nobody is failed:
  * refusals prove nothing was sent, so the claimed recipients go back to the queue. After a backoff
  * the sender probes with one send; its acceptance ends the hold.
  *

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { nextHold } from '../domain/holdBackoff.ts';
+import { holdWait, nextHold } from '../domain/holdBackoff.ts';
 import { RefusalBreaker } from '../domain/refusalBreaker.ts';
 import type { Logger } from '../log.ts';
 import type { Claimed } from './claimRecipients.ts';
@@ -135,7 +135,7 @@ export class SendingGuard {
     this.#probing = false;
     if (!this.#hold) return;
     const { kind, backoffMs } = this.#hold;
-    const waitMs = Math.round(backoffMs * (0.75 + this.random() * 0.5));
+    const waitMs = holdWait(backoffMs, this.random);
     this.#write(() =>
       holdDevice(this.db, this.device, { kind, reason: null, backoffMs, waitMs, probeRefused: false }).then(() => undefined),
     );

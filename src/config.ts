@@ -111,7 +111,7 @@ const schema = z.object({
   POLL_MODE: z.enum(['off', 'fallback', 'always']).default('fallback'),
   POLL_RATE: positiveNumber(5),
   REPLY_WINDOW_HOURS: positiveNumber(24 * 7),
-  // Webhook group-commit batches in flight at once, each on its own connection (src/engine/webhookIngest.ts).
+  // Webhook group-commit batches in flight at once, each on its own connection (src/track/webhookIngest.ts).
   WEBHOOK_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   ROLE: z.enum(['all', 'api', 'engine']).default('all'),
   /** How long a device lease lasts without renewal: what a killed engine's device waits before another takes it. */

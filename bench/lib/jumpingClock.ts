@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/engine/clock.ts';
+import type { Clock } from '../../src/util/clock.ts';
 
 /**
  * A virtual clock for pacing runs: time flows as real time does, except that when the engine goes

@@ -7,7 +7,7 @@ import { describeEta, describePlan, describeWaiting } from '../domain/describePa
 import type { SendHistory } from '../domain/pacer.ts';
 import { estimateFinish } from '../domain/pacingEta.ts';
 import type { PacingPreset, PacingRules } from '../domain/pacingRules.ts';
-import { type DevicePacingColumns, devicePacingColumns, devicePacingRules, sendHistory } from '../engine/deviceSends.ts';
+import { type DevicePacingColumns, devicePacingColumns, devicePacingRules, sendHistory } from '../send/deviceSends.ts';
 
 /**
  * What the API says about a blast's pace: the plan in words, the ETA, and whether it is waiting

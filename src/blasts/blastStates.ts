@@ -1,6 +1,6 @@
 /**
  * The blast state machine, the one table of it. Every UPDATE of `blasts.state` takes its `from`
- * states from here (blasts/lifecycle.ts for what a person does, engine/blastTransitions.ts for
+ * states from here (blasts/lifecycle.ts for what a person does, send/blastTransitions.ts for
  * what time and the engine do), and test/unit/blastStates.test.ts checks the table's shape.
  *
  *   draft ──send──▶ scheduled ──start (its time)──▶ sending ──complete──▶ completed

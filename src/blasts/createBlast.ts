@@ -5,7 +5,7 @@ import { type Variation, summariseVariation } from '../domain/variation.ts';
 import { type CreateWarning, outsideCountryWarning } from '../domain/countryNote.ts';
 import type { PacingPreset } from '../domain/pacingRules.ts';
 import { AppError } from '../errors.ts';
-import { assignStickySenders } from '../engine/phoneSenders.ts';
+import { assignStickySenders } from '../send/phoneSenders.ts';
 import { optedOutAmong } from '../optOuts/optOutStore.ts';
 import { recentlyMessaged } from './recentlyMessaged.ts';
 import { type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
@@ -20,7 +20,7 @@ export interface CreateBlastInput {
   scheduledAt: Date | null;
   /** The primary device: blasts.device, the first of the sender pool. */
   device: string;
-  /** The rest of the sender pool (sticky sender, most room; see engine/claimRecipients.ts). */
+  /** The rest of the sender pool (sticky sender, most room; see send/claimRecipients.ts). */
   devices?: readonly string[];
   /** Raw rows, or rows already prepared one by one as they arrived (a CSV upload). */
   recipients: RawRecipient[] | RecipientPreparer;

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { readLookupState } from '../engine/statusLookupState.ts';
+import { readLookupState } from '../track/statusLookupState.ts';
 import type { Check } from '../gateway/classifyProbe.ts';
 import { ENABLE_STATUS_REMINDER, webhookUrl } from '../webhooks/webhookUrl.ts';
 import { listDeviceSending, readLastWebhook } from './connectionQueries.ts';

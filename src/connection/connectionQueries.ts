@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { DeviceSending } from '../api/contract.ts';
-import { type HoldColumns, sendingState } from '../engine/deviceHold.ts';
+import type { Status } from '../domain/status.ts';
+import { type HoldColumns, sendingState } from '../send/deviceHold.ts';
 import { isoTime } from '../util/pgTime.ts';
 
 export type { DeviceSending };
@@ -36,4 +37,16 @@ export async function readLastWebhook(db: Db): Promise<LastWebhook | null> {
         FROM webhook_requests r ORDER BY r.id DESC LIMIT 1`,
   );
   return row ? { ...row, received_at: isoTime(row.received_at) } : null;
+}
+
+export interface TestRecipient {
+  status: Status;
+  message_id: string | null;
+  last_error: string | null;
+}
+
+/** The one recipient of a connection-test blast (connection/sendTestMessage): where its send stands. */
+export async function readTestRecipient(db: Db, blastId: number): Promise<TestRecipient | null> {
+  const [row] = await rows<TestRecipient>(db, sql`SELECT status, message_id, last_error FROM blast_recipients WHERE blast_id = ${blastId}`);
+  return row ?? null;
 }

@@ -1,6 +1,6 @@
 import type { Check } from '../gateway/classifyProbe.ts';
 import { decodeBody } from '../webhooks/decodeBody.ts';
-import type { LookupState } from '../engine/statusLookupState.ts';
+import type { LookupState } from '../track/statusLookupState.ts';
 import type { ConnectionReport } from '../api/contract.ts';
 import type { DeviceSending, LastWebhook } from './connectionQueries.ts';
 

@@ -1,15 +1,15 @@
-import { sql } from 'drizzle-orm';
 import { createBlast } from '../blasts/createBlast.ts';
 import { sendBlast } from '../blasts/lifecycle.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { rows } from '../db/client.ts';
 import { normalisePhone } from '../domain/phone.ts';
-import { readHold } from '../engine/deviceHold.ts';
+import { SENT, type Status, UNFINISHED } from '../domain/status.ts';
+import { readHold } from '../send/deviceHold.ts';
 import { AppError } from '../errors.ts';
 import type { FunnelHub } from '../http/funnelHub.ts';
 import { waitForSettled } from '../http/longRequests.ts';
 import type { TestMessageAnswer } from '../api/contract.ts';
+import { readTestRecipient } from './connectionQueries.ts';
 
 export type { TestMessageAnswer };
 
@@ -24,8 +24,6 @@ export interface TestMessageDeps {
   hub: FunnelHub;
   wakeEngine: () => void;
 }
-
-const SENT = new Set(['PENDING', 'DELIVERY_ACK', 'READ_ACK', 'REPLIED', 'CLOSED']);
 
 /**
  * One real message to the operator's own number through the normal path: a one-recipient blast,
@@ -68,14 +66,11 @@ export async function sendTestMessage(
   for (;;) {
     // A held device is the answer: waiting out its backoff tells the operator nothing more.
     const hold = await readHold(d.db, device);
-    const [r] = await rows<{ status: string; message_id: string | null; last_error: string | null }>(
-      d.db,
-      sql`SELECT status, message_id, last_error FROM blast_recipients WHERE blast_id = ${id}`,
-    );
-    const status = r?.status ?? 'QUEUED';
-    const settled = status !== 'QUEUED' && status !== 'SENDING';
+    const r = await readTestRecipient(d.db, id);
+    const status: Status = r?.status ?? 'QUEUED';
+    const settled = !UNFINISHED.includes(status);
     if (settled || hold !== null || signal.aborted || Date.now() >= deadline) {
-      const outcome = SENT.has(status) ? 'sent' : status === 'UNCERTAIN' ? 'uncertain' : settled ? 'failed' : 'waiting';
+      const outcome = SENT.includes(status) ? 'sent' : status === 'UNCERTAIN' ? 'uncertain' : settled ? 'failed' : 'waiting';
       const reason = outcome === 'sent' ? null : outcome === 'waiting' ? waitingReason(hold, id) : (r?.last_error ?? status);
       return {
         success: true,

@@ -151,7 +151,7 @@ export const devices = pgTable('devices', {
   // Set by an engine that found the lease taken: the holder hands the device over at its next turn.
   wantedAt: tz('wanted_at'),
   createdAt: tz('created_at').notNull().defaultNow(),
-  // A held device sends nothing until a probe is accepted or a person resumes it (engine/deviceHold).
+  // A held device sends nothing until a probe is accepted or a person resumes it (send/deviceHold).
   holdKind: text('hold_kind'),
   holdReason: text('hold_reason'),
   heldSince: tz('held_since'),
@@ -188,7 +188,7 @@ export const blastDevices = pgTable(
   (t) => [primaryKey({ columns: [t.blastId, t.device] }), index('blast_devices_device_idx').on(t.device, t.blastId)],
 );
 
-/** Sticky sender: the device that first messaged each phone (engine/phoneSenders.ts). */
+/** Sticky sender: the device that first messaged each phone (send/phoneSenders.ts). */
 export const phoneSenders = pgTable('phone_senders', {
   phoneNumber: text('phone_number').primaryKey(),
   device: text('device').notNull(),
@@ -205,7 +205,7 @@ export const deviceSends = pgTable(
   (t) => [index('device_sends_device_idx').on(t.device, t.sentAt)],
 );
 
-/** One row: whether the gateway answers status lookups (engine/statusLookupState). */
+/** One row: whether the gateway answers status lookups (track/statusLookupState). */
 export const statusLookup = pgTable('status_lookup', {
   id: smallint('id').primaryKey().default(1),
   available: boolean('available').notNull().default(true),

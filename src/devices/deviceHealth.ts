@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { DeviceHealth } from '../api/contract.ts';
 import { HEALTH_WINDOW, PROBABLY_BLOCKED_DAYS, healthVerdict } from '../domain/deviceHealth.ts';
-import { holdReason } from '../engine/deviceHold.ts';
+import { holdReason } from '../send/deviceHold.ts';
 import { isoTime } from '../util/pgTime.ts';
 import { stuckUndelivered } from './probablyBlocked.ts';
 

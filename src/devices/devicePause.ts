@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { holdReason } from '../engine/deviceHold.ts';
+import { holdReason } from '../send/deviceHold.ts';
 
 /**
  * Pauses a device: it sends nothing — its own recipients wait, new phones go to the rest of their

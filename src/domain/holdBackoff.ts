@@ -10,5 +10,10 @@ export const HOLD_CAP_MS = 5 * 60_000;
  */
 export function nextHold(previousBackoffMs: number | null, random: () => number): { backoffMs: number; waitMs: number } {
   const backoffMs = previousBackoffMs === null ? HOLD_BASE_MS : Math.min(HOLD_CAP_MS, Math.max(HOLD_BASE_MS, previousBackoffMs * 2));
-  return { backoffMs, waitMs: Math.round(backoffMs * (0.75 + random() * 0.5)) };
+  return { backoffMs, waitMs: holdWait(backoffMs, random) };
+}
+
+/** The wait before the next probe at this step, jittered 75–125 % (also when an inconclusive probe re-arms the same step). */
+export function holdWait(backoffMs: number, random: () => number): number {
+  return Math.round(backoffMs * (0.75 + random() * 0.5));
 }

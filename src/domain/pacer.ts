@@ -10,7 +10,7 @@ export type PaceReason = 'window' | 'daily_cap' | 'hourly_cap' | 'gap';
 /** May send `may` now (Infinity: as many as the gateway's pace allows), or wait `waitMs` for `reason`. */
 export type PaceDecision = { may: number; waitMs: 0; reason: null } | { may: 0; waitMs: number; reason: PaceReason; opensAt: number };
 
-/** What the device sent recently, as stored (engine/deviceSends), for a sender starting its turn. */
+/** What the device sent recently, as stored (send/deviceSends), for a sender starting its turn. */
 export interface SendHistory {
   /** Send times in the last hour, oldest first. */
   lastHour: number[];

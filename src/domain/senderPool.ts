@@ -1,6 +1,6 @@
 /**
  * Which device of a blast's sender pool takes a phone nobody has messaged yet. Pure: the claim
- * (engine/claimRecipients.ts) reads the pool's state and asks this, per blast.
+ * (send/claimRecipients.ts) reads the pool's state and asks this, per blast.
  *
  * The rule: a new phone goes to the device with the most room left today — the fewest sent relative
  * to its daily cap; a device without a cap has unlimited room. Devices without caps share new
@@ -12,7 +12,7 @@ export interface PoolMember {
   device: string;
   /** Enabled, not paused, and some engine holds its lease: it could send now. */
   live: boolean;
-  /** Held for gateway trouble (engine/deviceHold.ts): it sends only probes. */
+  /** Held for gateway trouble (send/deviceHold.ts): it sends only probes. */
   held: boolean;
   sentToday: number;
   /** The effective daily cap; null for none. */

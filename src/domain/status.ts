@@ -66,6 +66,12 @@ export const REPLY_MOVES: readonly Status[] = REPLY_TARGETS.filter((s) => s !== 
 /** Sent but not yet delivered or read: what a status lookup can still move (read is as far as it sees). */
 export const POLLABLE: readonly Status[] = ['PENDING', 'DELIVERY_ACK'];
 
+/**
+ * What an accepted send settles as sent: a row in flight, or one the recovery sweep already called
+ * UNCERTAIN because our lease lapsed while the answer was on its way (the answer proves it went).
+ */
+export const AWAITING_ANSWER: readonly Status[] = ['SENDING', 'UNCERTAIN'];
+
 /** A blast is finished when none of its recipients is in one of these. */
 export const UNFINISHED: readonly Status[] = ['QUEUED', 'SENDING'];
 

@@ -1,3 +1,4 @@
+import { GAVE_UP } from '../domain/sendRetry.ts';
 import { normaliseGatewayStatus } from './normaliseGatewayStatus.ts';
 
 export { normaliseGatewayStatus };
@@ -132,7 +133,7 @@ export const FAILURE_RETRY: ReadonlyArray<{ match: RegExp; retryable: boolean; w
     why: 'WhatsApp refused the message itself',
   },
   { match: /blocked|banned|spam/i, retryable: false, why: 'the sender is blocked or banned; more sends make it worse' },
-  { match: /^gave up after \d+ attempts/, retryable: true, why: 'the gateway or the network failed every attempt; nothing was sent' },
+  { match: GAVE_UP, retryable: true, why: 'the gateway or the network failed every attempt; nothing was sent' },
   { match: /[\s\S]*/, retryable: true, why: 'refused once for a reason that may pass' },
 ];
 

@@ -2,12 +2,12 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import type { FunnelHub } from './funnelHub.ts';
-import type { WebhookIngest } from '../engine/webhookIngest.ts';
-import type { Poller } from '../engine/poller.ts';
+import type { WebhookIngest } from '../track/webhookIngest.ts';
+import type { Poller } from '../track/poller.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LongRequests } from './longRequests.ts';
 import type { GatewayProbe } from '../connection/checkConnection.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../util/clock.ts';
 
 /** What the routes need, handed in once when the app is built. */
 export interface AppContext {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
-import { type Clock, systemClock } from '../engine/clock.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
 import { afterFailedAttempt, claimLeaseMs, shouldDisableEndpoint } from '../domain/webhookRetry.ts';
 import { type ClaimedDelivery, claimDeliveries } from './claimDeliveries.ts';
 import { deliveryAgent, postDelivery } from './postDelivery.ts';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { CreateLimits } from '../blasts/createBlast.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../log.ts';
 import { maskPhonesIn } from '../domain/maskPhone.ts';
 import { StepCreationError, createDueStep } from './createDueStep.ts';

@@ -12,7 +12,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWablast, type WablastHandle } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { type Clock, systemClock } from '../../src/engine/clock.ts';
+import { type Clock, systemClock } from '../../src/util/clock.ts';
 import { eventually } from '../helpers/testApp.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

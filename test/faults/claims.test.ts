@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlast } from '../../src/blasts/createBlast.ts';
 import { sendBlast } from '../../src/blasts/lifecycle.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { claimRecipients } from '../../src/engine/claimRecipients.ts';
+import { claimRecipients } from '../../src/send/claimRecipients.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
 import { printFigures } from './support/promise.ts';
 import { phones, sleep } from './support/processes.ts';

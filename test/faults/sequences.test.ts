@@ -5,7 +5,7 @@ import { openDatabase, rows } from '../../src/db/client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createDueStep } from '../../src/sequences/createDueStep.ts';
 import { SequenceScheduler } from '../../src/sequences/sequenceScheduler.ts';
-import { systemClock } from '../../src/engine/clock.ts';
+import { systemClock } from '../../src/util/clock.ts';
 import { putSequence } from '../../src/sequences/putSequence.ts';
 import { printFigures } from './support/promise.ts';
 import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/engine/clock.ts';
+import type { Clock } from '../../src/util/clock.ts';
 
 /**
  * A clock that runs with real time from an arbitrary start and can be moved forward: a test puts

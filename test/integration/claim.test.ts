@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlast } from '../../src/blasts/createBlast.ts';
 import { sendBlast } from '../../src/blasts/lifecycle.ts';
-import { claimRecipients } from '../../src/engine/claimRecipients.ts';
-import { acquireLease } from '../../src/engine/deviceLease.ts';
+import { claimRecipients } from '../../src/send/claimRecipients.ts';
+import { acquireLease } from '../../src/send/deviceLease.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
 
 let db: TestDb;

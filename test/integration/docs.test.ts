@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { Poller } from '../../src/engine/poller.ts';
+import { Poller } from '../../src/track/poller.ts';
 import { WsapmeClient } from '../../src/gateway/wsapmeClient.ts';
 import { buildApp } from '../../src/http/buildApp.ts';
 import { FunnelHub } from '../../src/http/funnelHub.ts';
@@ -10,7 +10,7 @@ import { routesOf } from '../../src/http/routeList.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Metrics } from '../../src/metrics.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
-import { systemClock } from '../../src/engine/clock.ts';
+import { systemClock } from '../../src/util/clock.ts';
 
 /**
  * /docs against the routes the app really registers: every /api, /webhooks and system route is

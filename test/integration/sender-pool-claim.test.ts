@@ -4,11 +4,11 @@ import { createBlast } from '../../src/blasts/createBlast.ts';
 import { sendBlast } from '../../src/blasts/lifecycle.ts';
 import { rows } from '../../src/db/client.ts';
 import { pauseDevice, resumeDevice } from '../../src/devices/devicePause.ts';
-import { claimRecipients } from '../../src/engine/claimRecipients.ts';
-import { holdDevice } from '../../src/engine/deviceHold.ts';
-import { acquireLease } from '../../src/engine/deviceLease.ts';
-import { releaseQueued } from '../../src/engine/phoneSenders.ts';
-import { storeAccepted, storeSettled } from '../../src/engine/storeOutcomes.ts';
+import { claimRecipients } from '../../src/send/claimRecipients.ts';
+import { holdDevice } from '../../src/send/deviceHold.ts';
+import { acquireLease } from '../../src/send/deviceLease.ts';
+import { releaseQueued } from '../../src/send/phoneSenders.ts';
+import { storeAccepted, storeSettled } from '../../src/send/storeOutcomes.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
 
 let db: TestDb;

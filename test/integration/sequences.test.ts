@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { type Clock, systemClock } from '../../src/engine/clock.ts';
+import { type Clock, systemClock } from '../../src/util/clock.ts';
 import { createDueStep } from '../../src/sequences/createDueStep.ts';
 import { silentLogger } from '../../src/log.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

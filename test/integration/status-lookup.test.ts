@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { Poller } from '../../src/engine/poller.ts';
+import { Poller } from '../../src/track/poller.ts';
 import { WsapmeClient } from '../../src/gateway/wsapmeClient.ts';
 import { silentLogger } from '../../src/log.ts';
 import { type TestApp, startTestApp } from '../helpers/testApp.ts';

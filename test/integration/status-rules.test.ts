@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { bigintArray, textArray } from '../../src/db/statusSql.ts';
-import { applyInbound } from '../../src/engine/applyInbound.ts';
-import { applyStatusEvents } from '../../src/engine/applyStatusEvents.ts';
+import { applyInbound } from '../../src/track/applyInbound.ts';
+import { applyStatusEvents } from '../../src/track/applyStatusEvents.ts';
 import { PROGRESS, REPLY_MOVES, STATUSES, type Status, canAdvance, canFail } from '../../src/domain/status.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
 

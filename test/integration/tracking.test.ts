@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { RANK, type Status } from '../../src/domain/status.ts';
-import { storeAccepted } from '../../src/engine/storeOutcomes.ts';
+import { storeAccepted } from '../../src/send/storeOutcomes.ts';
 import { type TestApp, eventually, sendBlastToCompletion, startTestApp } from '../helpers/testApp.ts';
 
 const phones = (n: number, start = 0) => Array.from({ length: n }, (_, i) => `+6013${String(3_000_001 + start + i)}`);

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { pruneWebhooks } from '../../src/engine/pruneWebhooks.ts';
-import { WebhookIngest } from '../../src/engine/webhookIngest.ts';
+import { pruneWebhooks } from '../../src/track/pruneWebhooks.ts';
+import { WebhookIngest } from '../../src/track/webhookIngest.ts';
 import { silentLogger } from '../../src/log.ts';
 import { FIXTURES } from '../contract/wsapmeWebhooks.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';

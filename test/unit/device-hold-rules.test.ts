@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HOLD_BASE_MS, HOLD_CAP_MS, nextHold } from '../../src/domain/holdBackoff.ts';
+import { HOLD_BASE_MS, HOLD_CAP_MS, holdWait, nextHold } from '../../src/domain/holdBackoff.ts';
 import { LookupStreak } from '../../src/domain/lookupAvailability.ts';
 import { BREAKER_THRESHOLD, RefusalBreaker } from '../../src/domain/refusalBreaker.ts';
-import { holdReason } from '../../src/engine/deviceHold.ts';
+import { holdReason } from '../../src/send/deviceHold.ts';
 
 describe('nextHold', () => {
   it('starts at seconds, doubles after each refused probe, stops at a few minutes', () => {
@@ -24,6 +24,12 @@ describe('nextHold', () => {
     expect(nextHold(null, () => 0).waitMs).toBe(HOLD_BASE_MS * 0.75);
     expect(nextHold(null, () => 0.999999).waitMs).toBe(Math.round(HOLD_BASE_MS * 1.2499995));
     expect(nextHold(4000, () => 0).backoffMs).toBe(8000);
+  });
+
+  it('an inconclusive probe waits the same step again, jittered the same way', () => {
+    expect(holdWait(8000, () => 0)).toBe(6000);
+    expect(holdWait(8000, () => 0.5)).toBe(8000);
+    expect(holdWait(8000, () => 0.25)).toBe(nextHold(4000, () => 0.25).waitMs);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { getBlast } from '../../blasts/blastView.ts';
-import { readLookupState } from '../../engine/statusLookupState.ts';
+import { readLookupState } from '../../track/statusLookupState.ts';
 import type { AppContext } from '../context.ts';
 import { openEventStream } from '../eventStream.ts';
 import { idParam, parse } from '../schemas.ts';

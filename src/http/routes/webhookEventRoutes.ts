@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/client.ts';
-import { reprocessWebhookEvents } from '../../engine/reprocessWebhookEvents.ts';
+import { reprocessWebhookEvents } from '../../track/reprocessWebhookEvents.ts';
 import { ENABLE_STATUS_REMINDER, publicBase, webhookUrl } from '../../webhooks/webhookUrl.ts';
 import type { AppContext } from '../context.ts';
 import { pageQuery, parse } from '../schemas.ts';

@@ -10,12 +10,12 @@ import { REWARM_AFTER_MS, type WarmUpHistory } from '../domain/warmUp.ts';
 /**
  * What the pacing of a device reads and writes: its settings, the log of its sends (the sliding
  * hour and the local day of its caps) and where its warm-up stands. Times are the engine's clock
- * (engine/clock), passed in, never the database's now(): a simulated day must count the same.
+ * (util/clock), passed in, never the database's now(): a simulated day must count the same.
  */
 const KEEP_MS = 8 * 24 * 3_600_000;
 const HOUR = 3_600_000;
 
-/** The devices columns pacing reads (engine/deviceLease returns them with the lease). */
+/** The devices columns pacing reads (send/deviceLease returns them with the lease). */
 export interface DevicePacingColumns {
   preset: PacingPreset | null;
   rate: number | null;
@@ -96,7 +96,7 @@ export async function devicePacingColumns(db: Db, device: string): Promise<Devic
 
 /**
  * The preset of the blast this device sends next, when that blast chose one: the claim takes the
- * oldest sending blast first (engine/claimRecipients), so its choice paces the device meanwhile.
+ * oldest sending blast first (send/claimRecipients), so its choice paces the device meanwhile.
  */
 export async function nextBlastPreset(db: Db, device: string): Promise<PacingPreset | null> {
   const [row] = await rows<{ pacing_preset: PacingPreset | null }>(

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { isDataError, sqlState } from '../db/sqlState.ts';
 import { isOptOut } from '../domain/optOut.ts';
+import { AppError } from '../errors.ts';
 import { type Logger, maskPhone } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { EventOutcome, WebhookEvent } from '../webhooks/webhookEvent.ts';
@@ -21,8 +22,14 @@ export interface StoredWebhook {
 interface Waiting {
   req: IncomingWebhook;
   resolve: (stored: StoredWebhook) => void;
-  reject: (err: unknown) => void;
+  reject: (err: AppError) => void;
 }
+
+/**
+ * Why submit() rejects: the request is not stored, so the gateway must send it again. A domain
+ * error, never the database's own (it could name a table); the HTTP layer maps its code (503).
+ */
+const notStored = (): AppError => new AppError('database_unavailable', 'Webhook not stored; retry');
 
 export interface IngestOptions extends ApplyOptions {
   windowMs?: number;
@@ -62,6 +69,7 @@ export class WebhookIngest {
     private readonly metrics?: Metrics,
   ) {}
 
+  /** Resolves once the request is committed; rejects with `database_unavailable` when it could not be stored. */
   submit(req: IncomingWebhook): Promise<StoredWebhook> {
     return new Promise((resolve, reject) => {
       this.queue.push({ req, resolve, reject });
@@ -107,7 +115,7 @@ export class WebhookIngest {
         (err: unknown) => {
           this.metrics?.webhookBatches.inc({ result: 'failed' });
           this.log.warn({ err: (err as Error).message, code: sqlState(err), requests: batch.length }, 'webhook batch failed; answered 503');
-          for (const w of batch) w.reject(err);
+          for (const w of batch) w.reject(notStored());
         },
       )
       .finally(() => {
@@ -143,7 +151,7 @@ export class WebhookIngest {
         for (const b of one.changed) changed.add(b);
       } catch (err) {
         if (isDataError(err)) await this.deadLetter(w, err);
-        else w.reject(err);
+        else this.notStored(w, err);
       }
     }
     return changed;
@@ -166,9 +174,15 @@ export class WebhookIngest {
       const [requestId] = await this.db.transaction((tx) => storeWebhookRequests(tx, [{ ...w.req, events, outcomes }]));
       this.answer(w, { requestId: requestId!, outcomes });
     } catch (err) {
-      w.reject(err);
+      this.notStored(w, err);
     }
     return new Set();
+  }
+
+  /** One request of a batch run one by one could not be stored: the gateway retries it. */
+  private notStored(w: Waiting, err: unknown): void {
+    this.log.warn({ err: (err as Error).message, code: sqlState(err) }, 'webhook request failed; answered 503');
+    w.reject(notStored());
   }
 
   private answer(w: Waiting, stored: StoredWebhook): void {

@@ -1,4 +1,4 @@
-import type { SendOutcome, StatusOutcome } from '../gateway/classify.ts';
+import type { SendOutcome, StatusOutcome } from './classify.ts';
 
 /** What the engine needs from a gateway; the WSAPME client implements it. */
 export interface GatewayPort {

@@ -1,27 +1,20 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { Aimd } from '../domain/aimd.ts';
-import { backoffMs } from '../domain/backoff.ts';
+import { DevicePace } from '../domain/devicePace.ts';
+import { afterRateLimited, afterUnsent } from '../domain/sendRetry.ts';
 import { renderTemplate } from '../domain/template.ts';
-import { Pacer } from '../domain/pacer.ts';
-import type { PacingRules } from '../domain/pacingRules.ts';
-import { SlidingWindow } from '../domain/slidingWindow.ts';
-import { TokenBucket, bucketCapacity } from '../domain/tokenBucket.ts';
 import type { SendOutcome } from '../gateway/classify.ts';
 import type { Logger } from '../log.ts';
 import { type Claimed, claimRecipients } from './claimRecipients.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../util/clock.ts';
 import { acquireLease, type DeviceSettings, isWanted, releaseLease, requestLease } from './deviceLease.ts';
 import { devicePacingRules, nextBlastPreset, pruneDeviceSends, sendHistory } from './deviceSends.ts';
-import type { GatewayPort } from './gatewayPort.ts';
+import type { GatewayPort } from '../gateway/gatewayPort.ts';
 import { OutcomeBuffer } from './outcomeBuffer.ts';
 import { SendingGuard } from './sendingGuard.ts';
 import type { Metrics } from '../metrics.ts';
 
-const SLICE_MS = 20;
 const IDLE_MS = 500;
-/** Waits longer than this (a cap, a shut window) give the device back rather than hold it idle. */
-const GIVE_BACK_AFTER_MS = 60_000;
 
 export interface DeviceSenderDeps {
   db: Db;
@@ -36,29 +29,24 @@ export interface DeviceSenderDeps {
 }
 
 /**
- * Sends one device's queue at the device's pace. It holds the device's lease while it sends, so
- * one process paces a device at a time; it claims only as many recipients as the pure pacing
- * allows at this instant — the Pacer (window, caps, random gap; domain/pacer) and the token bucket
- * (the gateway's rate) — dispatches them at once (several requests in flight), and hands every
- * answer to the OutcomeBuffer. Outside the send window, or with a cap reached, it gives the lease
- * back and sleeps until the pace allows the next message.
+ * Sends one device's queue at the device's pace: the orchestration, while the decisions are pure
+ * modules. It holds the device's lease while it sends, so one process paces a device at a time; it
+ * claims only as many recipients as the pace allows at this instant (domain/devicePace: the send
+ * window, caps and random gap, and the gateway's rate), dispatches them at once (several requests
+ * in flight), and hands every answer to the OutcomeBuffer — a retry as domain/sendRetry says, a
+ * refusal or device trouble to the SendingGuard. Outside the send window, or with a cap reached,
+ * it gives the lease back and sleeps until the pace allows the next message.
  */
 export class DeviceSender {
   private readonly abort = new AbortController();
   private wake = new AbortController();
   private inFlight = 0;
-  private bucket: TokenBucket;
-  /** Caps the bucket's bursts: never more than max(rate, burst) in any one-second span (domain/slidingWindow). */
-  private readonly lastSecond = new SlidingWindow(1000);
-  private aimd: Aimd;
   private settings: DeviceSettings | null = null;
   private leaseRenewedAt = Number.NEGATIVE_INFINITY;
   private turnStartedAt = 0;
-  private pausedUntil = 0;
-  private readonly pacer: Pacer;
-  private rules: PacingRules;
+  private readonly pace: DevicePace;
   private readonly buffer: OutcomeBuffer;
-  /** Token refused, device down, or the refusal breaker tripped: the device is held (engine/sendingGuard). */
+  /** Token refused, device down, or the refusal breaker tripped: the device is held (send/sendingGuard). */
   private readonly guard: SendingGuard;
   private readonly random: () => number;
   /** Renew the lease at a third of its length (10 s of 30 s), so two missed renewals still keep it. */
@@ -72,17 +60,13 @@ export class DeviceSender {
     private readonly deps: DeviceSenderDeps,
   ) {
     const now = deps.clock.now();
-    this.bucket = new TokenBucket(deps.config.pacing.rate, 1, now);
-    // An isolated 429 storm only pauses; a second within 10 s halves the rate (domain/aimd).
-    this.aimd = new Aimd(now, { step: 0.05, min: 0.02, cooldownMs: 1000, forgiveMs: 10_000 });
     this.random = deps.random ?? Math.random;
     const leaseMs = deps.config.leaseSeconds * 1000;
     this.renewMs = leaseMs / 3;
     this.turnMs = leaseMs / 2;
     this.buffer = new OutcomeBuffer(deps.db, deps.owner, device, deps.log, deps.onChange);
     this.guard = new SendingGuard(deps.db, device, this.buffer, deps.log, this.random);
-    this.rules = devicePacingRules(null, deps.config.pacing, null, now);
-    this.pacer = new Pacer(this.rules, this.random);
+    this.pace = new DevicePace(devicePacingRules(null, deps.config.pacing, null, now), this.random, now);
     this.done = this.run();
   }
 
@@ -109,27 +93,23 @@ export class DeviceSender {
           await this.idle(1000);
           continue;
         }
-        const pace = this.pacer.decide(clock.now());
-        if (pace.may < 1) {
-          await this.waitForPace(pace.waitMs);
+        const careful = this.pace.careful(clock.now());
+        if (careful.may < 1) {
+          await this.waitForPace(careful.waitMs);
           continue;
         }
         if (await this.whileHeld()) continue;
-        const now = clock.now();
-        if (now < this.pausedUntil) {
-          await this.idle(this.pausedUntil - now);
+        const room = this.pace.gatewayRoom(clock.now());
+        if (room.tokens < 1) {
+          await this.idle(room.waitMs);
           continue;
         }
-        const rate = this.currentRate(now);
-        // A burst the operator asked for may still leave at once; beyond it, no more than the rate in any second.
-        const perSecond = Math.max(1, Math.ceil(rate), this.rules.burst);
         const slots = this.deps.config.sendConcurrency - this.inFlight;
-        const tokens = Math.min(this.bucket.available(now), this.lastSecond.room(perSecond, now));
-        if (slots <= 0 || tokens < 1) {
-          await this.idle(tokens < 1 ? Math.max(this.bucket.msUntilNext(now), this.lastSecond.msUntilRoom(perSecond, now)) : IDLE_MS);
+        if (slots <= 0) {
+          await this.idle(IDLE_MS);
           continue;
         }
-        const want = Math.min(pace.may, tokens, slots);
+        const want = Math.min(careful.may, room.tokens, slots);
         const claimed = (await claimRecipients(this.deps.db, this.device, this.deps.owner, want, this.claimOptions)).sort(
           (a, b) => a.id - b.id,
         );
@@ -141,7 +121,7 @@ export class DeviceSender {
         }
         this.spend(claimed.length);
         for (const c of claimed) this.dispatch(c);
-        if (rate <= 0) await this.idle(IDLE_MS);
+        if (room.rate <= 0) await this.idle(IDLE_MS);
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'sender loop error; retrying in 1 s');
         await this.idle(1000);
@@ -181,10 +161,7 @@ export class DeviceSender {
 
   /** Counts claimed messages against every limit at once. */
   private spend(n: number): void {
-    const now = this.deps.clock.now();
-    this.bucket.take(n, now);
-    this.lastSecond.record(n, now);
-    this.pacer.record(n, now);
+    this.pace.spend(n, this.deps.clock.now());
   }
 
   /**
@@ -193,7 +170,7 @@ export class DeviceSender {
    * will wait the same) and sleeps until the pace allows — or until poke(): a setting changed.
    */
   private async waitForPace(ms: number): Promise<void> {
-    if (ms > GIVE_BACK_AFTER_MS && this.settings) await this.giveBack();
+    if (DevicePace.givesBack(ms) && this.settings) await this.giveBack();
     await this.idle(this.settings ? Math.min(ms, this.renewMs) : ms);
   }
 
@@ -224,16 +201,14 @@ export class DeviceSender {
       await requestLease(db, this.device);
       return false;
     }
-    this.rules = devicePacingRules(settings, this.deps.config.pacing, await nextBlastPreset(db, this.device), now);
-    this.pacer.configure(this.rules, now);
+    this.pace.configure(devicePacingRules(settings, this.deps.config.pacing, await nextBlastPreset(db, this.device), now), now);
     if (!this.settings) {
       this.turnStartedAt = now;
       // Another process may have held the device, or a person resumed it, since our last turn.
       await this.guard.refresh();
-      // A new turn starts with an empty bucket: the previous holder may have just spent its burst.
-      this.bucket.drain(now);
-      // … and from what the device sent, whoever sent it: the caps and the gap are the number's.
-      this.pacer.load(await sendHistory(db, this.device, this.rules.timeZone, now, this.rules.hourlyCap), now);
+      // The caps and the gap are the number's: they start from what the device sent, whoever sent it.
+      const { timeZone, hourlyCap } = this.pace.rules;
+      this.pace.startTurn(await sendHistory(db, this.device, timeZone, now, hourlyCap), now);
       await pruneDeviceSends(db, this.device, now);
     }
     this.settings = settings;
@@ -256,15 +231,9 @@ export class DeviceSender {
     this.settings = null;
   }
 
-  /** The env daily cap, for the pool rule's view of other devices' room (engine/claimRecipients). */
+  /** The env daily cap, for the pool rule's view of other devices' room (send/claimRecipients). */
   private get claimOptions() {
     return { defaultDailyCap: this.deps.config.pacing.dailyCap };
-  }
-
-  private currentRate(now: number): number {
-    const rate = this.rules.rate * this.aimd.current(now);
-    this.bucket.reconfigure(rate, bucketCapacity(rate, this.rules.burst, SLICE_MS), now);
-    return rate;
   }
 
   private dispatch(c: Claimed, probe = false): void {
@@ -294,30 +263,15 @@ export class DeviceSender {
         this.guard.accepted(probe);
         return;
       case 'rate_limited':
-        this.aimd.onRateLimited(now);
-        this.bucket.drain(now);
-        this.pausedUntil = Math.max(this.pausedUntil, now + o.retryAfterMs);
-        this.pacer.unrecord(now);
-        this.buffer.addSettled({ id: c.id, kind: 'retry', reason: o.reason, delayMs: o.retryAfterMs, spendAttempt: false });
+        this.pace.rateLimited(o.retryAfterMs, now);
+        this.buffer.addSettled({ id: c.id, ...afterRateLimited(o.retryAfterMs, o.reason) });
         break;
-      case 'retryable': {
-        this.pacer.unrecord(now);
-        const attempt = c.attempts + 1;
-        if (attempt >= this.deps.config.sendMaxAttempts) {
-          this.buffer.addSettled({ id: c.id, kind: 'failed', reason: `gave up after ${attempt} attempts: ${o.reason}` });
-        } else {
-          this.buffer.addSettled({
-            id: c.id,
-            kind: 'retry',
-            reason: o.reason,
-            delayMs: backoffMs(attempt, this.random),
-            spendAttempt: true,
-          });
-        }
+      case 'retryable':
+        this.pace.notSent(now);
+        this.buffer.addSettled({ id: c.id, ...afterUnsent(c.attempts, this.deps.config.sendMaxAttempts, o.reason, this.random) });
         break;
-      }
       case 'permanent':
-        this.pacer.unrecord(now);
+        this.pace.notSent(now);
         this.guard.refused(c, o.reason, probe);
         return;
       case 'ambiguous':
@@ -326,7 +280,7 @@ export class DeviceSender {
       case 'auth':
       case 'device_unavailable':
         // Refused before anything was sent: back to the queue untouched, and the device waits.
-        this.pacer.unrecord(now);
+        this.pace.notSent(now);
         this.guard.trouble(c, o.kind, o.reason, probe);
         return;
     }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { type PoolMember, takesNewPhones } from '../domain/senderPool.ts';
+import { leaseLive, leasedBy } from './deviceLease.ts';
 
 export interface Claimed {
   id: number;
@@ -46,7 +47,7 @@ export async function claimRecipients(db: Db, device: string, owner: string, lim
   // The lease is re-checked inside the claim itself: an engine frozen between its last renewal
   // and this statement (GC pause, SIGSTOP) claims nothing once another engine has the device.
   // An uncorrelated EXISTS, so Postgres evaluates it once per statement, not per row.
-  const leaseHeld = opts.leased === false ? sql`true` : sql`d.lease_owner = ${owner} AND d.lease_expires_at > now()`;
+  const leaseHeld = opts.leased === false ? sql`true` : leasedBy('d', owner);
   const mayClaim = sql`EXISTS (SELECT 1 FROM devices d WHERE d.id = ${device} AND d.enabled AND d.paused_at IS NULL AND ${leaseHeld})`;
   const due = sql`(r.next_attempt_at IS NULL OR r.next_attempt_at <= now())`;
   return rows<Claimed>(
@@ -111,7 +112,7 @@ async function blastsTakingNewPhones(db: Db, device: string, defaultCap: number 
   const pool = await rows<PoolRow>(
     db,
     sql`SELECT mine.blast_id, o.device, coalesce(d.enabled, true) AS enabled, d.paused_at IS NOT NULL AS paused,
-               d.hold_kind IS NOT NULL AS held, coalesce(d.lease_expires_at > now(), false) AS leased,
+               d.hold_kind IS NOT NULL AS held, ${leaseLive('d')} AS leased,
                coalesce(c.sent, 0) AS sent_today, d.daily_cap
         FROM blast_devices mine
         JOIN blasts b ON b.id = mine.blast_id AND b.state = 'sending'

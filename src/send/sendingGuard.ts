@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { nextHold } from '../domain/holdBackoff.ts';
+import { holdWait, nextHold } from '../domain/holdBackoff.ts';
 import { RefusalBreaker } from '../domain/refusalBreaker.ts';
 import type { Logger } from '../log.ts';
 import type { Claimed } from './claimRecipients.ts';
@@ -9,7 +9,7 @@ import type { OutcomeBuffer } from './outcomeBuffer.ts';
 /**
  * Decides when a device must stop sending, for its DeviceSender: the gateway refused our token,
  * the WhatsApp session is down, or per-number refusals ran across too many different numbers (the
- * breaker). The device is then held (engine/deviceHold, in the database) and nobody is failed:
+ * breaker). The device is then held (send/deviceHold, in the database) and nobody is failed:
  * refusals prove nothing was sent, so the claimed recipients go back to the queue. After a backoff
  * the sender probes with one send; its acceptance ends the hold.
  *
@@ -135,7 +135,7 @@ export class SendingGuard {
     this.#probing = false;
     if (!this.#hold) return;
     const { kind, backoffMs } = this.#hold;
-    const waitMs = Math.round(backoffMs * (0.75 + this.random() * 0.5));
+    const waitMs = holdWait(backoffMs, this.random);
     this.#write(() =>
       holdDevice(this.db, this.device, { kind, reason: null, backoffMs, waitMs, probeRefused: false }).then(() => undefined),
     );

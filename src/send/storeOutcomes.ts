@@ -1,26 +1,31 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { applyWaitingReplies } from './applyInbound.ts';
-import { applyInboxFor as applyInbox } from './applyInbox.ts';
-import { lockMessageIds } from './applyStatusEvents.ts';
+import { statusIn } from '../db/statusSql.ts';
+import { POLL_OFFSETS_S } from '../domain/pollSchedule.ts';
+import { AWAITING_ANSWER } from '../domain/status.ts';
+import { applyWaitingReplies } from '../track/applyInbound.ts';
+import { applyInboxFor as applyInbox } from '../track/applyInbox.ts';
+import { lockMessageIds } from '../track/applyStatusEvents.ts';
 import { recordDeviceSends } from './deviceSends.ts';
 import { recordSenders } from './phoneSenders.ts';
+
+const FIRST_POLL_S = POLL_OFFSETS_S[0];
 
 export interface Accepted {
   id: number;
   messageId: string;
   data: unknown;
-  /** When it left, by the engine's clock: what the pacing caps count (engine/deviceSends). */
+  /** When it left, by the engine's clock: what the pacing caps count (send/deviceSends). */
   sentAt: number;
 }
 
 /**
  * Records messages the gateway accepted: message_id, PENDING, sent_at and the whole response in
  * one UPDATE, then applies any webhook or reply that raced ahead of it — all in one transaction
- * under the message-id locks. `status IN ('SENDING','UNCERTAIN')`: if our lease lapsed mid-request and the
- * recovery sweep already called the row UNCERTAIN, the answer we now hold settles it as sent.
- * The first poll is due 10 s after sending (the poller's schedule widens from there).
+ * under the message-id locks. AWAITING_ANSWER (SENDING or UNCERTAIN): if our lease lapsed mid-request and
+ * the recovery sweep already called the row UNCERTAIN, the answer we now hold settles it as sent.
+ * The first poll is due at the first offset of domain/pollSchedule (10 s); the poller widens it from there.
  */
 export async function storeAccepted(db: Db, owner: string, device: string, items: readonly Accepted[]): Promise<Set<number>> {
   if (items.length === 0) return new Set();
@@ -34,9 +39,9 @@ export async function storeAccepted(db: Db, owner: string, device: string, items
       tx,
       sql`UPDATE blast_recipients r SET
             status = 'PENDING', message_id = a.mid, wsapme_message_data = a.data, sent_at = now(),
-            claimed_by = NULL, last_error = NULL, failed_at = NULL, next_poll_at = now() + interval '10 seconds', poll_count = 0
+            claimed_by = NULL, last_error = NULL, failed_at = NULL, next_poll_at = now() + ${FIRST_POLL_S} * interval '1 second', poll_count = 0
           FROM json_to_recordset(${payload}::json) AS a(id bigint, mid text, data jsonb)
-          WHERE r.id = a.id AND r.claimed_by = ${owner} AND r.status IN ('SENDING', 'UNCERTAIN')
+          WHERE r.id = a.id AND r.claimed_by = ${owner} AND ${statusIn(AWAITING_ANSWER, 'r.status')}
           RETURNING r.id, r.blast_id, r.message_id`,
     );
     const sentAt = new Map(items.map((i) => [String(i.id), i.sentAt]));

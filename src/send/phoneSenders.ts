@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { FINAL_STATES } from '../blasts/blastStates.ts';
 import { type Db, affected } from '../db/client.ts';
+import { textArray } from '../db/statusSql.ts';
 
 /**
  * Sticky sender: remembers which device first messaged each of these recipients' phones, in the
@@ -29,7 +31,7 @@ export async function recordSenders(tx: Db, recipientIds: readonly number[]): Pr
         UPDATE blast_recipients r SET device = fresh.device
         FROM fresh, blasts b
         WHERE r.phone_number = fresh.phone_number AND r.device IS NULL AND r.status = 'QUEUED'
-          AND b.id = r.blast_id AND b.state IN ('draft', 'scheduled', 'sending', 'paused')
+          AND b.id = r.blast_id AND b.state <> ALL(${textArray(FINAL_STATES)})
           AND EXISTS (SELECT 1 FROM blast_devices bd WHERE bd.blast_id = r.blast_id AND bd.device = fresh.device)`,
   );
 }

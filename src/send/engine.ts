@@ -7,11 +7,11 @@ import { reportsFor } from '../blasts/report.ts';
 import { foldStatusCounts } from '../blasts/statusCounts.ts';
 import { foldStageHours } from '../reports/foldStageHours.ts';
 import { completeFinishedBlasts, devicesWithWork, startDueBlasts } from './blastTransitions.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
 import { pauseUnhealthyDevices } from './deviceHealthCheck.ts';
 import { recoverOrphans } from './deviceLease.ts';
 import { DeviceSender } from './deviceSender.ts';
-import type { GatewayPort } from './gatewayPort.ts';
+import type { GatewayPort } from '../gateway/gatewayPort.ts';
 import type { Metrics } from '../metrics.ts';
 import { SequenceScheduler } from '../sequences/sequenceScheduler.ts';
 

@@ -1,12 +1,26 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { applyWaitingReplies } from './applyInbound.ts';
+import { applyWaitingReplies } from '../track/applyInbound.ts';
 import { DEVICE_PACING_COLUMNS, type DevicePacingColumns } from './deviceSends.ts';
 import { recordSenders } from './phoneSenders.ts';
 
 /** The default lease (config LEASE_SECONDS). The holder renews at a third of it and yields a waiting engine at half. */
 export const LEASE_SECONDS = 30;
+
+/**
+ * The one lease condition: the `devices` row under `alias` is leased right now, judged by the
+ * database clock so processes with skewed clocks agree. NULL-safe: a device never leased reads
+ * false rather than NULL, so NOT of it means "free". Only aliases from this code are spliced in.
+ */
+export function leaseLive(alias: string): SQL {
+  return sql.raw(`coalesce(${alias}.lease_expires_at > now(), false)`);
+}
+
+/** The device under `alias` is leased right now by `owner` (a bound value, or a column such as r.claimed_by). */
+export function leasedBy(alias: string, owner: string | SQL): SQL {
+  return sql`${sql.raw(`${alias}.lease_owner`)} = ${owner} AND ${leaseLive(alias)}`;
+}
 
 /** The device's pacing settings, read with every lease renewal so a change applies within seconds. */
 export type DeviceSettings = DevicePacingColumns;
@@ -23,7 +37,7 @@ export async function acquireLease(db: Db, device: string, owner: string, leaseS
     db,
     sql`UPDATE devices AS d SET lease_owner = ${owner}, lease_expires_at = now() + ${leaseSeconds} * interval '1 second'
         WHERE d.id = ${device} AND d.enabled
-          AND (d.lease_owner = ${owner} OR d.lease_owner IS NULL OR d.lease_expires_at < now())
+          AND (d.lease_owner = ${owner} OR NOT ${leaseLive('d')})
         RETURNING ${DEVICE_PACING_COLUMNS}`,
   );
   return row ?? null;
@@ -60,7 +74,7 @@ export async function recoverOrphans(db: Db): Promise<number> {
       sql`UPDATE blast_recipients r
           SET status = 'UNCERTAIN', last_error = 'the sending process stopped while this message was in flight'
           WHERE r.status = 'SENDING'
-            AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.lease_owner = r.claimed_by AND d.lease_expires_at > now())
+            AND NOT EXISTS (SELECT 1 FROM devices d WHERE ${leasedBy('d', sql`r.claimed_by`)})
           RETURNING r.id`,
     );
     // Possibly sent: the phone keeps this device as its sender.

@@ -1,25 +1,13 @@
-import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { rows } from '../db/client.ts';
 import { LookupStreak } from '../domain/lookupAvailability.ts';
-import { POLL_OFFSETS_S } from '../domain/pollSchedule.ts';
 import type { StatusOutcome } from '../gateway/classify.ts';
 import { latticeStatusOf } from '../gateway/gatewayStatusMap.ts';
 import type { Logger } from '../log.ts';
 import { type StatusEvent, applyStatusEvents, lockMessageIds } from './applyStatusEvents.ts';
-import type { GatewayPort } from './gatewayPort.ts';
+import type { GatewayPort } from '../gateway/gatewayPort.ts';
+import { type DuePoll, pollableOfBlast, takeDuePolls } from './pollQueries.ts';
 import { claimLookupProbe, markLookupAvailable, markLookupUnavailable, readLookupState } from './statusLookupState.ts';
-import { statusIn } from '../db/statusSql.ts';
-import { POLLABLE } from '../domain/status.ts';
-
-interface Due {
-  id: number;
-  blast_id: number;
-  message_id: string;
-  device: string;
-  phone_number: string;
-}
 
 export interface CheckResult {
   checked: number;
@@ -29,12 +17,10 @@ export interface CheckResult {
   reason?: string;
 }
 
-const OFFSETS = `{${POLL_OFFSETS_S.join(',')}}`;
-
 /**
  * The safety net under webhooks: asks the gateway about messages stuck at PENDING or
  * DELIVERY_ACK, on the widening schedule of domain/pollSchedule, within a budget of status calls
- * per second. Taking a batch reschedules it in the same statement (SKIP LOCKED), so several
+ * per second. Taking a batch reschedules it in the same statement (track/pollQueries), so several
  * processes never poll the same message at once.
  */
 export class Poller {
@@ -74,22 +60,7 @@ export class Poller {
       const state = await readLookupState(this.db);
       if (!state.available && !(await claimLookupProbe(this.db))) return 0;
       const limit = state.available ? Math.max(1, Math.floor(this.config.pollRate)) : 1;
-      const due = await rows<Due>(
-        this.db,
-        sql`WITH due AS (
-              SELECT r.id FROM blast_recipients r
-              WHERE r.next_poll_at <= now() AND ${statusIn(POLLABLE, 'r.status')} AND r.message_id IS NOT NULL
-              ORDER BY r.next_poll_at
-              LIMIT ${limit}
-              FOR UPDATE SKIP LOCKED
-            )
-            UPDATE blast_recipients r SET
-              poll_count = r.poll_count + 1,
-              next_poll_at = r.sent_at + (${OFFSETS}::int[])[r.poll_count + 2] * interval '1 second'
-            FROM due, blasts b
-            WHERE r.id = due.id AND b.id = r.blast_id
-            RETURNING r.id, r.blast_id, r.message_id, coalesce(r.device, b.device) AS device, r.phone_number`,
-      );
+      const due = await takeDuePolls(this.db, limit);
       return (await this.check(due, state.available)).updated;
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'poll pass failed');
@@ -102,12 +73,7 @@ export class Poller {
    * are unavailable, one lookup is tried as a probe; only if it answers does the rest follow.
    */
   async checkBlast(blastId: number): Promise<CheckResult> {
-    const due = await rows<Due>(
-      this.db,
-      sql`SELECT r.id, r.blast_id, r.message_id, coalesce(r.device, b.device) AS device, r.phone_number FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
-          WHERE r.blast_id = ${blastId} AND ${statusIn(POLLABLE, 'r.status')} AND r.message_id IS NOT NULL
-          ORDER BY r.id`,
-    );
+    const due = await pollableOfBlast(this.db, blastId);
     const state = await readLookupState(this.db);
     if (state.available) return this.check(due, true);
     const probe = await this.check(due.slice(0, 1), false);
@@ -116,7 +82,7 @@ export class Poller {
     return { ...rest, checked: probe.checked + rest.checked, updated: probe.updated + rest.updated };
   }
 
-  private async check(due: Due[], wasAvailable: boolean): Promise<CheckResult> {
+  private async check(due: DuePoll[], wasAvailable: boolean): Promise<CheckResult> {
     let checked = 0;
     let updated = 0;
     let available = wasAvailable;

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { checkPromise, claimsByOwner, paceLimit, printFigures } from './support/promise.ts';
-import { type WablastProcess, api, freePort, logLines, phones, sleep } from './support/processes.ts';
+import { freePort } from '../helpers/freePort.ts';
+import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
 import { Rig } from './support/rig.ts';
 
 /**

@@ -14,7 +14,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, stale } from '../../scripts/build.mjs';
-import { adminQuery, ADMIN_URL } from '../helpers/testDatabase.ts';
+import { freePort } from '../helpers/freePort.ts';
+import { createEmptyDatabase, queryOnce } from '../helpers/postgresAdmin.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ATTACKER = 'https://attacker.example';
@@ -38,37 +39,10 @@ interface Reply {
   json: any;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `wablast_probe_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  return {
-    url: ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`),
-    drop: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
+const freshDatabase = () => createEmptyDatabase('wablast_probe');
 
 async function dbQuery(url: string, text: string): Promise<any[]> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
+  return (await queryOnce(url, text)).rows;
 }
 
 /** `node --import tsx src/main.ts serve` with exactly `env` (plus PATH/HOME); every output line kept. */

@@ -20,6 +20,11 @@ export type SimStartOptions = { [K in keyof SimOptions]?: SimOptions[K] | undefi
   port?: number;
   host?: string;
   logger?: Logger;
+  /**
+   * The gateway's clock for its per-second rate windows and the time it accepts a message at
+   * (default Date.now): a test pins it to put a burst in one window whatever the machine's speed.
+   */
+  now?: () => number;
 };
 
 export type { SimMessage };
@@ -46,9 +51,15 @@ export interface SimStats {
   deviceOffline: number;
   /** Status lookups refused (200 success:false) or missing (404) by the lookup switch. */
   statusRefused: number;
+  /**
+   * What is still to come: phone events not yet played out (deliveries, reads, replies, duplicate
+   * and reordered webhooks) and webhooks in flight or waiting to be retried. 0 once the simulator
+   * has nothing more to tell our webhook: a test waits for that instead of a quiet spell.
+   */
+  eventsPending: number;
 }
 
-type Counter = Exclude<keyof SimStats, `webhooks${string}` | `webhook${string}` | `peak${string}`>;
+type Counter = Exclude<keyof SimStats, `webhooks${string}` | `webhook${string}` | `peak${string}` | 'eventsPending'>;
 
 const sendBody = z.object({
   device: z.union([z.string().min(1), z.number()]).transform(String),
@@ -77,14 +88,16 @@ export class WsapmeSimulator {
   // Lifecycle timers die on reset(); request timers (latency, held answers) only on close().
   readonly #lifecycleTimers = new Set<NodeJS.Timeout>();
   readonly #requestTimers = new Set<NodeJS.Timeout>();
+  readonly #now: () => number;
   #options: SimOptions;
   #rng: () => number;
   #counters = emptyCounters();
   #url = '';
 
-  private constructor(options: SimOptions, log: Logger) {
+  private constructor(options: SimOptions, log: Logger, now: () => number) {
     this.#options = options;
     this.#log = log;
+    this.#now = now;
     this.#rng = mulberry32(options.seed);
     this.#webhooks = new WebhookSender(log);
     this.#lifecycle = new MessageLifecycle({
@@ -97,9 +110,9 @@ export class WsapmeSimulator {
   }
 
   static async start(opts: SimStartOptions = {}): Promise<WsapmeSimulator> {
-    const { port = 0, host = '127.0.0.1', logger = silentLogger, ...rest } = opts;
+    const { port = 0, host = '127.0.0.1', logger = silentLogger, now = Date.now, ...rest } = opts;
     const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    const sim = new WsapmeSimulator(simOptionsSchema.parse({ ...defaultSimOptions(), ...given }), logger);
+    const sim = new WsapmeSimulator(simOptionsSchema.parse({ ...defaultSimOptions(), ...given }), logger, now);
     await new Promise<void>((resolve, reject) => {
       sim.#server.once('error', reject);
       sim.#server.listen(port, host, () => resolve());
@@ -149,6 +162,7 @@ export class WsapmeSimulator {
       webhookDuplicates: this.#lifecycle.duplicates,
       peakPerDevicePerSecond: this.#sendWindows.peaks(),
       peakPerDevicePerSlidingSecond: this.#sendWindows.slidingPeaks(),
+      eventsPending: this.#lifecycleTimers.size + this.#webhooks.pending(),
     };
   }
 
@@ -231,7 +245,7 @@ export class WsapmeSimulator {
     const to = canonicalRecipient(parsed.data.to);
     await this.#latency();
     const o = this.#options;
-    const now = Date.now();
+    const now = this.#now();
     if (this.#rateLimited(this.#sendWindows, device, o.ratePerSecond, now, res, 'rejected429')) return;
     if (this.#rng() < o.error5xxProbability) {
       this.#count('errors5xx');
@@ -275,7 +289,7 @@ export class WsapmeSimulator {
     const { device, messageId } = parsed.data;
     await this.#latency();
     const o = this.#options;
-    const now = Date.now();
+    const now = this.#now();
     if (this.#rateLimited(this.#statusWindows, device, o.statusRatePerSecond, now, res, 'statusRejected429')) {
       return;
     }

@@ -17,7 +17,7 @@ import { funnelScanByBlast, funnelScanByDay } from '../test/helpers/funnelScan.t
 import { AppProcess } from './lib/appProcess.ts';
 import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
-import { MIX_STAGE, MIX_STATUS } from './lib/statusMix.ts';
+import { blastsInMix } from './lib/statusMix.ts';
 import { median } from './lib/stats.ts';
 
 const TZ = 'Asia/Kuala_Lumpur';
@@ -153,16 +153,7 @@ FROM generate_series(1, $1::int) AS b, LATERAL (SELECT timestamptz '2025-12-01 0
 
 // Blasts $1..$2, $3 recipients each: status from a hash of the row, stage times from the status.
 const FILL = `
-WITH g AS (
-  SELECT b, g, ${MIX_STATUS},
-    timestamptz '2025-12-01 01:00:00+00' + b * interval '8 hours' + g * interval '1 second' AS t
-  FROM generate_series($1::int, $2::int) AS b, generate_series(1, $3::int) AS g,
-    LATERAL (SELECT ((b::bigint * 100003 + g) * 7919) % 1000 AS h) x
-), s AS (
-  SELECT b, g, st, t,
-    ${MIX_STAGE}
-  FROM g
-)
+${blastsInMix('2025-12-01 01:00:00+00')}
 INSERT INTO blast_recipients (blast_id, phone_number, status, attempts, queued_at,
   sent_at, delivered_at, read_at, replied_at, closed_at, failed_at)
 SELECT b, '+6014' || lpad(g::text, 7, '0'), st, CASE WHEN st = 'SKIPPED' THEN 0 ELSE 1 END, t - interval '1 minute',

@@ -21,7 +21,7 @@ import { claimRecipients } from '../src/engine/claimRecipients.ts';
 import type { WebhookEvent } from '../src/webhooks/webhookEvent.ts';
 import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
-import { MIX_STAGE, MIX_STATUS } from './lib/statusMix.ts';
+import { blastsInMix } from './lib/statusMix.ts';
 import { median } from './lib/stats.ts';
 
 const PER_OLD_BLAST = 10_000;
@@ -192,16 +192,7 @@ async function measure(database: Database, client: pg.Client, phase: string, hot
 
 // Blasts $1..$2, $3 recipients each, in lib/statusMix.ts's mix; sent ones carry a message id.
 const FILL = `
-WITH g AS (
-  SELECT b, g, ${MIX_STATUS},
-    timestamptz '2025-01-01' + b * interval '8 hours' + g * interval '1 second' AS t
-  FROM generate_series($1::int, $2::int) AS b, generate_series(1, $3::int) AS g,
-    LATERAL (SELECT ((b::bigint * 100003 + g) * 7919) % 1000 AS h) x
-), s AS (
-  SELECT b, g, st, t,
-    ${MIX_STAGE}
-  FROM g
-)
+${blastsInMix('2025-01-01')}
 INSERT INTO blast_recipients (blast_id, phone_number, variables, message_id, status, attempts, queued_at,
   sent_at, delivered_at, read_at, replied_at, closed_at, failed_at)
 SELECT b, '+6014' || lpad(g::text, 7, '0'), jsonb_build_object('name', 'Customer ' || g),

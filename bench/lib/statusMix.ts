@@ -13,3 +13,21 @@ export const MIX_STATUS = `CASE
 /** From a row's status `st`: `sent` (1 if it went out) and `stage` (1 received, 2 read, 3 replied, 4 closed, else 0). */
 export const MIX_STAGE = `CASE WHEN st IN ('PENDING','DELIVERY_ACK','READ_ACK','REPLIED','CLOSED') THEN 1 ELSE 0 END AS sent,
     CASE st WHEN 'DELIVERY_ACK' THEN 1 WHEN 'READ_ACK' THEN 2 WHEN 'REPLIED' THEN 3 WHEN 'CLOSED' THEN 4 ELSE 0 END AS stage`;
+
+/**
+ * `WITH ... s AS (...)`: the recipients of blasts $1..$2, $3 each, in the mix, as rows (b, g, st, t,
+ * sent, stage): blast b, its g-th recipient, sent at t — blast b starts `b` × 8 h after `start`
+ * (a timestamptz literal), its recipients 1 s apart. The statement goes on with its own INSERT.
+ */
+export function blastsInMix(start: string): string {
+  return `WITH g AS (
+  SELECT b, g, ${MIX_STATUS},
+    timestamptz '${start}' + b * interval '8 hours' + g * interval '1 second' AS t
+  FROM generate_series($1::int, $2::int) AS b, generate_series(1, $3::int) AS g,
+    LATERAL (SELECT ((b::bigint * 100003 + g) * 7919) % 1000 AS h) x
+), s AS (
+  SELECT b, g, st, t,
+    ${MIX_STAGE}
+  FROM g
+)`;
+}

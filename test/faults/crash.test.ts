@@ -18,15 +18,45 @@ const RECIPIENTS = 800;
 
 let rig: Rig | null = null;
 
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+/** `url` whose connections name themselves `name` in pg_stat_activity. */
+const withApplicationName = (url: string, name: string) => `${url}${url.includes('?') ? '&' : '?'}application_name=${name}`;
+
+/**
+ * SIGSTOPs the engine holding the device (engines[i] connects as names[i]) at a moment when none of
+ * its connections is inside a statement or a transaction. Frozen inside one (storing outcomes
+ * updates the device's row) it would keep that row locked, and no engine could take the device
+ * until it thawed. A statement still on its way to the server can only be one that opens a
+ * transaction or runs by itself: neither leaves a lock behind.
+ */
+async function freezeHolderOutsideTransactions(r: Rig, engines: WablastProcess[], names: string[]): Promise<WablastProcess> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const holder = await leaseOwner(r);
+    const index = engines.findIndex((e) => e.owner === holder);
+    const engine = engines[index];
+    if (engine) {
+      engine.kill('SIGSTOP');
+      const [open] = await rows<{ n: number }>(
+        r.db.db,
+        sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${names[index]!} AND state <> 'idle'`,
+      );
+      if (open!.n === 0 && (await leaseOwner(r)) === engine.owner) return engine;
+      engine.kill('SIGCONT');
+    }
+    await sleep(5 + Math.random() * 20);
+  }
+  throw new Error(`the device's holder was never between transactions\n${r.tail()}`);
+}
+
 /** Who holds the blasts' device (5850) now; null when nobody does. */
 async function leaseOwner(r: Rig): Promise<string | null> {
   const [lease] = await rows<{ lease_owner: string | null }>(r.db.db, sql`SELECT lease_owner FROM devices WHERE id = '5850'`);
   return lease?.lease_owner ?? null;
 }
-afterEach(async () => {
-  await rig?.close();
-  rig = null;
-});
 
 describe('crash: SIGKILL of the engine mid-blast', () => {
   it('five kills and restarts: no number twice, all settled, only what was in flight UNCERTAIN', async () => {
@@ -185,15 +215,16 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
       sim: { latencyMs: 30, latencyJitterMs: 0 },
     });
     const apiProc = await rig.spawn('api');
-    const engines = await Promise.all([rig.spawn('engine'), rig.spawn('engine')]);
+    // Each engine's connections carry its name, so the database can tell what each has open.
+    const names = ['stall-0', 'stall-1'];
+    const engines = await Promise.all(
+      names.map((name) => rig!.spawn('engine', { DATABASE_URL: withApplicationName(rig!.databaseUrl, name) })),
+    );
     const id = await rig.blast(apiProc, phones(600, 8000));
     await rig.acceptedBeyond(0, 60 + Math.floor(Math.random() * 40), id);
-    // Freeze whichever engine holds the device right now, in the middle of its turn.
-    const holder = await leaseOwner(rig);
-    const frozen = engines.find((e) => e.owner === holder)!;
+    // Freeze whichever engine holds the device, in the middle of its turn.
+    const frozen = await freezeHolderOutsideTransactions(rig, engines, names);
     const other = engines.find((e) => e !== frozen)!;
-    expect(frozen).toBeDefined();
-    frozen.kill('SIGSTOP');
     const frozenAt = Date.now();
     const acceptedAtFreeze = rig.sim.stats().accepted;
     // Frozen past its 3 s lease: thawed only once the other engine has taken the device and sent

@@ -18,6 +18,7 @@
 import { POLL_OFFSETS_S } from '../src/domain/pollSchedule.ts';
 import { mulberry32 } from '../src/domain/mulberry32.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
+import { median } from './lib/stats.ts';
 
 const HOURS_48 = 48 * 3600;
 const SEED_EVERY_S = 10;
@@ -112,13 +113,6 @@ function play(truths: readonly Truth[], schedule: readonly number[]): PolicyResu
   }
   return { calls, staleness, readStaleness };
 }
-
-function quantile(xs: number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-const median = (xs: number[]) => quantile(xs, 0.5);
 
 function human(s: number): string {
   if (!Number.isFinite(s)) return 'never (within 48 h)';

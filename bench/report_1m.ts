@@ -5,8 +5,7 @@
  * a time, after a warm-up; the table is VACUUM ANALYZEd first so the seed's counts get index-only
  * scans (its best case). The report's counts are checked against a GROUP BY of the table.
  *
- * The mix (per mille): FAILED 15, UNCERTAIN 1, SKIPPED 4, PENDING 60, DELIVERY_ACK 320,
- * READ_ACK 450, REPLIED 120, CLOSED 30 — a blast a day after sending.
+ * The status mix is a blast a day after sending (lib/statusMix.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
@@ -14,6 +13,8 @@ import { AppProcess } from './lib/appProcess.ts';
 import type { DelayProxy } from './lib/delayProxy.ts';
 import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
+import { MIX_STAGE, MIX_STATUS } from './lib/statusMix.ts';
+import { median, quantile } from './lib/stats.ts';
 
 /** With `remote`, wablast (and the seed's report beside it) reaches PostgreSQL through a DelayProxy: `report_1m_remote`. */
 export async function report1m(size: number, samples: number, remote?: DelayProxy): Promise<BenchOutcome> {
@@ -110,25 +111,15 @@ async function timed(url: string): Promise<{ ms: number; body: Record<string, nu
   return { ms, body };
 }
 
-function quantile(xs: number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-const median = (xs: number[]) => quantile(xs, 0.5);
-
 // One statement: the status of row g comes from a hash of g, the stage times from the status.
 const FILL = `
 WITH g AS (
-  SELECT g, CASE
-      WHEN h < 15 THEN 'FAILED' WHEN h < 16 THEN 'UNCERTAIN' WHEN h < 20 THEN 'SKIPPED'
-      WHEN h < 80 THEN 'PENDING' WHEN h < 400 THEN 'DELIVERY_ACK' WHEN h < 850 THEN 'READ_ACK'
-      WHEN h < 970 THEN 'REPLIED' ELSE 'CLOSED' END AS st,
+  SELECT g, ${MIX_STATUS},
     now() - interval '1 day' + g * interval '50 milliseconds' AS t
   FROM generate_series(1, $2::int) AS g, LATERAL (SELECT (g::bigint * 7919) % 1000 AS h) x
 ), s AS (
   SELECT g, st, t,
-    CASE WHEN st IN ('PENDING','DELIVERY_ACK','READ_ACK','REPLIED','CLOSED') THEN 1 ELSE 0 END AS sent,
-    CASE st WHEN 'DELIVERY_ACK' THEN 1 WHEN 'READ_ACK' THEN 2 WHEN 'REPLIED' THEN 3 WHEN 'CLOSED' THEN 4 ELSE 0 END AS stage
+    ${MIX_STAGE}
   FROM g
 )
 INSERT INTO blast_recipients (blast_id, phone_number, variables, message_id, status, attempts, queued_at,

@@ -1,21 +1,29 @@
 /**
  * report_aggregate: median latency of GET /api/reports/funnel — the funnel across blasts — grouped
  * by follow-up stage and by day (in Asia/Kuala_Lumpur), over `blasts` blasts and `recipients`
- * recipients, against the same numbers computed by scanning blast_recipients (the oracle queries
- * of the integration test) on the same database in the same run. Ours goes over HTTP; the scan
- * straight to PostgreSQL (its best case). Both answers are checked equal.
+ * recipients, against the same numbers computed by scanning blast_recipients (the integration
+ * test's oracle, test/helpers/funnelScan.ts) on the same database in the same run. Ours goes over
+ * HTTP; the scan straight to PostgreSQL (its best case). Both answers are checked equal.
  *
  * The data is generated in SQL with generate_series, straight into PostgreSQL, through the
  * counters' triggers (one INSERT per 20 blasts), then VACUUM ANALYZEd. Blast b is created 8 h
  * after blast b-1 (1,000 blasts ≈ 11 months) with one of 3 stages, 20 tags and 4 devices; its
- * recipients in the status mix of report_1m, sent over ~3 h, read within a day, replied within two.
+ * recipients in the status mix of lib/statusMix.ts, sent over ~3 h, read within a day, replied
+ * within two.
  */
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { request } from 'undici';
+import { funnelScanByBlast, funnelScanByDay } from '../test/helpers/funnelScan.ts';
 import { AppProcess } from './lib/appProcess.ts';
 import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
+import { blastsInMix } from './lib/statusMix.ts';
+import { median } from './lib/stats.ts';
 
 const TZ = 'Asia/Kuala_Lumpur';
+// The scans the integration test checks the report against, as text and parameters for node-postgres.
+const SCAN_STAGE = new PgDialect().sqlToQuery(funnelScanByBlast('follow_up_stage'));
+const SCAN_DAY = new PgDialect().sqlToQuery(funnelScanByDay(TZ));
 
 export async function reportAggregate(blasts: number, recipients: number, samples: number, scanSamples: number): Promise<BenchOutcome> {
   const bdb = await createBenchDatabase('agg');
@@ -66,10 +74,10 @@ export async function reportAggregate(blasts: number, recipients: number, sample
     let scanDay: Group[] = [];
     for (let i = 0; i < scanSamples; i++) {
       let t0 = performance.now();
-      scanStage = (await client.query<Group>(SCAN_STAGE)).rows;
+      scanStage = (await client.query<Group>(SCAN_STAGE.sql, SCAN_STAGE.params)).rows;
       scanStageMs.push(performance.now() - t0);
       t0 = performance.now();
-      scanDay = (await client.query<Group>(SCAN_DAY, [TZ])).rows;
+      scanDay = (await client.query<Group>(SCAN_DAY.sql, SCAN_DAY.params)).rows;
       scanDayMs.push(performance.now() - t0);
     }
     const stageOk = same(stageBody!.groups, scanStage);
@@ -137,8 +145,6 @@ async function timed(url: string): Promise<{ ms: number; body: Report }> {
   return { ms, body };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
 const BLASTS = `
 INSERT INTO blasts (id, tag, message, follow_up_stage, device, state, created_at, started_at, completed_at, total_recipients)
 SELECT b, 'Tag ' || (b % 20), 'Hi {{name}}', (ARRAY['Initial', 'Follow-up 1', 'Follow-up 2'])[b % 3 + 1],
@@ -147,20 +153,7 @@ FROM generate_series(1, $1::int) AS b, LATERAL (SELECT timestamptz '2025-12-01 0
 
 // Blasts $1..$2, $3 recipients each: status from a hash of the row, stage times from the status.
 const FILL = `
-WITH g AS (
-  SELECT b, g, CASE
-      WHEN h < 15 THEN 'FAILED' WHEN h < 16 THEN 'UNCERTAIN' WHEN h < 20 THEN 'SKIPPED'
-      WHEN h < 80 THEN 'PENDING' WHEN h < 400 THEN 'DELIVERY_ACK' WHEN h < 850 THEN 'READ_ACK'
-      WHEN h < 970 THEN 'REPLIED' ELSE 'CLOSED' END AS st,
-    timestamptz '2025-12-01 01:00:00+00' + b * interval '8 hours' + g * interval '1 second' AS t
-  FROM generate_series($1::int, $2::int) AS b, generate_series(1, $3::int) AS g,
-    LATERAL (SELECT ((b::bigint * 100003 + g) * 7919) % 1000 AS h) x
-), s AS (
-  SELECT b, g, st, t,
-    CASE WHEN st IN ('PENDING','DELIVERY_ACK','READ_ACK','REPLIED','CLOSED') THEN 1 ELSE 0 END AS sent,
-    CASE st WHEN 'DELIVERY_ACK' THEN 1 WHEN 'READ_ACK' THEN 2 WHEN 'REPLIED' THEN 3 WHEN 'CLOSED' THEN 4 ELSE 0 END AS stage
-  FROM g
-)
+${blastsInMix('2025-12-01 01:00:00+00')}
 INSERT INTO blast_recipients (blast_id, phone_number, status, attempts, queued_at,
   sent_at, delivered_at, read_at, replied_at, closed_at, failed_at)
 SELECT b, '+6014' || lpad(g::text, 7, '0'), st, CASE WHEN st = 'SKIPPED' THEN 0 ELSE 1 END, t - interval '1 minute',
@@ -171,27 +164,3 @@ SELECT b, '+6014' || lpad(g::text, 7, '0'), st, CASE WHEN st = 'SKIPPED' THEN 0 
   CASE WHEN stage >= 4 THEN t + interval '3 days' END,
   CASE WHEN st = 'FAILED' THEN t END
 FROM s`;
-
-const SCAN_STAGE = `
-SELECT b.follow_up_stage AS key,
-       count(*) FILTER (WHERE r.status_rank >= 2)::int AS sent,
-       count(*) FILTER (WHERE r.status_rank >= 3)::int AS received,
-       count(*) FILTER (WHERE r.status_rank >= 4)::int AS read,
-       count(*) FILTER (WHERE r.status_rank >= 5)::int AS replied,
-       count(*) FILTER (WHERE r.status = 'CLOSED')::int AS closed
-FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
-GROUP BY 1`;
-
-const SCAN_DAY = `
-SELECT day AS key,
-       count(*) FILTER (WHERE stage = 'sent')::int AS sent, count(*) FILTER (WHERE stage = 'received')::int AS received,
-       count(*) FILTER (WHERE stage = 'read')::int AS read, count(*) FILTER (WHERE stage = 'replied')::int AS replied,
-       count(*) FILTER (WHERE stage = 'closed')::int AS closed
-FROM (
-  SELECT to_char((s.at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS day, s.stage
-  FROM blast_recipients r
-  CROSS JOIN LATERAL (VALUES ('sent', r.sent_at), ('received', r.delivered_at), ('read', r.read_at),
-                             ('replied', r.replied_at), ('closed', r.closed_at)) AS s(stage, at)
-  WHERE s.at IS NOT NULL
-) d
-GROUP BY 1`;

@@ -6,7 +6,7 @@
  * runs, in the bench process on wablast's own functions (no HTTP: the table's size is what is
  * being measured). Also reported: bytes per recipient row, table and indexes, at `big`.
  *
- * The old blasts (10,000 recipients each, the status mix of report_1m, message ids set) are
+ * The old blasts (10,000 recipients each, the status mix of lib/statusMix.ts, message ids set) are
  * generated with generate_series, 500,000 rows per INSERT, with the triggers off
  * (session_replication_role = replica) for speed; their report counters are then added in one
  * GROUP BY, as the trigger would have. Each phase has its own hot blasts, newest ids, as in life:
@@ -21,6 +21,8 @@ import { claimRecipients } from '../src/send/claimRecipients.ts';
 import type { WebhookEvent } from '../src/webhooks/webhookEvent.ts';
 import { createBenchDatabase, pgClient } from './lib/db.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
+import { blastsInMix } from './lib/statusMix.ts';
+import { median } from './lib/stats.ts';
 
 const PER_OLD_BLAST = 10_000;
 const BATCH = 50;
@@ -188,24 +190,9 @@ async function measure(database: Database, client: pg.Client, phase: string, hot
   return { rows, claim_ms: round(median(ms.claim))!, webhook_ms: round(median(ms.webhook))!, report_ms: round(median(ms.report))! };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-// Blasts $1..$2, $3 recipients each, in report_1m's status mix; sent ones carry a message id.
+// Blasts $1..$2, $3 recipients each, in lib/statusMix.ts's mix; sent ones carry a message id.
 const FILL = `
-WITH g AS (
-  SELECT b, g, CASE
-      WHEN h < 15 THEN 'FAILED' WHEN h < 16 THEN 'UNCERTAIN' WHEN h < 20 THEN 'SKIPPED'
-      WHEN h < 80 THEN 'PENDING' WHEN h < 400 THEN 'DELIVERY_ACK' WHEN h < 850 THEN 'READ_ACK'
-      WHEN h < 970 THEN 'REPLIED' ELSE 'CLOSED' END AS st,
-    timestamptz '2025-01-01' + b * interval '8 hours' + g * interval '1 second' AS t
-  FROM generate_series($1::int, $2::int) AS b, generate_series(1, $3::int) AS g,
-    LATERAL (SELECT ((b::bigint * 100003 + g) * 7919) % 1000 AS h) x
-), s AS (
-  SELECT b, g, st, t,
-    CASE WHEN st IN ('PENDING','DELIVERY_ACK','READ_ACK','REPLIED','CLOSED') THEN 1 ELSE 0 END AS sent,
-    CASE st WHEN 'DELIVERY_ACK' THEN 1 WHEN 'READ_ACK' THEN 2 WHEN 'REPLIED' THEN 3 WHEN 'CLOSED' THEN 4 ELSE 0 END AS stage
-  FROM g
-)
+${blastsInMix('2025-01-01')}
 INSERT INTO blast_recipients (blast_id, phone_number, variables, message_id, status, attempts, queued_at,
   sent_at, delivered_at, read_at, replied_at, closed_at, failed_at)
 SELECT b, '+6014' || lpad(g::text, 7, '0'), jsonb_build_object('name', 'Customer ' || g),

@@ -6,9 +6,9 @@
  * counts. dist/ is built first when missing or stale.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { stale } from '../scripts/build.mjs';
+import { freePort } from '../test/helpers/freePort.ts';
 import { createBenchDatabase } from './lib/db.ts';
 import { sleep } from './lib/http.ts';
 import { type BenchOutcome, round } from './lib/result.ts';
@@ -82,17 +82,6 @@ async function timeToHealthy(args: readonly string[], databaseUrl: string): Prom
     child.kill('SIGTERM');
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const median = (xs: number[]) => {

@@ -20,7 +20,10 @@ export type SimStartOptions = { [K in keyof SimOptions]?: SimOptions[K] | undefi
   port?: number;
   host?: string;
   logger?: Logger;
-  /** The clock of the per-second rate windows: a test pins it so a burst cannot straddle two seconds. */
+  /**
+   * The gateway's clock for its per-second rate windows and the time it accepts a message at
+   * (default Date.now): a test pins it to put a burst in one window whatever the machine's speed.
+   */
   now?: () => number;
 };
 
@@ -48,9 +51,15 @@ export interface SimStats {
   deviceOffline: number;
   /** Status lookups refused (200 success:false) or missing (404) by the lookup switch. */
   statusRefused: number;
+  /**
+   * What is still to come: phone events not yet played out (deliveries, reads, replies, duplicate
+   * and reordered webhooks) and webhooks in flight or waiting to be retried. 0 once the simulator
+   * has nothing more to tell our webhook: a test waits for that instead of a quiet spell.
+   */
+  eventsPending: number;
 }
 
-type Counter = Exclude<keyof SimStats, `webhooks${string}` | `webhook${string}` | `peak${string}`>;
+type Counter = Exclude<keyof SimStats, `webhooks${string}` | `webhook${string}` | `peak${string}` | 'eventsPending'>;
 
 const sendBody = z.object({
   device: z.union([z.string().min(1), z.number()]).transform(String),
@@ -79,11 +88,11 @@ export class WsapmeSimulator {
   // Lifecycle timers die on reset(); request timers (latency, held answers) only on close().
   readonly #lifecycleTimers = new Set<NodeJS.Timeout>();
   readonly #requestTimers = new Set<NodeJS.Timeout>();
+  readonly #now: () => number;
   #options: SimOptions;
   #rng: () => number;
   #counters = emptyCounters();
   #url = '';
-  #now: () => number;
 
   private constructor(options: SimOptions, log: Logger, now: () => number) {
     this.#options = options;
@@ -153,6 +162,7 @@ export class WsapmeSimulator {
       webhookDuplicates: this.#lifecycle.duplicates,
       peakPerDevicePerSecond: this.#sendWindows.peaks(),
       peakPerDevicePerSlidingSecond: this.#sendWindows.slidingPeaks(),
+      eventsPending: this.#lifecycleTimers.size + this.#webhooks.pending(),
     };
   }
 

@@ -42,6 +42,11 @@ export class WebhookSender {
     return { ...this.#counts };
   }
 
+  /** Attempts in flight and retries waiting for their turn. */
+  pending(): number {
+    return this.#inflight.size + this.#timers.size;
+  }
+
   /**
    * Resolves after the first attempt with whether it succeeded; retries continue in the background.
    * `form`: application/x-www-form-urlencoded — flat fields as they are, anything nested as a

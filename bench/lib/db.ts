@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createEmptyDatabase, queryOnce } from '../../test/helpers/postgresAdmin.ts';
 
 /** Where the benchmarks find PostgreSQL: an admin connection that may create and drop databases. */
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -10,29 +10,28 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-const created = new Set<string>();
+/** Each database this run created and has not dropped yet, with how to drop it. */
+const created = new Map<string, () => Promise<void>>();
 
 /** A fresh, empty database for one benchmark (wablast migrates it on start); dropped afterwards. */
 export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
-  const name = `wablast_bench_${label}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  created.add(name);
-  const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+  const db = await createEmptyDatabase(`wablast_bench_${label}`, ADMIN_URL);
+  created.set(db.name, db.drop);
   return {
-    name,
-    url,
+    name: db.name,
+    url: db.url,
     drop: async () => {
-      created.delete(name);
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      created.delete(db.name);
+      await db.drop();
     },
   };
 }
 
 /** Drops every database this run created and has not dropped yet (after a crash or Ctrl-C). */
 export async function dropAllBenchDatabases(): Promise<void> {
-  for (const name of [...created]) {
+  for (const [name, drop] of [...created]) {
     created.delete(name);
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await drop().catch(() => undefined);
   }
 }
 
@@ -55,19 +54,9 @@ export function pgPool(url: string, max: number): pg.Pool {
 
 const dbName = (url: string) => new URL(url).pathname.slice(1);
 
-export async function adminQuery(text: string): Promise<pg.QueryResult> {
-  const client = pgClient(ADMIN_URL);
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function postgresVersion(): Promise<string | null> {
   try {
-    const r = await adminQuery('SHOW server_version');
+    const r = await queryOnce(ADMIN_URL, 'SHOW server_version');
     return String(r.rows[0]?.server_version ?? '') || null;
   } catch {
     return null;

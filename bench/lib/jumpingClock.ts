@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/util/clock.ts';
+import { OffsetClock } from '../../test/helpers/offsetClock.ts';
 
 /**
  * A virtual clock for pacing runs: time flows as real time does, except that when the engine goes
@@ -10,52 +10,23 @@ import type { Clock } from '../../src/util/clock.ts';
 const LONG_MS = 1000;
 const SETTLE_MS = 3;
 
-export class JumpingClock implements Clock {
-  private offset: number;
-  private readonly sleepers = new Set<{ at: number; wake: () => void }>();
+export class JumpingClock extends OffsetClock {
   private timer: NodeJS.Timeout | null = null;
   jumped = 0;
 
-  constructor(start: number) {
-    this.offset = start - Date.now();
+  protected override follows(ms: number): boolean {
+    return ms >= LONG_MS;
   }
 
-  now(): number {
-    return Date.now() + this.offset;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const sleepers = this.sleepers;
-      const sleeper = { at: this.now() + ms, wake: done };
-      const timer = setTimeout(done, Math.max(0, ms));
-      signal?.addEventListener('abort', done, { once: true });
-      if (ms >= LONG_MS) {
-        sleepers.add(sleeper);
-        this.schedule();
-      }
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        sleepers.delete(sleeper);
-        resolve();
-      }
-    });
-  }
-
-  private schedule(): void {
+  protected override sleeping(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.sleepers.size === 0) return;
       const first = Math.min(...[...this.sleepers].map((s) => s.at));
-      const now = this.now();
-      if (first > now) {
-        this.offset += first - now;
-        this.jumped += first - now;
-      }
-      for (const s of [...this.sleepers]) if (s.at <= this.now()) s.wake();
+      const gap = Math.max(0, first - this.now());
+      this.jumped += gap;
+      this.advance(gap);
     }, SETTLE_MS);
   }
 }

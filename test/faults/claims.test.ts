@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlast } from '../../src/blasts/createBlast.ts';
 import { sendBlast } from '../../src/blasts/lifecycle.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
+import { type Database, openDatabase, rows } from '../../src/db/client.ts';
 import { claimRecipients } from '../../src/send/claimRecipients.ts';
 import { type TestDb, createTestDatabase } from '../helpers/testDatabase.ts';
 import { printFigures } from './support/promise.ts';
@@ -100,8 +100,29 @@ describe('claims under contention', () => {
     while (first.length === 0) await sleep(5);
     const t0 = Date.now();
     const claiming = claimRecipients(pools[1]!.db, 'held', 'fast', 10, { leased: false });
-    // Had it to wait for the held locks, it would wait forever: give up after 2 s and release them.
-    const outcome = await Promise.race([claiming.then(() => 'claimed'), sleep(2000).then(() => 'blocked')]);
+    // Had it to wait for the held locks, it would wait forever: the database shows that as a session
+    // waiting on a lock, and then the test releases them. However long the claim takes, it must
+    // finish without ever waiting so.
+    let claimed = false;
+    const lockWait = async () => {
+      while (!claimed) {
+        const [w] = await rows<{ n: number }>(
+          db.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (w!.n > 0) return 'blocked';
+        await sleep(20);
+      }
+      return 'claimed';
+    };
+    const outcome = await Promise.race([
+      claiming.then(() => {
+        claimed = true;
+        return 'claimed';
+      }),
+      lockWait(),
+    ]);
+    claimed = true;
     const waited = Date.now() - t0;
     release();
     await slow;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkPromise, printFigures } from './support/promise.ts';
-import { logLines, phones, sleep } from './support/processes.ts';
+import { printFigures } from './support/promise.ts';
+import { logLines, phones } from './support/processes.ts';
 import { type RestartablePostgres, restartablePostgres } from './support/privatePostgres.ts';
 import { Rig } from './support/rig.ts';
 
@@ -45,11 +45,7 @@ describe('database faults', () => {
     expect(await rig.state(id).catch(() => 'unknown')).not.toBe('completed');
 
     await rig.waitCompleted([id], 120_000);
-    let figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
-    for (const deadline = Date.now() + 60_000; figures.lost > 0 && Date.now() < deadline; ) {
-      await sleep(500);
-      figures = await checkPromise(rig.db.db, [id], rig.sim.messages(), { webhooks: true });
-    }
+    const figures = await rig.settledFigures([id]);
     const stats = rig.sim.stats();
     const webhookRetries = stats.webhookAttempts - stats.webhooksSent - stats.webhooksFailed;
     const storeRetries = logLines(engine, 'storing send results failed; retrying').length;

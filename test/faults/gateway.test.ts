@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { checkPromise, printFigures } from './support/promise.ts';
+import { printFigures } from './support/promise.ts';
 import { phones, sleep } from './support/processes.ts';
 import { Rig } from './support/rig.ts';
 
@@ -50,11 +50,7 @@ describe('gateway faults', () => {
     await rig.waitCompleted([id], 150_000);
     await faults;
 
-    let figures = await checkPromise(rig.db.db, [id], sim.messages(), { webhooks: true });
-    for (const deadline = Date.now() + 20_000; figures.lost > 0 && Date.now() < deadline; ) {
-      await sleep(250);
-      figures = await checkPromise(rig.db.db, [id], sim.messages(), { webhooks: true });
-    }
+    const figures = await rig.settledFigures([id]);
     const stats = sim.stats();
     const [attempts] = await rows<{ retried: number; max: number }>(
       rig.db.db,

@@ -55,21 +55,23 @@ describe('outbound webhooks: SIGKILL of the engine mid-blast', () => {
     }
     await rig.waitCompleted([id], 120_000);
 
-    // Drained: nothing pending in the outbox and nothing new arriving for a while (the simulated
-    // phones go on reading and replying after the blast completes; a killed engine's claims wait
-    // out their reservation).
-    let quietSince = Date.now();
-    let seen = -1;
-    for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
-      const [p] = await rows<{ n: number }>(
-        rig.db.db,
-        sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`,
-      );
-      if (p!.n > 0 || subscriber.received.length !== seen) {
-        seen = subscriber.received.length;
-        quietSince = Date.now();
-      } else if (Date.now() - quietSince > 3_000) break;
-    }
+    // Drained: the gateway has nothing more to tell (its phones go on reading and replying after
+    // the blast completes), so every change is in the outbox, and nothing there is pending (a
+    // killed engine's claims wait out their reservation). In that order: once the gateway is done,
+    // nothing new enters the outbox.
+    const sim = rig.sim;
+    await rig.until(
+      'the outbox drained',
+      async () => {
+        if (sim.stats().eventsPending > 0) return false;
+        const [p] = await rows<{ n: number }>(
+          rig!.db.db,
+          sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`,
+        );
+        return p!.n === 0;
+      },
+      180_000,
+    );
 
     const finals = await rows<{ id: number; status: string }>(
       rig.db.db,

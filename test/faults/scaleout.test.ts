@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { checkPromise, claimsByOwner, paceLimit, printFigures } from './support/promise.ts';
-import { type WablastProcess, phones, sleep } from './support/processes.ts';
+import { claimsByOwner, paceLimit, printFigures } from './support/promise.ts';
+import { type WablastProcess, phones } from './support/processes.ts';
 import { Rig } from './support/rig.ts';
 
 /**
@@ -38,11 +38,7 @@ describe('scale-out', () => {
     await rig.acceptedBeyond(0, 1000, a);
     rig.webhookTo(api2!);
     await rig.waitCompleted([a, b], 120_000);
-    let figures = await checkPromise(rig.db.db, [a, b], rig.sim.messages(), { webhooks: true });
-    for (const deadline = Date.now() + 20_000; figures.lost > 0 && Date.now() < deadline; ) {
-      await sleep(250);
-      figures = await checkPromise(rig.db.db, [a, b], rig.sim.messages(), { webhooks: true });
-    }
+    const figures = await rig.settledFigures([a, b]);
     const stats = rig.sim.stats();
     const claims = await claimsByOwner(rig.db.db, [a, b]);
     const share = engines.map((e) => claims[e.owner!] ?? 0);

@@ -7,6 +7,7 @@ import { createDueStep } from '../../src/sequences/createDueStep.ts';
 import { SequenceScheduler } from '../../src/sequences/sequenceScheduler.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { putSequence } from '../../src/sequences/putSequence.ts';
+import { QUIET_PHONES } from '../helpers/quietPhones.ts';
 import { printFigures } from './support/promise.ts';
 import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
 import { Rig, WEBHOOK_SECRET } from './support/rig.ts';
@@ -32,15 +33,7 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
     const started = Date.now();
     rig = await Rig.start({
       env: { SEND_RATE: '50', SEND_BURST: '5', LEASE_SECONDS: '3' },
-      sim: {
-        replyProbability: 0,
-        replyWithoutReadProbability: 0,
-        stopProbability: 0,
-        deliverProbability: 1,
-        readProbability: 0,
-        errorProbability: 0,
-        deliverDelayMs: [5, 50],
-      },
+      sim: { ...QUIET_PHONES, deliverDelayMs: [5, 50] },
     });
     const r = rig;
     const apiProc = await r.spawn('api');
@@ -51,11 +44,7 @@ describe('sequences: exactly once under SIGKILL and two engines', () => {
         r.db.db,
         sql`SELECT id, phone_number, status, message_id FROM blast_recipients WHERE blast_id = ${blastId} ORDER BY phone_number`,
       );
-    const until = async (what: string, check: () => Promise<boolean>, ms = 60_000) => {
-      for (const deadline = Date.now() + ms; !(await check()); await sleep(100)) {
-        if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms\n${r.tail()}`);
-      }
-    };
+    const until = (what: string, check: () => Promise<boolean>) => r.until(what, check);
     const delivered = (blastId: number) =>
       until(`blast ${blastId} delivered`, async () =>
         (await statusOf(blastId)).every((x) => x.status !== 'PENDING' && x.status !== 'SENDING' && x.status !== 'QUEUED'),

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WsapmeClient, type WsapmeClientOptions } from '../../src/gateway/wsapmeClient.ts';
 import { WsapmeSimulator, type SimStartOptions } from '../../sim/simulator.ts';
 
@@ -46,10 +46,10 @@ describe('WsapmeClient against the simulator', () => {
   });
 
   it('reads message status and reports unknown ids as not_found', async () => {
-    const { client } = await setup({ deliverProbability: 1, deliverDelayMs: [0, 0] });
+    const { client, sim } = await setup({ deliverProbability: 1, deliverDelayMs: [0, 0] });
     const sent = await client.sendMessage(msg());
     if (sent.kind !== 'accepted') throw new Error(`not accepted: ${sent.kind}`);
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.waitFor(() => expect(sim.messages()[0]?.delivered).toBe(true));
     const status = await client.getMessageStatus({ device: '5850', messageId: sent.messageId });
     expect(status).toMatchObject({ kind: 'status', status: 'DELIVERY_ACK' });
     expect(status.kind === 'status' && status.c2sTimestamp).toMatch(/^\d+$/);
@@ -57,8 +57,8 @@ describe('WsapmeClient against the simulator', () => {
   });
 
   it('classifies 429 as rate_limited with the wait until the next window', async () => {
-    // Both sends in one rate window, however slowly a loaded machine gets them through.
-    const { client } = await setup({ ratePerSecond: 1, now: () => 1_700_000_000_000 });
+    // The gateway's clock stopped mid-second: both sends land in one rate window, however slow the machine.
+    const { client } = await setup({ ratePerSecond: 1, now: () => 1_767_225_600_500 });
     expect((await client.sendMessage(msg())).kind).toBe('accepted');
     const out = await client.sendMessage(msg('+60198765432'));
     expect(out.kind).toBe('rate_limited');
@@ -76,8 +76,9 @@ describe('WsapmeClient against the simulator', () => {
   });
 
   it('classifies a send whose answer never comes as ambiguous, though the gateway took it', async () => {
-    const { client, sim } = await setup({ timeoutProbability: 1 }, { timeoutMs: 300 });
-    // The simulator answers only after hangMs (accepted): 'ambiguous' means the client's own timeout ended the send.
+    // The answer is held far longer than the test may run: only the client's own timeout can end
+    // the call, and then it must say ambiguous (a late answer would have said accepted).
+    const { client, sim } = await setup({ timeoutProbability: 1, hangMs: 600_000 }, { timeoutMs: 300 });
     const out = await client.sendMessage(msg());
     expect(out.kind).toBe('ambiguous');
     expect(sim.tally()).toEqual({ '+60123456789': 1 });
@@ -149,7 +150,7 @@ describe('WsapmeClient against the simulator', () => {
       statusBody: '{"device":"{device}","messageId":"{messageId}","jid":"{jid}"}',
     });
     try {
-      await new Promise((r) => setTimeout(r, 30));
+      await vi.waitFor(() => expect(sim.messages()[0]?.delivered).toBe(true));
       expect(await odd.getMessageStatus({ device: '5850', messageId: sent.messageId, phone: '+60123456789' })).toMatchObject({
         kind: 'status',
         status: 'DELIVERY_ACK',

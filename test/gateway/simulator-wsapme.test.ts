@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WsapmeSimulator } from '../../sim/simulator.ts';
 
 // The simulator's default dialect: the real gateway as ../shared/wsapme-dialect.md records it.
@@ -74,7 +74,8 @@ describe('WsapmeSimulator in the wsapme dialect (the default)', () => {
       readDelayMs: [0, 0],
     });
     const id = (await send('+60189026292')).body.data.key.id as string;
-    await new Promise((r) => setTimeout(r, 30));
+    const s = sim;
+    await vi.waitFor(() => expect(s.messages()[0]?.read).toBe(true));
     const found = await post('/v1/getMessageStatus', { device: 5850, messageId: id });
     expect(found).toMatchObject({ status: 200, body: { success: true, data: { key: { id }, status: 'READ' } } });
     expect((await post('/v1/getMessageStatus', { device: '5850', messageId: 'nope' })).body).toMatchObject({ success: false });

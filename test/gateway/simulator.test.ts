@@ -74,10 +74,12 @@ async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
   }
 }
 
+/** A gateway clock stopped half-way through a second: a burst lands in one rate window, however slowly it is sent. */
+const PINNED = { now: () => 1_767_225_600_500 };
+
 describe('WsapmeSimulator', () => {
   it('answers 429 with Retry-After past the per-device rate and records the peak', async () => {
-    // All in one rate window, however slowly a loaded machine gets the requests through.
-    sim = await WsapmeSimulator.start({ ...BASE, ratePerSecond: 5, now: () => 1_700_000_000_000 });
+    sim = await WsapmeSimulator.start({ ...BASE, ...PINNED, ratePerSecond: 5 });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => send(`+6011000000${i + 10}`)));
     const other = await send('+60119999999', 'dev2');
     const limited = results.filter((r) => r.status === 429);
@@ -201,11 +203,11 @@ describe('WsapmeSimulator', () => {
       dropWebhookProbability: 1,
     });
     const sent = await send('+60123456789');
-    await new Promise((res) => setTimeout(res, 50));
+    const s = sim;
+    await until(() => s.stats().webhooksDropped === 2);
     expect(r.events).toHaveLength(0);
     const polled = await post('/v1/getMessageStatus', { device: 'dev1', messageId: sent.body.messageId });
     expect(polled.body.status).toBe('READ_ACK');
-    expect(sim.stats().webhooksDropped).toBe(2);
 
     sim.configure({ dropWebhookProbability: 0, reorderWebhooks: true, reorderMaxMs: 200 });
     for (let i = 0; i < 10; i++) await send(`+601234567${i}0`);

@@ -1,13 +1,18 @@
 import type { Clock } from '../../src/util/clock.ts';
 
+interface Sleeper {
+  at: number;
+  wake: () => void;
+}
+
 /**
  * A clock that runs with real time from an arbitrary start and can be moved forward: a test puts
  * the engine at Monday 07:00 in Kuala Lumpur, then at 09:00, without waiting two hours. Sleepers
- * whose time has come wake when it moves.
+ * whose time has come wake when it moves. (The benchmarks' JumpingClock moves it by itself.)
  */
 export class OffsetClock implements Clock {
-  private offset: number;
-  private readonly sleepers = new Set<{ at: number; wake: () => void }>();
+  protected offset: number;
+  protected readonly sleepers = new Set<Sleeper>();
 
   constructor(start: number) {
     this.offset = start - Date.now();
@@ -20,11 +25,14 @@ export class OffsetClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const sleeper = { at: this.now() + ms, wake: done };
+      const sleeper: Sleeper = { at: this.now() + ms, wake: done };
       const timer = setTimeout(done, Math.max(0, ms));
       const sleepers = this.sleepers;
-      sleepers.add(sleeper);
       signal?.addEventListener('abort', done, { once: true });
+      if (this.follows(ms)) {
+        sleepers.add(sleeper);
+        this.sleeping();
+      }
       function done() {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
@@ -39,4 +47,12 @@ export class OffsetClock implements Clock {
     const now = this.now();
     for (const s of [...this.sleepers]) if (s.at <= now) s.wake();
   }
+
+  /** Whether moving the clock wakes a sleep of `ms` (here every sleep; otherwise it ends in real time only). */
+  protected follows(_ms: number): boolean {
+    return true;
+  }
+
+  /** Told when a sleep that moving the clock wakes begins. */
+  protected sleeping(): void {}
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import type { SimMessage } from '../../sim/simMessage.ts';
+import { funnelScanByBlast, funnelScanByDay } from '../helpers/funnelScan.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
 const phones = (n: number, start = 0) => Array.from({ length: n }, (_, i) => `+6013${String(4_000_001 + start + i)}`);
@@ -146,36 +147,11 @@ describe('replies inbox', () => {
 });
 
 /** The oracle: the same funnel computed by scanning every recipient. */
-async function scanByBlast(key: 'follow_up_stage' | 'tag' | 'device') {
-  return rows<Record<string, unknown>>(
-    app.db.db,
-    sql`SELECT b.${sql.raw(key)} AS key,
-               count(*) FILTER (WHERE r.status_rank >= 2)::int AS sent,
-               count(*) FILTER (WHERE r.status_rank >= 3)::int AS received,
-               count(*) FILTER (WHERE r.status_rank >= 4)::int AS read,
-               count(*) FILTER (WHERE r.status_rank >= 5)::int AS replied,
-               count(*) FILTER (WHERE r.status = 'CLOSED')::int AS closed
-        FROM blast_recipients r JOIN blasts b ON b.id = r.blast_id
-        GROUP BY 1 ORDER BY 1`,
-  );
-}
+const scanByBlast = (key: 'follow_up_stage' | 'tag' | 'device') => rows<Record<string, unknown>>(app.db.db, funnelScanByBlast(key));
 
 async function scanByDay(tz: string, from?: string, to?: string) {
-  const found = await rows<{ day: string; stage: string; n: number }>(
-    app.db.db,
-    sql`SELECT to_char((s.at AT TIME ZONE ${tz})::date, 'YYYY-MM-DD') AS day, s.stage, count(*)::int AS n
-        FROM blast_recipients r
-        CROSS JOIN LATERAL (VALUES ('sent', r.sent_at), ('received', r.delivered_at), ('read', r.read_at),
-                                   ('replied', r.replied_at), ('closed', r.closed_at)) AS s(stage, at)
-        WHERE s.at IS NOT NULL
-        GROUP BY 1, 2`,
-  );
-  const days = new Map<string, Record<string, number>>();
-  for (const r of found) {
-    if ((from && r.day < from) || (to && r.day > to)) continue;
-    days.set(r.day, { sent: 0, received: 0, read: 0, replied: 0, closed: 0, ...days.get(r.day), [r.stage]: r.n });
-  }
-  return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([key, c]) => ({ key, ...c }));
+  const days = await rows<{ key: string }>(app.db.db, funnelScanByDay(tz));
+  return days.filter((d) => !(from && d.key < from) && !(to && d.key > to));
 }
 
 const counts = (g: any) => ({ key: g.key, sent: g.sent, received: g.received, read: g.read, replied: g.replied, closed: g.closed });

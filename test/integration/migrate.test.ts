@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -6,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { type Database, openDatabase, rows } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { RANK, STATUSES } from '../../src/domain/status.ts';
-import { ADMIN_URL, adminQuery, createTestDatabase } from '../helpers/testDatabase.ts';
+import { createEmptyDatabase } from '../helpers/postgresAdmin.ts';
+import { createTestDatabase } from '../helpers/testDatabase.ts';
 
 const MIGRATIONS = readMigrationFiles({ migrationsFolder: fileURLToPath(new URL('../../src/db/migrations', import.meta.url)) });
 const kind = process.env.WABLAST_TEST_DB ?? 'pglite';
@@ -21,15 +21,13 @@ async function unmigratedDatabase(handles: number): Promise<{ dbs: Database[]; c
     const db = await openDatabase({ dataDir: 'memory://' });
     return { dbs: Array.from({ length: handles }, () => db), close: () => db.close() };
   }
-  const name = `wablast_migrate_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
-  const dbs = await Promise.all(Array.from({ length: handles }, () => openDatabase({ url, poolMax: 2 })));
+  const empty = await createEmptyDatabase('wablast_migrate');
+  const dbs = await Promise.all(Array.from({ length: handles }, () => openDatabase({ url: empty.url, poolMax: 2 })));
   return {
     dbs,
     close: async () => {
       await Promise.all(dbs.map((d) => d.close()));
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await empty.drop();
     },
   };
 }

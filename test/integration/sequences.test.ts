@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/log.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QUIET_PHONES } from '../helpers/quietPhones.ts';
 import { runCli } from '../helpers/runCli.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
@@ -32,15 +33,7 @@ const DAY = 86_400;
 const phones = (n: number, start = 0) => Array.from({ length: n }, (_, i) => `+6013${String(5_000_001 + start + i)}`);
 // The simulator refuses numbers ending 0000 as not on WhatsApp: this one's message FAILS.
 const FAILING = '+60135990000';
-const QUIET_SIM = {
-  replyProbability: 0,
-  replyWithoutReadProbability: 0,
-  stopProbability: 0,
-  deliverProbability: 1,
-  readProbability: 0,
-  errorProbability: 0,
-  deliverDelayMs: [1, 10] as [number, number],
-};
+const QUIET_SIM = { ...QUIET_PHONES, deliverDelayMs: [1, 10] as [number, number] };
 
 // One app for the file (its start is the slow part); the tests use their own numbers and blasts,
 // and share the engine's clock, which only ever moves forward.

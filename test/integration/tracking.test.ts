@@ -61,7 +61,8 @@ describe('status tracking', () => {
     );
     app.simulator!.configure({ webhookUrl: null });
     const id = await sendBlast(app, phones(100));
-    await new Promise((r) => setTimeout(r, 300)); // let the simulated phones deliver and read
+    // Every simulated phone has delivered and read what it will: the tally stands still.
+    await eventually(async () => app!.simulator!.stats().eventsPending === 0);
     let passes = 0;
     await eventually(
       async () => {

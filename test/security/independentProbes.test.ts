@@ -14,7 +14,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, stale } from '../../scripts/build.mjs';
-import { adminQuery, ADMIN_URL } from '../helpers/testDatabase.ts';
+import { freePort } from '../helpers/freePort.ts';
+import { createEmptyDatabase, queryOnce } from '../helpers/postgresAdmin.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ATTACKER = 'https://attacker.example';
@@ -38,37 +39,10 @@ interface Reply {
   json: any;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `wablast_probe_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  return {
-    url: ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`),
-    drop: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
+const freshDatabase = () => createEmptyDatabase('wablast_probe');
 
 async function dbQuery(url: string, text: string): Promise<any[]> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
+  return (await queryOnce(url, text)).rows;
 }
 
 /** `node --import tsx src/main.ts serve` with exactly `env` (plus PATH/HOME); every output line kept. */
@@ -223,6 +197,16 @@ function multipart(fields: Record<string, string>, file?: { name: string; conten
     body += `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`;
   body += `--${boundary}--\r\n`;
   return { type: `multipart/form-data; boundary=${boundary}`, body };
+}
+
+/** The session's Set-Cookie header of a reply, attributes and all. */
+function sessionSetCookie(r: Reply): string | undefined {
+  return [r.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c));
+}
+
+/** The session cookie of a reply as a browser sends it back: `name=value`. */
+function sessionCookie(r: Reply): string | undefined {
+  return sessionSetCookie(r)?.split(';')[0];
 }
 
 /** Numbers used by the probes: distinctive digits, so that any spelling of them in a log is found. */
@@ -716,6 +700,9 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let t: Target;
   let env: Record<string, string>;
+  /** Signs in with the token, as the dashboard's sign-in form does. */
+  const signIn = () =>
+    request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -733,13 +720,8 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       LOG_LEVEL: 'info',
     };
     t = { server: await serve(env), auth: { authorization: `Bearer ${TOKEN}` }, dbUrl: db.url, secret: SECRET, browser: {} };
-    const signIn = await request(t.server.port, '/api/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    const cookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c));
-    if (cookie) t.browser = { cookie: cookie.split(';')[0]! };
+    const cookie = sessionCookie(await signIn());
+    if (cookie) t.browser = { cookie };
   }, 120_000);
 
   afterAll(async () => {
@@ -778,13 +760,9 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   });
 
   it('sign-in issues an HttpOnly SameSite session cookie that works until sign-out revokes it', async () => {
-    const signIn = await request(t.server.port, '/api/session', {
-      method: 'POST',
-      headers: jsonBody(0),
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    expect(signIn.status, signIn.text).toBeLessThan(300);
-    const setCookie = [signIn.headers['set-cookie'] ?? []].flat().find((c) => /wablast_session=/.test(c));
+    const signedIn = await signIn();
+    expect(signedIn.status, signedIn.text).toBeLessThan(300);
+    const setCookie = sessionSetCookie(signedIn);
     expect(setCookie).toBeDefined();
     expect(setCookie).toMatch(/;\s*HttpOnly/i);
     expect(setCookie).toMatch(/;\s*SameSite=(Strict|Lax)/i);
@@ -796,15 +774,8 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     expect(maxAge ?? expires, 'cookie has Max-Age or Expires').toBeDefined();
     if (maxAge) expect(Number(maxAge)).toBeLessThanOrEqual(7 * 86_400);
     // A second sign-in gets a different cookie: it is not a fixed hash of the token.
-    const again = await request(t.server.port, '/api/session', {
-      method: 'POST',
-      headers: jsonBody(0),
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    const cookie2 = [again.headers['set-cookie'] ?? []]
-      .flat()
-      .find((c) => /wablast_session=/.test(c))!
-      .split(';')[0]!;
+    const again = await signIn();
+    const cookie2 = sessionCookie(again)!;
     expect(cookie2).not.toBe(cookie);
     const self = { cookie, origin: `http://localhost:${t.server.port}` };
     expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(200);
@@ -821,7 +792,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       body: JSON.stringify({ token: TOKEN }),
     });
     expect(viaProxy.status, viaProxy.text).toBeLessThan(300);
-    const c = [viaProxy.headers['set-cookie'] ?? []].flat().find((x) => /wablast_session=/.test(x));
+    const c = sessionSetCookie(viaProxy);
     expect(c).toMatch(/^__Host-wablast_session=/);
     expect(c).toMatch(/;\s*Secure/i);
     expect(c).toMatch(/;\s*Path=\//i);
@@ -835,20 +806,12 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       body: JSON.stringify({ token: TOKEN }),
     });
     expect(forged.status, forged.text).toBeLessThan(300);
-    const fc = [forged.headers['set-cookie'] ?? []].flat().find((x) => /wablast_session=/.test(x));
+    const fc = sessionSetCookie(forged);
     expect(fc).toMatch(/^wablast_session=/);
   });
 
   it('refuses a cookie-authenticated POST from another port of the same host (Origin: http://localhost:8080)', async () => {
-    const signIn = await request(t.server.port, '/api/session', {
-      method: 'POST',
-      headers: jsonBody(0),
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    const cookie = [signIn.headers['set-cookie'] ?? []]
-      .flat()
-      .find((c) => /wablast_session=/.test(c))!
-      .split(';')[0]!;
+    const cookie = sessionCookie(await signIn())!;
     const before = await blastCount(t);
     const body = JSON.stringify({ blast_tag: 'x', recipients: [PHONES[0]], message: 'Hi', follow_up_stage: 'Initial' });
     const form = multipart({ blast_tag: 'evil', message: 'pwned', follow_up_stage: 'Initial', recipients: PHONES[0]! });
@@ -882,15 +845,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   });
 
   it('refuses a session past its expiry, and stores no usable cookie value', async () => {
-    const signIn = await request(t.server.port, '/api/session', {
-      method: 'POST',
-      headers: jsonBody(0),
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    const cookie = [signIn.headers['set-cookie'] ?? []]
-      .flat()
-      .find((c) => /wablast_session=/.test(c))!
-      .split(';')[0]!;
+    const cookie = sessionCookie(await signIn())!;
     expect((await request(t.server.port, '/api/blasts', { headers: { cookie } })).status).toBe(200);
     const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
     const rows = await dbQuery(t.dbUrl, 'SELECT id_hash FROM sessions');

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_URL, adminQuery } from '../../helpers/testDatabase.ts';
+import { freePort } from '../../helpers/freePort.ts';
+import { adminQuery, createEmptyDatabase, databaseUrl, queryOnce } from '../../helpers/postgresAdmin.ts';
 
 /**
  * A PostgreSQL server this test may restart. By default a throwaway cluster of its own (initdb in
@@ -36,17 +36,6 @@ function binDir(): string | null {
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
   for (const v of versions) if (existsSync(join(root, v, 'bin', 'initdb'))) return join(root, v, 'bin');
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function restartablePostgres(): Promise<RestartablePostgres> {
@@ -82,18 +71,9 @@ async function privateCluster(bin: string): Promise<RestartablePostgres> {
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  const admin = async (text: string) => {
-    const pg = (await import('pg')).default;
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return await c.query(text);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (text: string) => queryOnce(url, text);
   await admin('CREATE DATABASE wablast_faults');
-  const dbUrl = url.replace(/\/postgres$/, '/wablast_faults');
+  const dbUrl = databaseUrl(url, 'wablast_faults');
   return {
     url: dbUrl,
     kind: 'private',
@@ -122,9 +102,7 @@ async function privateCluster(bin: string): Promise<RestartablePostgres> {
 }
 
 async function mainCluster(): Promise<RestartablePostgres> {
-  const name = `wablast_faults_${Date.now().toString(36)}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+  const { name, url, drop } = await createEmptyDatabase('wablast_faults');
   const version = readdirSync('/etc/postgresql')[0]!;
   return {
     url,
@@ -146,8 +124,6 @@ async function mainCluster(): Promise<RestartablePostgres> {
       );
       return (r.rows[0] as { n: number }).n;
     },
-    close: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
+    close: drop,
   };
 }

@@ -152,19 +152,6 @@ export async function api<T = any>(base: string, method: string, path: string, b
   return { status: res.status, body: parsed as T };
 }
 
-/** A TCP port that was free a moment ago (for a process that must come back on the same address). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** `n` distinct Malaysian mobile numbers starting at `start` (E.164, as wablast stores them). */

@@ -4,7 +4,7 @@ import { migrate } from '../../../src/db/migrate.ts';
 import type { SimOptions } from '../../../sim/simOptions.ts';
 import { WsapmeSimulator } from '../../../sim/simulator.ts';
 import { createTestDatabase } from '../../helpers/testDatabase.ts';
-import { installHistory } from './promise.ts';
+import { type Figures, checkPromise, installHistory } from './promise.ts';
 import { type Role, type WablastProcess, api, sleep, spawnWablast } from './processes.ts';
 
 export const WEBHOOK_SECRET = 'fault-suite-secret';
@@ -109,6 +109,43 @@ export class Rig {
         throw new Error(`no progress: ${this.sim.stats().accepted - from} of ${n} within ${ms} ms\n${this.tail()}`);
       await sleep(5 + Math.random() * 20);
     }
+  }
+
+  /** Polls `check` until it holds; after `ms` throws, naming `what`, with the children's last log lines. */
+  async until(what: string, check: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
+    for (const deadline = Date.now() + ms; !(await check()); await sleep(100)) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms\n${this.tail()}`);
+    }
+  }
+
+  /**
+   * The promise checked once the gateway has nothing more to tell: its phones go on delivering,
+   * reading and replying after a blast completes, and it retries webhooks an API process did not
+   * answer. Every webhook answered is applied by then (2xx only after the commit).
+   */
+  async settledFigures(ids: number[], ms = 150_000): Promise<Figures> {
+    await this.until('the gateway has told everything', () => this.sim.stats().eventsPending === 0, ms);
+    return checkPromise(this.db.db, ids, this.sim.messages(), { webhooks: true });
+  }
+
+  /**
+   * Waits until every statement the database is running now has finished: a statement a killed
+   * process had sent still runs to its end (and may commit) after the process is gone.
+   */
+  async statementsRunningNowDone(ms = 60_000): Promise<void> {
+    const [now] = await rows<{ at: string }>(this.db.db, sql`SELECT clock_timestamp()::text AS at`);
+    await this.until(
+      'statements running at the kill finished',
+      async () => {
+        const [running] = await rows<{ n: number }>(
+          this.db.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND query_start <= ${now!.at}::timestamptz`,
+        );
+        return running!.n === 0;
+      },
+      ms,
+    );
   }
 
   /** Blast state straight from the database (independent of any process being up). */

@@ -25,5 +25,5 @@ export const errorAnswer = z
   })
   .meta({
     description: 'Error: {error: {code, message, details?}}',
-    examples: [{ error: { code: 'not_found', message: 'Blast 987654 not found' } }],
+    example: { error: { code: 'not_found', message: 'Blast 987654 not found' } },
   });

@@ -74,10 +74,10 @@ export const blastRowAnswer = z.object({
   plan: sendPlanAnswer.optional(),
 });
 
-/** A blast as the API shows it: its row plus the live funnel. */
-export const blastViewAnswer = blastRowAnswer.extend({ report: reportAnswer });
+/** A blast as the API shows it: its row plus the live funnel (and its pace, where asked). */
+export const blastViewAnswer = blastRowAnswer.omit({ plan: true }).extend({ report: reportAnswer, plan: blastRowAnswer.shape.plan });
 
-export const blastListAnswer = page.extend({ blasts: z.array(blastViewAnswer) });
+export const blastListAnswer = z.object({ blasts: z.array(blastViewAnswer), ...page.shape });
 
 export const invalidRecipientAnswer = z.object({
   input: z.string(),
@@ -114,19 +114,19 @@ export const recentlyMessagedAnswer = z.object({
 /** POST /api/blasts, /api/blasts/upload and follow-ups (a dry run has blast_id null). */
 export const createBlastAnswer = success.extend({
   blast_id: z.number().nullable(),
-  total_recipients: z.number(),
   invalid: z.array(invalidRecipientAnswer),
   duplicates: z.number(),
   opted_out: z.number(),
+  total_recipients: z.number(),
   /** Notes that do not stop the blast: numbers outside the default country. Empty when none. */
   warnings: z.array(createWarningAnswer),
   preview: z.array(z.object({ phone: z.string(), variables: z.record(z.string(), z.string()) })).optional(),
   /** Dry run only: who of these was messaged in the last 24 hours (the review step's warning). */
   recently_messaged: recentlyMessagedAnswer.optional(),
-  /** Dry run: what sending it now would do. */
-  plan: sendPlanAnswer.optional(),
   /** Dry run: how many distinct texts the blast sends, a few of them, and a warning when too uniform. */
   variation: variationAnswer.optional(),
+  /** Dry run: what sending it now would do. */
+  plan: sendPlanAnswer.optional(),
 });
 
 /** POST /api/blasts/:id/resend (a dry run counts without requeueing). */

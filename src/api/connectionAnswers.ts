@@ -15,9 +15,9 @@ export const lastWebhookAnswer = z.object({
   received_at: instant().nullable(),
   content_type: z.string().nullable(),
   secret_in: z.string().nullable(),
+  body: z.string(),
   /** What became of its events (applied, waiting, ignored, not_understood), comma-separated. */
   results: z.string().nullable(),
-  body: z.string(),
   decoded: z.enum(['json', 'form']).nullable(),
   truncated: z.boolean(),
 });
@@ -72,7 +72,9 @@ export const healthAnswer = z.object({
   driver: z.enum(['pglite', 'postgres']),
   simulator: z.boolean(),
   /** Whether the gateway answers status lookups (null when the database is down). */
-  status_lookup: z.object({ state: z.enum(['available', 'unavailable']), reason: z.string().nullable(), since: z.string().nullable() }).nullable(),
+  status_lookup: z
+    .object({ state: z.enum(['available', 'unavailable']), reason: z.string().nullable(), since: z.string().nullable() })
+    .nullable(),
 });
 
 /** POST /api/session: without API_TOKEN there is nothing to sign in to. */

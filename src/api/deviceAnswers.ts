@@ -80,8 +80,9 @@ export const deviceListAnswer = z.object({ devices: z.array(deviceAnswer) });
 export const deviceWithHealthAnswer = deviceAnswer.pick({ id: true, label: true, enabled: true, sending: true, health: true });
 
 /** GET /api/devices/:id/probably-blocked. */
-export const probablyBlockedListAnswer = page.extend({
+export const probablyBlockedListAnswer = z.object({
   device: z.string(),
   days: z.number(),
   numbers: z.array(z.object({ phone_number: z.string(), sent_at: instant(), blast_id: z.number(), recipient_id: z.number() })),
+  ...page.shape,
 });

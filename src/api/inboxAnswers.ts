@@ -30,26 +30,30 @@ export const replyAnswer = z.object({
   opted_out: z.boolean(),
 });
 
-export const replyListAnswer = page.extend({ replies: z.array(replyAnswer) });
+export const replyListAnswer = z.object({ replies: z.array(replyAnswer), ...page.shape });
 
 export const CONTACT_TIMES = ['queued_at', 'sent_at', 'delivered_at', 'read_at', 'replied_at', 'closed_at', 'failed_at'] as const;
 
 const contactTime = instant().nullable();
-const contactTimes = Object.fromEntries(CONTACT_TIMES.map((t) => [t, contactTime])) as Record<(typeof CONTACT_TIMES)[number], typeof contactTime>;
+const contactTimes = Object.fromEntries(CONTACT_TIMES.map((t) => [t, contactTime])) as Record<
+  (typeof CONTACT_TIMES)[number],
+  typeof contactTime
+>;
 
 export const contactMessageAnswer = z.object({
   recipient_id: z.number(),
   blast_id: z.number(),
   blast_tag: z.string().nullable(),
   follow_up_stage: z.string().nullable(),
-  text: z.string(),
   status: z.string(),
   last_error: z.string().nullable(),
-  /** last_error in one wording per reason (domain/failureReason.ts). */
-  failure_reason: z.string().nullable(),
   outcome: closeOutcome.nullable(),
   note: z.string().nullable(),
   ...contactTimes,
+  /** last_error in one wording per reason (domain/failureReason.ts). */
+  failure_reason: z.string().nullable(),
+  /** The message as it was rendered for this number. */
+  text: z.string(),
 });
 
 /** GET /api/contacts/:phone: everything known about one number. */
@@ -59,7 +63,13 @@ export const contactTimelineAnswer = z.object({
   opted_out: z.object({ reason: z.string().nullable(), source: optOutSource, created_at: instant() }).nullable(),
   messages: z.array(contactMessageAnswer),
   replies: z.array(
-    z.object({ id: z.number(), recipient_id: z.number().nullable(), blast_id: z.number().nullable(), text: z.string(), received_at: instant() }),
+    z.object({
+      id: z.number(),
+      recipient_id: z.number().nullable(),
+      blast_id: z.number().nullable(),
+      text: z.string(),
+      received_at: instant(),
+    }),
   ),
 });
 
@@ -70,7 +80,7 @@ export const optOutAnswer = z.object({
   created_at: instant(),
 });
 
-export const optOutListAnswer = page.extend({ opt_outs: z.array(optOutAnswer) });
+export const optOutListAnswer = z.object({ opt_outs: z.array(optOutAnswer), ...page.shape });
 
 /** POST /api/opt-outs: 201 when the number is new to the list, 200 when it was on it already. */
 export const addOptOutAnswer = success.extend({ phone_number: z.string(), added: z.boolean() });
@@ -94,9 +104,10 @@ export const stageFunnelAnswer = z.object({
   rates: stageRates,
 });
 
-export const funnelGroupAnswer = stageFunnelAnswer.extend({
+export const funnelGroupAnswer = z.object({
   /** The stage, tag or device (null for blasts without one), or the day (YYYY-MM-DD in `tz`). */
   key: z.string().nullable(),
+  ...stageFunnelAnswer.shape,
 });
 
 /** GET /api/reports/funnel: the funnel across blasts, grouped. */

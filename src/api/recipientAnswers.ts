@@ -43,7 +43,7 @@ export const recipientListItemAnswer = recipientAnswer.extend({
   opted_out: z.boolean(),
 });
 
-export const recipientListAnswer = page.extend({ recipients: z.array(recipientListItemAnswer) });
+export const recipientListAnswer = z.object({ recipients: z.array(recipientListItemAnswer), ...page.shape });
 
 /** Close and reopen: the recipient as it is now. */
 export const closeAnswer = success.extend({ recipient: recipientAnswer });

@@ -14,16 +14,16 @@ export const stepAnswer = z.object({
   message: z.string(),
   follow_up_stage: z.string().nullable(),
   state: z.enum(['waiting', 'created', 'cancelled']),
+  blast_id: z.number().nullable(),
+  created_at: instant().nullable(),
+  recipients: z.number().nullable(),
+  note: z.string().nullable(),
   /**
    * When it falls (or fell) due. Known for created steps and for the next waiting one once the
    * blast it follows has finished sending; null for later steps (their delay starts when the
    * step before them has finished sending).
    */
   due_at: instant().nullable(),
-  blast_id: z.number().nullable(),
-  created_at: instant().nullable(),
-  recipients: z.number().nullable(),
-  note: z.string().nullable(),
   /** The step blast's funnel, once created. */
   counts: reportAnswer.nullable(),
 });

@@ -67,7 +67,7 @@ export const endpointListAnswer = z.object({ endpoints: z.array(endpointAnswer) 
 /** A new endpoint or a rotated secret: the whsec_ secret, shown this once. */
 export const endpointSecretAnswer = z.object({ id: z.number(), secret: z.string() });
 
-export const deliveryListAnswer = page.extend({
+export const deliveryListAnswer = z.object({
   deliveries: z.array(
     z.object({
       id: z.string(),
@@ -83,6 +83,7 @@ export const deliveryListAnswer = page.extend({
       payload: z.unknown(),
     }),
   ),
+  ...page.shape,
 });
 
 export const redeliverAnswer = success.extend({ id: z.string() });

@@ -8,7 +8,10 @@ import type { AppContext } from './context.ts';
 import { checkRecipient } from './inputLimits.ts';
 import { type CreateBlastBody, parse, uploadFields } from './schemas.ts';
 
-/** What POST /api/blasts (and /upload) was given, JSON or a multipart CSV upload, as the input of blasts/createBlast.ts. */
+/**
+ * What POST /api/blasts (and /upload) was given, JSON or a multipart CSV upload, as the input of
+ * blasts/createBlast.ts: the sender pool resolved, every recipient's variables and rendered length checked.
+ */
 const CSV_MAX_BYTES = 50 * 1024 * 1024;
 
 /**

@@ -6,9 +6,10 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { openApiDocument } from './openapi.ts';
-import { archiveRoutes } from './routes/archiveRoutes.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { docsTransform, openApiDocument } from './openapi.ts';
+import { archiveRoutes } from './routes/archiveRoutes.ts';
 import { AppError } from '../errors.ts';
 import { registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -28,6 +29,7 @@ import { connectionRoutes } from './routes/connectionRoutes.ts';
 import { sequenceRoutes } from './routes/sequenceRoutes.ts';
 import { DOCS_THEME, DOCS_UI_CONFIG } from './docsUi.ts';
 import { recordRoutes } from './routeList.ts';
+import { schemaErrorFormatter, validatorCompiler } from './validation.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -51,7 +53,12 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
       const appErr = toAppError(err);
       void (reply as unknown as FastifyReply).status(appErr.status).send(appErr.toJSON());
     },
+    // A request that fails its route's schema answers 400 in our error shape, every field named.
+    schemaErrorFormatter,
   });
+  // Each route's zod schemas check what comes in and serialize what goes out (src/api/*Answers.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
   app.setErrorHandler(makeErrorHandler(log));
   app.setNotFoundHandler((req, reply) => {
@@ -71,7 +78,8 @@ export async function buildApp(ctx: AppContext, opts: { api?: boolean; webhooks?
   });
   const auth = registerAuth(app, ctx);
 
-  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(ctx.version) as never } });
+  // /docs is generated from the routes' own schemas; routes without a tag (the dashboard's files, /docs itself) are not API.
+  await app.register(swagger, { openapi: openApiDocument(ctx.version), transform: docsTransform, hideUntagged: true });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,

@@ -22,28 +22,35 @@ const bound = z.union([
 ]);
 
 export const repliesQuery = pageQuery.extend({
-  blast_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  stage: z.string().max(100).optional(),
-  tag: z.string().max(200).optional(),
-  from: bound.optional(),
-  to: bound.optional(),
+  blast_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().meta({ example: 42 }),
+  stage: z.string().max(100).optional().meta({ example: 'Initial' }),
+  tag: z.string().max(200).optional().meta({ example: 'Raya Promo' }),
+  from: bound.optional().meta({ example: '2026-11-01' }),
+  to: bound.optional().meta({ example: '2026-11-30' }),
   open: z
     .enum(['true', 'false'])
     .optional()
-    .transform((v) => v === 'true'),
-  q: z.string().trim().max(200).optional(),
-  tz: z.string().max(64).optional(),
+    .transform((v) => v === 'true')
+    .meta({ description: 'true: only replies whose lead is not closed', example: 'true' }),
+  q: z.string().trim().max(200).optional().meta({ description: 'Number, name or text', example: 'deliver' }),
+  tz: z.string().max(64).optional().meta({ example: 'Asia/Kuala_Lumpur' }),
 });
 export type RepliesQuery = z.infer<typeof repliesQuery>;
 
-export const contactParam = z.object({ phone: z.string().min(1).max(64) });
+export const contactParam = z.object({
+  phone: z.string().min(1).max(64).meta({ description: 'Any spelling of the number', example: '0123456789' }),
+});
 
 export const reportQuery = z.object({
-  group_by: z.enum(['follow_up_stage', 'tag', 'day', 'device']).default('follow_up_stage'),
-  from: bound.optional(),
-  to: bound.optional(),
-  tz: z.string().max(64).optional(),
-  format: z.enum(['json', 'csv']).default('json'),
+  group_by: z.enum(['follow_up_stage', 'tag', 'day', 'device']).default('follow_up_stage').meta({ example: 'follow_up_stage' }),
+  from: bound.optional().meta({ example: '2026-11-01' }),
+  to: bound.optional().meta({ example: '2026-11-30' }),
+  tz: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'Days of group_by=day in this zone (default REPORT_TIMEZONE)', example: 'Asia/Kuala_Lumpur' }),
+  format: z.enum(['json', 'csv']).default('json').meta({ example: 'json' }),
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
 

@@ -36,9 +36,26 @@ export const EXAMPLE = {
     dry_run: true,
   },
   resend: { statuses: ['UNCERTAIN'] },
+  sequence: {
+    steps: [
+      {
+        segment: 'not_replied',
+        delay_seconds: 86_400,
+        message: 'Hi {{name}}, just checking you saw our offer?',
+        follow_up_stage: 'Follow-up 1',
+      },
+    ],
+  },
+  send: { success: true, sent: 0, failed: 0, queued: 120, uncertain: 0, state: 'sending' },
   close: { outcome: 'won', note: 'ordered 2 boxes, delivery Saturday' },
   closeByPhone: { phone: '012-345 6789' },
   optOut: { phone: '+60123456789', reason: 'asked by phone call' },
+  optOutList: {
+    opt_outs: [{ phone_number: '+60123456789', reason: 'replied "STOP"', source: 'reply', created_at: '2026-12-01T01:15:00.000Z' }],
+    total: 1,
+    limit: 50,
+    offset: 0,
+  },
   testMessage: { phone: '+60123456789', message: 'wablast connection test' },
   createEndpoint: { url: 'https://crm.example.com/hooks/wablast', events: ['recipient.replied', 'recipient.opted_out', 'blast.completed'] },
   patchEndpoint: { enabled: false },
@@ -71,6 +88,8 @@ export const EXAMPLE = {
     failure_code: 'not_on_whatsapp',
     failure_reason: 'Not on WhatsApp',
     variables: { name: 'Siti', code: 'RAYA20' },
+    message_c2s_timestamp: null,
+    device: '5850',
     sent_at: null,
     delivered_at: null,
     read_at: null,
@@ -79,6 +98,10 @@ export const EXAMPLE = {
     failed_at: '2026-12-01T01:00:04.000Z',
     close_outcome: null,
     close_note: null,
+    last_reply: null,
+    last_reply_at: null,
+    reply_count: 0,
+    opted_out: false,
   },
   reply: {
     id: 7,
@@ -99,25 +122,3 @@ export const EXAMPLE = {
     opted_out: false,
   },
 } as const;
-
-/** Query and path parameter examples, by name, wherever they appear. */
-export const PARAMETER_EXAMPLES: Record<string, unknown> = {
-  id: 42,
-  limit: 50,
-  offset: 0,
-  status: 'READ_ACK,REPLIED',
-  phone: '0123456789',
-  format: 'json',
-  tz: 'Asia/Kuala_Lumpur',
-  from: '2026-11-01',
-  to: '2026-11-30',
-  blast_id: 42,
-  stage: 'Initial',
-  tag: 'Raya Promo',
-  q: 'deliver',
-  open: 'true',
-  group_by: 'follow_up_stage',
-  wait: true,
-  reveal: false,
-  deliveryId: 'msg_2f8a1c9e7b3d4a5f',
-};

@@ -5,8 +5,8 @@ import { pageQuery } from './schemas.ts';
 
 /** Request shapes of the opt-outs list. */
 export const optOutsQuery = pageQuery.extend({
-  q: text().trim().max(200).optional(),
-  source: z.enum(OPT_OUT_SOURCES).optional(),
+  q: text().trim().max(200).optional().meta({ description: 'Number or reason', example: '0123' }),
+  source: z.enum(OPT_OUT_SOURCES).optional().meta({ example: 'reply' }),
 });
 
 export const addOptOutBody = z.strictObject({

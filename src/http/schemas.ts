@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
 import { PACING_PRESETS } from '../domain/pacingRules.ts';
 import { STATUSES } from '../domain/status.ts';
 import { SEGMENT_NAMES } from '../domain/segments.ts';
 import { messageText, text } from './inputLimits.ts';
+import { validationFailed } from './validation.ts';
 
 /** Request shapes, validated at the edge. Unknown fields are refused so a typo is never silently ignored. */
 const variableValue = z.union([text().max(1000), z.number(), z.boolean()]).transform(String);
@@ -63,11 +63,11 @@ export const uploadFields = createBlastBody.omit({ recipients: true, dry_run: tr
     .transform((v) => v === 'true' || v === '1'),
 });
 
-export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ example: 42 }) });
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50).meta({ example: 50 }),
+  offset: z.coerce.number().int().min(0).default(0).meta({ example: 0 }),
 });
 
 const statusList = z
@@ -81,13 +81,11 @@ const statusList = z
   .pipe(z.array(z.enum(STATUSES)));
 
 export const recipientsQuery = pageQuery.extend({
-  status: statusList.optional(),
-  phone: text().max(32).optional(),
-  /** A name or any variable's text, or digits of the number. */
-  q: text().trim().max(200).optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-  /** The CSV export's time zone (default REPORT_TIMEZONE). */
-  tz: text().max(64).optional(),
+  status: statusList.optional().meta({ description: 'Statuses, comma-separated', example: 'READ_ACK,REPLIED' }),
+  phone: text().max(32).optional().meta({ description: 'Digits of the number', example: '0123456789' }),
+  q: text().trim().max(200).optional().meta({ description: "A name, any variable's text, or digits of the number", example: 'Siti' }),
+  format: z.enum(['json', 'csv']).default('json').meta({ example: 'json' }),
+  tz: text().max(64).optional().meta({ description: "The CSV export's time zone (default REPORT_TIMEZONE)", example: 'Asia/Kuala_Lumpur' }),
 });
 
 export const resendBody = z.strictObject({
@@ -103,15 +101,11 @@ export const closeByPhoneBody = z.strictObject({ phone: text().min(1).max(64) })
 
 export const optOutBody = z.strictObject({ phone: z.string().min(1).max(64), reason: text().max(200).optional() });
 
-/** Parses or throws our validation error (400, the field named). */
+/** Parses or throws our validation error (400, the field named): for what a route's schema cannot check, a multipart form's fields. */
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
-  const details = r.error.issues.map((i) => ({
-    field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || 'body',
-    message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
-  }));
-  throw new AppError('validation_failed', `${details[0]!.field}: ${details[0]!.message}`, details);
+  throw validationFailed(r.error.issues);
 }
 
 export const followUpBody = z.strictObject({

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { type Db, rows } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
+import { deleteExpiredSessions, insertSession, isLiveSession, revokeSession } from '../sessions/sessionQueries.ts';
 
 /** How long a dashboard sign-in lasts; the cookie and the row expire together. */
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -22,24 +22,17 @@ export class SessionStore {
   async create(now: Date): Promise<{ id: string; expiresAt: Date }> {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await this.db.execute(sql`INSERT INTO sessions (id_hash, token_tag, created_at, expires_at)
-      VALUES (${digest(id)}, ${tokenTag(this.apiToken)}, ${now.toISOString()}, ${expiresAt.toISOString()})`);
-    // Expired rows are useless; sweeping them at each sign-in keeps the table small without a timer.
-    await this.db.execute(sql`DELETE FROM sessions WHERE expires_at < ${now.toISOString()}`);
+    await insertSession(this.db, { idHash: digest(id), tokenTag: tokenTag(this.apiToken), createdAt: now, expiresAt });
+    await deleteExpiredSessions(this.db, now);
     return { id, expiresAt };
   }
 
   async isValid(id: string, now: Date): Promise<boolean> {
     if (!/^[\w-]{43}$/.test(id)) return false;
-    const found = await rows<{ ok: boolean }>(
-      this.db,
-      sql`SELECT true AS ok FROM sessions WHERE id_hash = ${digest(id)} AND token_tag = ${tokenTag(this.apiToken)}
-          AND revoked_at IS NULL AND expires_at > ${now.toISOString()}`,
-    );
-    return found.length > 0;
+    return isLiveSession(this.db, digest(id), tokenTag(this.apiToken), now);
   }
 
   async revoke(id: string, now: Date): Promise<void> {
-    await this.db.execute(sql`UPDATE sessions SET revoked_at = ${now.toISOString()} WHERE id_hash = ${digest(id)} AND revoked_at IS NULL`);
+    await revokeSession(this.db, digest(id), now);
   }
 }

@@ -18,5 +18,10 @@ export const patchEndpointBody = z.strictObject({
   events: events.optional(),
   enabled: z.boolean().optional(),
 });
-export const deliveryParams = idParam.extend({ deliveryId: z.string().regex(/^msg_\w{1,64}$/, 'must be a delivery id (msg_…)') });
-export const deliveriesQuery = pageQuery.extend({ status: z.enum(DELIVERY_STATES).optional() });
+export const deliveryParams = idParam.extend({
+  deliveryId: z
+    .string()
+    .regex(/^msg_\w{1,64}$/, 'must be a delivery id (msg_…)')
+    .meta({ example: 'msg_2f8a1c9e7b3d4a5f' }),
+});
+export const deliveriesQuery = pageQuery.extend({ status: z.enum(DELIVERY_STATES).optional().meta({ example: 'failed' }) });

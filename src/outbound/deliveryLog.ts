@@ -29,7 +29,7 @@ const stateSql = (s: DeliveryState) =>
 const view = (d: DeliveryRow) => ({
   id: d.id,
   type: d.type,
-  status: d.delivered_at ? 'delivered' : d.given_up_at ? 'failed' : 'pending',
+  status: (d.delivered_at ? 'delivered' : d.given_up_at ? 'failed' : 'pending') as DeliveryState,
   attempts: d.attempts,
   last_status_code: d.last_status_code,
   last_error: d.last_error,

@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { webhookReceiptAnswer } from '../../api/webhookAnswers.ts';
 import { AppError } from '../../errors.ts';
 import { parseWebhookBody } from '../../webhooks/parseWebhookBody.ts';
 import { safeEqual } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import type { Tag } from '../openapi.ts';
+import { errors, example } from '../routeSchema.ts';
 
 type SecretIn = 'path' | 'query' | 'header';
 
@@ -48,13 +53,49 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         throw new AppError('database_unavailable', 'Webhook not stored; retry');
       }
       return {
-        ok: true,
+        ok: true as const,
         accepted: events.length,
         request_id: stored.requestId,
         events: stored.outcomes.map((o) => (o.reason ? { result: o.result, reason: o.reason } : { result: o.result })),
       };
     };
-    scope.post('/webhooks/wsapme', { bodyLimit: 256 * 1024 }, handler);
-    scope.post('/webhooks/wsapme/:secret', { bodyLimit: 256 * 1024 }, handler);
+    const api = scope.withTypeProvider<ZodTypeProvider>();
+    const tags: Tag[] = ['Gateway webhooks'];
+    const schema = {
+      tags,
+      // The gateway authenticates with the secret, not the API token.
+      security: [],
+      querystring: z.object({
+        // A repeated ?token= is not a secret (givenSecret reads a single value): 401, not a validation error.
+        token: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .meta({ description: 'The webhook secret, when it is not in the path or X-Webhook-Secret' }),
+      }),
+      body: example(z.unknown().meta({ description: 'Any body (JSON, a form, text): stored raw as it came' }), {
+        event: 'message',
+        from: '60123456789@s.whatsapp.net',
+        message: 'Interested!',
+      }),
+      response: { 200: webhookReceiptAnswer.meta({ description: 'Stored: what became of each event' }), ...errors },
+    };
+    api.post(
+      '/webhooks/wsapme',
+      { bodyLimit: 256 * 1024, schema: { ...schema, summary: 'The same, the secret as ?token= or X-Webhook-Secret' } },
+      handler,
+    );
+    api.post(
+      '/webhooks/wsapme/:secret',
+      {
+        bodyLimit: 256 * 1024,
+        schema: {
+          ...schema,
+          summary:
+            'WSAPME status and inbound-message webhooks, the secret in the path (the form to paste into WSAPME). Any body is stored raw and answered 200 with what became of each event',
+          params: z.object({ secret: z.string() }),
+        },
+      },
+      handler,
+    );
   });
 }

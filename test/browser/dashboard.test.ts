@@ -4,20 +4,12 @@
  * simulator's own tally, pause/resume, filter, export, close a recipient, sign in.
  * Screenshots of each page (desktop 1280 px, phone 390 px) go to docs/screenshots/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWablast, type WablastHandle } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { WablastHandle } from '../../src/app.ts';
 import type { SimOptions } from '../../sim/simOptions.ts';
-import { INSTALL_HINT, findChromium } from '../../scripts/chromium.mjs';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = `${ROOT}docs/screenshots`;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import { newBlastFromCsv, screenshots, setUpApp, setUpBrowser } from './support/harness.ts';
 
 // Fast, deterministic, well-behaved gateway: every status arrives within ~1.5 s of sending.
 const SIM: Partial<SimOptions> = {
@@ -29,58 +21,10 @@ const SIM: Partial<SimOptions> = {
   replyDelayMs: [200, 1200],
   stopProbability: 0,
 };
+// Slow enough to pause mid-blast, fast enough to finish 280 messages in ~10 s.
+const PACE = { SEND_RATE: '30', SEND_BURST: '3' };
 
-function config(extra: Record<string, string> = {}) {
-  return loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    // Slow enough to pause mid-blast, fast enough to finish 280 messages in ~10 s.
-    SEND_RATE: '30',
-    SEND_BURST: '3',
-    ...extra,
-  });
-}
-
-let browser: Browser;
-/** Uncaught errors in the page: there must be none. */
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  // Always test the current sources, not a stale web/dist.
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
-  mkdirSync(SHOTS, { recursive: true });
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(INSTALL_HINT);
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(pageErrors).toEqual([]);
-});
-
-/** Saves `name-desktop.png` and `name-phone.png`, then restores the desktop viewport. */
-async function screenshots(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.setViewportSize(DESKTOP);
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage });
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage });
-  await page.setViewportSize(DESKTOP);
-}
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true, locale: 'en-GB', timezoneId: 'Asia/Kuala_Lumpur' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return page;
-}
+const h = setUpBrowser();
 
 /** 300 entries: 280 distinct valid numbers in mixed spellings, 10 duplicates, 10 invalid. */
 function pastedNumbers(): { text: string; invalid: string[] } {
@@ -134,21 +78,19 @@ function simFunnel(app: WablastHandle): { sent: number; received: number; read: 
 const stateOf = (page: Page) => page.getByTestId('blast-detail').getByTestId('blast-state');
 
 describe('dashboard', () => {
-  let app: WablastHandle;
+  const t = setUpApp({ env: PACE, simulator: SIM });
   let page: Page;
   let blastId: number;
 
   beforeAll(async () => {
-    app = await startWablast(config(), { simulator: SIM });
-    page = await newPage();
-  }, 60_000);
+    page = await h.newPage();
+  });
   afterAll(async () => {
     await page?.context().close();
-    await app?.close();
   });
 
   it('shows the simulator banner and an empty list', async () => {
-    await page.goto(app.url);
+    await page.goto(t.url);
     await expect.poll(() => page.getByTestId('simulator-banner').textContent()).toContain('no real WhatsApp message is sent');
     await page.getByRole('heading', { name: 'No blasts yet' }).waitFor();
   });
@@ -204,7 +146,7 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Create & send now' }).click();
     // The review says who gets it; nothing is sent before the confirmation.
     await expect.poll(() => page.getByTestId('review-count').textContent()).toBe('280');
-    expect(Object.keys(app.simulator!.tally()).length).toBe(0);
+    expect(Object.keys(t.app.simulator!.tally()).length).toBe(0);
     await page.getByTestId('review').getByRole('button', { name: 'Send to 280 people' }).click();
     await page.getByTestId('blast-detail').waitFor();
     blastId = Number(await page.getByTestId('blast-detail').getAttribute('data-blast-id'));
@@ -215,10 +157,10 @@ describe('dashboard', () => {
     await expect.poll(() => stateOf(page).textContent()).toBe('Paused');
     // Paused: after in-flight sends settle, the gateway sees nothing more.
     await page.waitForTimeout(800);
-    const sentAtPause = Object.keys(app.simulator!.tally()).length;
+    const sentAtPause = Object.keys(t.app.simulator!.tally()).length;
     expect(sentAtPause).toBeLessThan(280);
     await page.waitForTimeout(1500);
-    expect(Object.keys(app.simulator!.tally()).length).toBe(sentAtPause);
+    expect(Object.keys(t.app.simulator!.tally()).length).toBe(sentAtPause);
     await page.getByRole('progressbar', { name: 'Sending progress' }).waitFor();
 
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -230,7 +172,7 @@ describe('dashboard', () => {
     await expect.poll(() => stateOf(page).textContent(), { timeout: 40_000 }).toBe('Completed');
     // Every number went out exactly once.
     // Every number reached the gateway exactly once (the "not on WhatsApp" one is refused at the door).
-    const tally = app.simulator!.tally();
+    const tally = t.app.simulator!.tally();
     expect(Object.keys(tally).length).toBeGreaterThanOrEqual(270);
     expect(Object.keys(tally).length).toBeLessThanOrEqual(280);
     expect(Object.values(tally).every((n) => n === 1)).toBe(true);
@@ -241,7 +183,7 @@ describe('dashboard', () => {
       .poll(
         async () => {
           const ui = await funnel(page);
-          const sim = simFunnel(app);
+          const sim = simFunnel(t.app);
           const now = JSON.stringify([ui.sent, ui.received, ui.read, ui.replied, sim]);
           const stable = now === last;
           last = now;
@@ -256,7 +198,7 @@ describe('dashboard', () => {
     expect(ui.read).toBeGreaterThan(0);
     expect(ui.replied).toBeGreaterThan(0);
     // Settled: the time it finished instead of a "Live" dot.
-    expect(await page.locator('.live').count()).toBe(0);
+    expect(await page.getByTestId('live').count()).toBe(0);
     expect(await page.getByTestId('settled').textContent()).toMatch(/^Finished/);
     await screenshots(page, 'blast-detail');
   }, 90_000);
@@ -268,7 +210,7 @@ describe('dashboard', () => {
     const shownTotal = async () => Number(((await page.getByTestId('recipients-total').textContent()) ?? '').replace(/\D/g, ''));
     await expect.poll(shownTotal).toBe(ui.replied);
     const replied = await shownTotal();
-    const statuses = await page.getByTestId('recipients-table').locator('tbody .status').allTextContents();
+    const statuses = await page.getByTestId('recipients-table').locator('tbody').getByTestId('status').allTextContents();
     expect(statuses.length).toBe(Math.min(replied, 50));
     expect(new Set(statuses)).toEqual(new Set(['Replied']));
 
@@ -280,7 +222,7 @@ describe('dashboard', () => {
     await page.getByLabel('Search', { exact: true }).fill('');
     await expect.poll(() => page.getByTestId('recipients-table').locator('tbody tr').count()).toBe(50);
     await page.getByRole('button', { name: 'Next →' }).click();
-    await expect.poll(() => page.locator('.pagination-text').first().textContent()).toContain('51–100 of 280');
+    await expect.poll(() => page.getByTestId('pagination-text').first().textContent()).toContain('51–100 of 280');
     await page.getByRole('button', { name: '← Previous' }).click();
   });
 
@@ -289,7 +231,7 @@ describe('dashboard', () => {
     // The link's target answers a CSV (said plainly here, rather than as a cancelled download).
     const href = (await page.getByTestId('export-csv').getAttribute('href'))!;
     expect(href).toContain('status=READ_ACK');
-    const direct = await page.request.get(`${app.url}${href}`);
+    const direct = await page.request.get(`${t.url}${href}`);
     expect(direct.status(), await direct.text()).toBe(200);
     expect(direct.headers()['content-type']).toContain('text/csv');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
@@ -314,10 +256,10 @@ describe('dashboard', () => {
     await expect.poll(() => page.getByTestId('recipients-table').locator('tbody tr').count()).toBe(1);
     const row = page.getByTestId('recipients-table').locator('tbody tr').first();
     await row.getByRole('button', { name: `Mark ${phone} closed` }).click();
-    await expect.poll(() => row.locator('.status').textContent()).toBe('Closed');
+    await expect.poll(() => row.getByTestId('status').textContent()).toBe('Closed');
     expect(await row.getByRole('button').count()).toBe(0);
     await expect.poll(async () => (await funnel(page)).closed).toBe(before + 1);
-    const res = await fetch(`${app.url}/api/blasts/${blastId}/report`);
+    const res = await fetch(`${t.url}/api/blasts/${blastId}/report`);
     expect(((await res.json()) as { closed: number }).closed).toBe(before + 1);
     await page.getByLabel('Search', { exact: true }).fill('');
   });
@@ -333,16 +275,11 @@ describe('dashboard', () => {
   });
 
   it('uses a CSV file with variables for the preview', async () => {
-    await page.goto(`${app.url}/#/new`);
-    await page.getByRole('textbox', { name: /^Tag/ }).fill('VIP customers');
-    await page.getByLabel('Message', { exact: true }).fill('Hello {{Name}}, your code is {{code}}.');
-    await page.getByRole('radio', { name: 'Upload CSV' }).check();
-    await page.locator('#csv-file').setInputFiles({
-      name: 'customers.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('phone,name,code\n+60123999001,Aisha,A-1\n"+60123999002","Bob ""B""",B-2\nnot-a-number,X,C\n'),
+    await newBlastFromCsv(page, t.url, {
+      tag: 'VIP customers',
+      message: 'Hello {{Name}}, your code is {{code}}.',
+      csv: { name: 'customers.csv', text: 'phone,name,code\n+60123999001,Aisha,A-1\n"+60123999002","Bob ""B""",B-2\nnot-a-number,X,C\n' },
     });
-    await page.getByTestId('csv-summary').waitFor();
     await expect.poll(() => page.getByTestId('message-preview').textContent()).toBe('Hello Aisha, your code is A-1.');
     await page.getByRole('button', { name: 'Check numbers' }).click();
     await page.getByTestId('check-result').waitFor();
@@ -360,25 +297,25 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Cancel blast' }).click();
     await page.getByRole('button', { name: 'Yes, cancel blast' }).click();
     await expect.poll(() => stateOf(page).textContent()).toBe('Cancelled');
-    expect(Object.keys(app.simulator!.tally())).not.toContain('+60123999001');
+    expect(Object.keys(t.app.simulator!.tally())).not.toContain('+60123999001');
 
     // The list, newest first.
     await page.getByRole('link', { name: 'Blasts', exact: true }).click();
     await page.getByTestId('blast-list').waitFor();
-    const titles = await page.getByTestId('blast-list').locator('.blast-item-title').allTextContents();
+    const titles = await page.getByTestId('blast-list').getByTestId('blast-item-title').allTextContents();
     expect(titles).toEqual([`#${blastId + 1}VIP customers`, `#${blastId}June promo`]);
     await screenshots(page, 'blasts');
   });
 
   it('follows up on "Read, not replied" from the detail page, and the child names its parent', async () => {
-    await page.goto(`${app.url}/#/blasts/${blastId}`);
+    await page.goto(`${t.url}/#/blasts/${blastId}`);
     await page.getByTestId('blast-detail').waitFor();
     await page.getByRole('button', { name: 'Follow up' }).click();
     const panel = page.getByTestId('follow-up');
     await panel.waitFor();
 
     // The count is the server's dry run for the segment: everyone who read and has not replied.
-    const res = await fetch(`${app.url}/api/blasts/${blastId}/recipients?status=READ_ACK&limit=1`);
+    const res = await fetch(`${t.url}/api/blasts/${blastId}/recipients?status=READ_ACK&limit=1`);
     const readNotReplied = ((await res.json()) as { total: number }).total;
     expect(readNotReplied).toBeGreaterThan(0);
     await panel.getByLabel('Segment').selectOption('read_not_replied');
@@ -402,7 +339,7 @@ describe('dashboard', () => {
     expect(await page.getByTestId('follow-up-of').textContent()).toBe(`Follow-up of blast #${blastId} (Read, not replied)`);
     await expect.poll(() => stateOf(page).textContent(), { timeout: 30_000 }).toBe('Completed');
     expect((await funnel(page)).total).toBe(readNotReplied);
-    const child = (await (await fetch(`${app.url}/api/blasts/${childId}`)).json()) as { parent_blast_id: number; segment: string };
+    const child = (await (await fetch(`${t.url}/api/blasts/${childId}`)).json()) as { parent_blast_id: number; segment: string };
     expect(child).toMatchObject({ parent_blast_id: blastId, segment: 'read_not_replied' });
 
     // The parent link leads back.
@@ -412,22 +349,20 @@ describe('dashboard', () => {
 });
 
 describe('dashboard with API_TOKEN', () => {
-  let app: WablastHandle;
+  const t = setUpApp({ env: { ...PACE, API_TOKEN: 'let-me-in-please-0123456789abcdef' }, simulator: SIM });
   let page: Page;
 
   beforeAll(async () => {
-    app = await startWablast(config({ API_TOKEN: 'let-me-in-please-0123456789abcdef' }), { simulator: SIM });
-    page = await newPage();
-  }, 60_000);
+    page = await h.newPage();
+  });
   afterAll(async () => {
     await page?.context().close();
-    await app?.close();
   });
 
   it('asks for the token once, then works; the API refuses calls without it', async () => {
-    expect((await fetch(`${app.url}/api/blasts`)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/blasts`)).status).toBe(401);
 
-    await page.goto(app.url);
+    await page.goto(t.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByLabel('Access token').fill('wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -10,9 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWablast, type WablastHandle } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { PHONE, SHOTS, type Harness, jsonApi, postWebhook, screenshots, startHarness } from './harness.ts';
+import { PHONE, newBlastFromCsv, screenshot, screenshots, setUpApp, setUpBrowser } from './support/harness.ts';
 
 const NAMES = ['Aisha Rahman', 'Muthu', 'Siew Ling', 'Ravi', 'Nurul', 'Ah Kow', 'Mei', 'Farid', 'Priya', 'Hafiz', 'Wei Jie', 'Kavitha'];
 // Twelve customers, and one number WhatsApp does not know (the simulator refuses numbers ending 0000).
@@ -25,58 +23,44 @@ const CSV = `phone,name\n${PEOPLE.map((p) => `${p.phone},${p.name}`).join('\n')}
 const WAIT = { timeout: 15_000 };
 const MESSAGE = 'Hi {{name}}, your loyalty voucher is ready.';
 
-let h: Harness;
-let app: WablastHandle;
+const h = setUpBrowser();
+const t = setUpApp({
+  env: { SEND_RATE: '3', SEND_BURST: '1' },
+  // Nobody's phone acknowledges by itself: what happens after sending is what this test posts.
+  simulator: {
+    seed: 16,
+    latencyMs: 5,
+    latencyJitterMs: 5,
+    deliverProbability: 0,
+    replyProbability: 0,
+    stopProbability: 0,
+    errorProbability: 0,
+  },
+});
+const { api, hook } = t;
 let page: Page;
 let blastId: number;
 
-const api = (method: string, path: string, body?: unknown) => jsonApi(app.url, method, path, body);
-const hook = (body: unknown) => postWebhook(app, body);
 const table = () => page.getByTestId('recipients-table');
 const shownTotal = async () => Number(((await page.getByTestId('recipients-total').textContent()) ?? '').replace(/\D/g, ''));
 
 beforeAll(async () => {
-  h = await startHarness();
-  app = await startWablast(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '3', SEND_BURST: '1' }),
-    {
-      // Nobody's phone acknowledges by itself: what happens after sending is what this test posts.
-      simulator: {
-        seed: 16,
-        latencyMs: 5,
-        latencyJitterMs: 5,
-        deliverProbability: 0,
-        replyProbability: 0,
-        stopProbability: 0,
-        errorProbability: 0,
-      },
-    },
-  );
   page = await h.newPage();
-}, 180_000);
-
+});
 afterAll(async () => {
   await page?.context().close();
-  await app?.close();
-  await h?.close();
-  expect(h.pageErrors).toEqual([]);
 });
 
 /** Fills the new-blast form with the CSV and the message, and checks the numbers. */
-async function newBlastFromCsv(): Promise<void> {
-  await page.goto(`${app.url}/#/new`);
-  await page.getByRole('textbox', { name: /^Tag/ }).fill('Loyalty');
-  await page.getByLabel('Message', { exact: true }).fill(MESSAGE);
-  await page.getByRole('radio', { name: 'Upload CSV' }).check();
-  await page.locator('#csv-file').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
-  await page.getByTestId('csv-summary').waitFor();
+async function checkedLoyaltyBlast(): Promise<void> {
+  await newBlastFromCsv(page, t.url, { tag: 'Loyalty', message: MESSAGE, csv: { name: 'customers.csv', text: CSV } });
   await page.getByRole('button', { name: 'Check numbers' }).click();
   await expect.poll(() => page.getByTestId('count-valid').textContent(), WAIT).toBe(String(PEOPLE.length));
 }
 
 describe('operator', () => {
   it('reviews before sending: the count and the pace; confirming sends, with progress, and the page settles', async () => {
-    await newBlastFromCsv();
+    await checkedLoyaltyBlast();
     await page.getByRole('button', { name: 'Create & send now' }).click();
     const review = page.getByTestId('review');
     await review.waitFor();
@@ -97,12 +81,12 @@ describe('operator', () => {
       .poll(() => page.getByTestId('blast-detail').getByTestId('blast-state').textContent(), { timeout: 30_000 })
       .toBe('Completed');
     await expect.poll(() => page.getByTestId('settled').textContent(), WAIT).toMatch(/^Finished/);
-    expect(await page.locator('.live').count()).toBe(0);
+    expect(await page.getByTestId('live').count()).toBe(0);
     expect(await page.getByRole('progressbar').count()).toBe(0);
   }, 90_000);
 
   it('the same blast again warns that these people got this text in the last 24 hours; going back creates nothing', async () => {
-    await newBlastFromCsv();
+    await checkedLoyaltyBlast();
     await page.getByRole('button', { name: 'Create & send now' }).click();
     // The number WhatsApp refused was never messaged: twelve, not thirteen.
     await expect
@@ -115,13 +99,13 @@ describe('operator', () => {
 
   it('the blast page shows names, reply texts, and "Opted out" (never "Replied") for a STOP', async () => {
     const recipients = (await api('GET', `/api/blasts/${blastId}/recipients`)).recipients;
-    const id = (name: string) => recipients.find((r: any) => r.variables.name === name);
+    const id = (name: string) => recipients.find((r: { variables: Record<string, string> }) => r.variables.name === name);
     expect((await hook({ event: 'message', from: PEOPLE[0]!.phone, message: 'Is the voucher valid in Penang?' })).status).toBe(200);
     expect((await hook({ event: 'message', from: PEOPLE[1]!.phone, message: 'STOP' })).status).toBe(200);
     // WhatsApp refuses Siew Ling's message after accepting it: a failure another try may fix.
     expect((await hook({ messageId: id('Siew Ling').message_id, status: 'ERROR' })).status).toBe(200);
 
-    await page.goto(`${app.url}/#/blasts/${blastId}`);
+    await page.goto(`${t.url}/#/blasts/${blastId}`);
     await expect
       .poll(() => table().getByTestId('recipient-reply').allTextContents(), { timeout: 15_000 })
       .toEqual(['Is the voucher valid in Penang?', 'STOP']);
@@ -130,9 +114,9 @@ describe('operator', () => {
     );
     const muthu = table().locator(`tr[data-recipient-id="${id('Muthu').id}"]`);
     expect(await muthu.getByTestId('opted-out').textContent()).toBe('Opted out');
-    expect(await muthu.locator('.status').count()).toBe(0);
+    expect(await muthu.getByTestId('status').count()).toBe(0);
     const aisha = table().locator(`tr[data-recipient-id="${id('Aisha Rahman').id}"]`);
-    expect(await aisha.locator('.status').textContent()).toBe('Replied');
+    expect(await aisha.getByTestId('status').textContent()).toBe('Replied');
     expect(await aisha.getByTestId('opted-out').count()).toBe(0);
     await screenshots(page, 'blast-replies');
 
@@ -169,8 +153,8 @@ describe('operator', () => {
     await confirm.getByRole('button', { name: 'Yes, retry 1' }).click();
     await expect.poll(() => page.locator('.notice').textContent(), WAIT).toContain('1 message queued again');
     await expect.poll(async () => (await api('GET', `/api/blasts/${blastId}/report`)).failed, { timeout: 20_000 }).toBe(1);
-    expect(app.simulator!.tally()[PEOPLE[2]!.phone]).toBe(2);
-    expect(app.simulator!.tally()[PEOPLE[12]!.phone] ?? 0).toBeLessThanOrEqual(1);
+    expect(t.app.simulator!.tally()[PEOPLE[2]!.phone]).toBe(2);
+    expect(t.app.simulator!.tally()[PEOPLE[12]!.phone] ?? 0).toBeLessThanOrEqual(1);
   }, 40_000);
 
   it('the list shows IDs, follow-ups under their blast with what they are, and failures', async () => {
@@ -179,7 +163,7 @@ describe('operator', () => {
       message: 'Any questions, {{name}}?',
       follow_up_stage: 'Follow-up 1',
     });
-    await page.goto(`${app.url}/#/`);
+    await page.goto(`${t.url}/#/`);
     const parent = page.getByTestId('blast-list').locator(`> li[data-blast-id="${blastId}"]`);
     await parent.waitFor();
     expect(await page.getByTestId('blast-list').locator('> li').count()).toBe(1);
@@ -220,7 +204,7 @@ describe('operator', () => {
     await expect.poll(() => page.getByTestId('optout').count(), WAIT).toBe(4);
     await item('+60125550101').getByRole('button', { name: 'Remove +60125550101 from opt-outs' }).click();
     await expect.poll(() => page.getByTestId('optout').count(), WAIT).toBe(3);
-    expect((await api('GET', '/api/opt-outs')).opt_outs.map((o: any) => o.phone_number)).not.toContain('+60125550101');
+    expect((await api('GET', '/api/opt-outs')).opt_outs.map((o: { phone_number: string }) => o.phone_number)).not.toContain('+60125550101');
     // A STOP is not removed on one click: the person asked to stop.
     await item(PEOPLE[1]!.phone)
       .getByRole('button', { name: `Remove ${PEOPLE[1]!.phone} from opt-outs` })
@@ -230,16 +214,16 @@ describe('operator', () => {
   });
 
   it('at phone width the recipients come a page at a time and each number opens WhatsApp', async () => {
-    const phone = await h.newPage(PHONE);
-    await phone.goto(`${app.url}/#/blasts/${blastId}`);
+    const phone = await h.newPage({ viewport: PHONE });
+    await phone.goto(`${t.url}/#/blasts/${blastId}`);
     const rows = phone.getByTestId('recipients-table').locator('tbody tr');
     await expect.poll(() => rows.count(), WAIT).toBe(10);
-    expect(await phone.locator('.pagination-text').first().textContent()).toBe(`1–10 of ${PEOPLE.length}`);
+    expect(await phone.getByTestId('pagination-text').first().textContent()).toBe(`1–10 of ${PEOPLE.length}`);
     const link = rows.first().getByTestId('wa-link');
     expect(await link.getAttribute('href')).toBe(`https://wa.me/${PEOPLE[0]!.phone.slice(1)}`);
     await phone.getByRole('button', { name: 'Next →' }).click();
     await expect.poll(() => rows.count(), WAIT).toBe(PEOPLE.length - 10);
-    await phone.screenshot({ path: `${SHOTS}/blast-paged-phone.png`, fullPage: true });
+    await screenshot(phone, 'blast-paged-phone');
     await phone.context().close();
   });
 });

@@ -4,84 +4,50 @@
  * closing from it (with an outcome) moves the blast's funnel, undo moves it back, the contact
  * timeline and the reports render. Screenshots go to docs/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startWablast, type WablastHandle } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { beforeAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/testApp.ts';
-import { jsonApi } from './harness.ts';
+import { screenshot, sendBlast, setUpApp, setUpBrowser } from './support/harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = `${ROOT}docs/screenshots`;
 const PHONES = Array.from({ length: 6 }, (_, i) => `+6017${String(5_123_457 + i * 11)}`);
 
-let browser: Browser;
-let app: WablastHandle;
+const h = setUpBrowser();
+const t = setUpApp({
+  env: { SEND_RATE: '50', SEND_BURST: '5' },
+  simulator: {
+    seed: 11,
+    latencyMs: 5,
+    deliverDelayMs: [20, 80],
+    readDelayMs: [20, 80],
+    replyDelayMs: [50, 200],
+    deliverProbability: 1,
+    readProbability: 1,
+    replyProbability: 1,
+    stopProbability: 0,
+    errorProbability: 0,
+  },
+});
+const api = t.api;
 let blastId: number;
-const pageErrors: string[] = [];
-
-const api = (method: string, path: string, body?: unknown) => jsonApi(app.url, method, path, body);
 
 beforeAll(async () => {
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
-  app = await startWablast(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5' }),
-    {
-      simulator: {
-        seed: 11,
-        latencyMs: 5,
-        deliverDelayMs: [20, 80],
-        readDelayMs: [20, 80],
-        replyDelayMs: [50, 200],
-        deliverProbability: 1,
-        readProbability: 1,
-        replyProbability: 1,
-        stopProbability: 0,
-        errorProbability: 0,
-      },
-    },
-  );
-  const created = await api('POST', '/api/blasts', {
+  blastId = await sendBlast(t, {
     message: 'Hi {{name}}, your order is ready',
     blast_tag: 'Orders',
     follow_up_stage: 'Initial',
     recipients: PHONES.map((phone, i) => ({ phone, name: `Buyer ${i + 1}` })),
   });
-  blastId = created.blast_id;
-  await api('POST', `/api/blasts/${blastId}/send`);
   await eventually(async () => (await api('GET', `/api/replies?blast_id=${blastId}`)).total === PHONES.length, 60_000);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  expect(pageErrors).toEqual([]);
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Asia/Kuala_Lumpur' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return page;
-}
-
 it('the Replies page shows every reply text; closing from it moves the funnel, and undo moves it back', async () => {
-  const page = await newPage();
-  await page.goto(`${app.url}/#/replies`);
-  const texts = app.simulator!.messages().map((m) => m.replyText!);
+  const page = await h.newPage();
+  await page.goto(`${t.url}/#/replies`);
+  const texts = t.app.simulator!.messages().map((m) => m.replyText!);
   await expect
     .poll(async () => (await page.getByTestId('reply-text').allTextContents()).sort(), { timeout: 20_000 })
     .toEqual([...texts].sort());
   await expect.poll(() => page.getByTestId('replies-live').textContent(), { timeout: 20_000 }).toContain('Live');
-  await page.screenshot({ path: `${SHOTS}/replies-desktop.png` });
+  await screenshot(page, 'replies-desktop', false);
 
   const first = page.getByTestId('reply').first();
   const recipientId = Number(await first.getAttribute('data-recipient'));
@@ -91,14 +57,14 @@ it('the Replies page shows every reply text; closing from it moves the funnel, a
   await expect.poll(async () => (await api('GET', `/api/blasts/${blastId}/report`)).closed, { timeout: 10_000 }).toBe(1);
   // "Not yet closed" is on by default: the closed reply leaves the list.
   await expect.poll(() => page.getByTestId('reply').count(), { timeout: 10_000 }).toBe(PHONES.length - 1);
-  const recipient = (await api('GET', `/api/blasts/${blastId}/recipients`)).recipients.find((r: any) => r.id === recipientId);
+  const recipient = (await api('GET', `/api/blasts/${blastId}/recipients`)).recipients.find((r: { id: number }) => r.id === recipientId);
   expect(recipient).toMatchObject({ status: 'CLOSED', close_outcome: 'won', close_note: 'Collected in store' });
 
   // The blast page's funnel shows it too.
-  await page.goto(`${app.url}/#/blasts/${blastId}`);
+  await page.goto(`${t.url}/#/blasts/${blastId}`);
   await expect.poll(async () => (await page.getByTestId('funnel-closed').textContent())?.replace(/\D/g, ''), { timeout: 10_000 }).toBe('1');
 
-  await page.goto(`${app.url}/#/replies`);
+  await page.goto(`${t.url}/#/replies`);
   await page.getByLabel('Not yet closed').uncheck();
   const closedCard = page.locator(`[data-testid="reply"][data-recipient="${recipientId}"]`);
   await expect.poll(() => closedCard.getByText('Won').count(), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -109,17 +75,13 @@ it('the Replies page shows every reply text; closing from it moves the funnel, a
 });
 
 it('a new reply appears live, and the contact timeline shows what was sent and the replies', async () => {
-  const page = await newPage();
-  await page.goto(`${app.url}/#/replies`);
+  const page = await h.newPage();
+  await page.goto(`${t.url}/#/replies`);
   await expect.poll(() => page.getByTestId('replies-live').textContent(), { timeout: 20_000 }).toContain('Live');
-  const hook = await fetch(`${app.url}/webhooks/wsapme?token=${encodeURIComponent(app.config.webhookSecret!)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ event: 'message', from: PHONES[2], message: 'Can I pick it up tomorrow?' }),
-  });
+  const hook = await t.hook({ event: 'message', from: PHONES[2], message: 'Can I pick it up tomorrow?' });
   expect(hook.status).toBe(200);
   await expect.poll(() => page.getByTestId('reply-text').first().textContent(), { timeout: 15_000 }).toBe('Can I pick it up tomorrow?');
-  await page.goto(`${app.url}/#/contacts/${encodeURIComponent(PHONES[2]!)}`);
+  await page.goto(`${t.url}/#/contacts/${encodeURIComponent(PHONES[2]!)}`);
   await expect.poll(() => page.getByTestId('timeline-sent').count(), { timeout: 10_000 }).toBe(1);
   await expect.poll(() => page.getByTestId('timeline-sent').first().textContent()).toContain('Hi Buyer 3, your order is ready');
   expect(await page.getByTestId('timeline-reply').count()).toBeGreaterThan(0);
@@ -127,8 +89,8 @@ it('a new reply appears live, and the contact timeline shows what was sent and t
 });
 
 it('the Reports page shows the funnel per stage and a chart per day', async () => {
-  const page = await newPage();
-  await page.goto(`${app.url}/#/reports`);
+  const page = await h.newPage();
+  await page.goto(`${t.url}/#/reports`);
   const table = page.getByTestId('report-table');
   await expect.poll(() => table.getByRole('row', { name: /Initial/ }).textContent(), { timeout: 10_000 }).toContain(String(PHONES.length));
   const chart = page.getByTestId('stage-chart');
@@ -136,6 +98,6 @@ it('the Reports page shows the funnel per stage and a chart per day', async () =
     .poll(async () => (await chart.locator('.recharts-legend-item').allTextContents()).sort(), { timeout: 10_000 })
     .toEqual(['Closed', 'Read', 'Received', 'Replied', 'Sent']);
   expect(await chart.locator('svg .recharts-line').count()).toBe(5);
-  await page.screenshot({ path: `${SHOTS}/reports-desktop.png`, fullPage: true });
+  await screenshot(page, 'reports-desktop');
   await page.close();
 });

@@ -5,87 +5,47 @@
  * the chain report, pause and resume work, and a created step is shown as sent, not editable.
  * Screenshot: docs/screenshots/sequence-desktop.png.
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startWablast, type WablastHandle } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { beforeAll, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/util/clock.ts';
 import { eventually } from '../helpers/testApp.ts';
+import { screenshot, sendBlast, setUpApp, setUpBrowser } from './support/harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = `${ROOT}docs/screenshots`;
 const PHONES = Array.from({ length: 5 }, (_, i) => `+6017${String(6_123_457 + i * 13)}`);
 
 let offset = 0;
 const clock: Clock = { now: () => Date.now() + offset, sleep: systemClock.sleep };
 
-let browser: Browser;
-let app: WablastHandle;
+const h = setUpBrowser();
+const t = setUpApp({
+  env: { SEND_RATE: '50', SEND_BURST: '5' },
+  simulator: {
+    seed: 12,
+    latencyMs: 5,
+    deliverDelayMs: [5, 20],
+    deliverProbability: 1,
+    readProbability: 0,
+    replyProbability: 0,
+    replyWithoutReadProbability: 0,
+    errorProbability: 0,
+  },
+  clock,
+});
+const api = t.api;
 let blastId: number;
-const pageErrors: string[] = [];
-
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json() as Promise<any>;
-};
 
 beforeAll(async () => {
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
-  app = await startWablast(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEND_RATE: '50', SEND_BURST: '5' }),
-    {
-      simulator: {
-        seed: 12,
-        latencyMs: 5,
-        deliverDelayMs: [5, 20],
-        deliverProbability: 1,
-        readProbability: 0,
-        replyProbability: 0,
-        replyWithoutReadProbability: 0,
-        errorProbability: 0,
-      },
-      clock,
-    },
-  );
-  const created = await api('POST', '/api/blasts', {
+  blastId = await sendBlast(t, {
     message: 'Hi {{name}}, the sale starts today',
     blast_tag: 'Sale',
     follow_up_stage: 'Initial',
     recipients: PHONES.map((phone, i) => ({ phone, name: `Buyer ${i + 1}` })),
   });
-  blastId = created.blast_id;
-  await api('POST', `/api/blasts/${blastId}/send`);
   await eventually(async () => (await api('GET', `/api/blasts/${blastId}`)).state === 'completed', 60_000);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  expect(pageErrors).toEqual([]);
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Asia/Kuala_Lumpur' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return page;
-}
-
 it('adds a two-step sequence, shows step 1 due, then created as a blast with the chain report; pause and resume', async () => {
-  const page = await newPage();
-  await page.goto(`${app.url}/#/blasts/${blastId}`);
+  const page = await h.newPage();
+  await page.goto(`${t.url}/#/blasts/${blastId}`);
   const panel = page.getByTestId('sequence-panel');
   await panel.getByRole('button', { name: 'Add a sequence' }).click();
 
@@ -146,5 +106,5 @@ it('adds a two-step sequence, shows step 1 due, then created as a blast with the
   await expect
     .poll(async () => (await api('GET', `/api/blasts/${blastId}/sequence`)).steps[1].message)
     .toBe('Last call, {{name|friend}}, 20% off');
-  await page.screenshot({ path: `${SHOTS}/sequence-desktop.png`, fullPage: true });
+  await screenshot(page, 'sequence-desktop');
 });

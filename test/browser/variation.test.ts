@@ -4,62 +4,22 @@
  * shows how many distinct texts the blast sends with a few of them, and warns when one text would
  * go to too many numbers. The texts the simulator receives are the ones the page showed.
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startWablast, type WablastHandle } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { INSTALL_HINT, findChromium } from '../../scripts/chromium.mjs';
+import { expect, it } from 'vitest';
 import { eventually } from '../helpers/testApp.ts';
+import { newBlastFromCsv, screenshot, setUpApp, setUpBrowser } from './support/harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = `${ROOT}docs/screenshots`;
-
-let browser: Browser;
-let app: WablastHandle;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
-  mkdirSync(SHOTS, { recursive: true });
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(INSTALL_HINT);
-  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  app = await startWablast(
-    loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: 'memory://',
-      LOG_LEVEL: 'silent',
-      SEND_RATE: '50',
-      SEND_BURST: '5',
-      IDENTICAL_TEXT_WARN_AT: '3',
-    }),
-    { simulator: { seed: 5, latencyMs: 5, stopProbability: 0, errorProbability: 0 } },
-  );
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  expect(pageErrors).toEqual([]);
+const h = setUpBrowser();
+const t = setUpApp({
+  env: { SEND_RATE: '50', SEND_BURST: '5', IDENTICAL_TEXT_WARN_AT: '3' },
+  simulator: { seed: 5, latencyMs: 5, stopProbability: 0, errorProbability: 0 },
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Asia/Kuala_Lumpur' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return page;
-}
 
 // As a spreadsheet copies them: phone⇥name, a comma row, and a number with spaces before a name.
 const PASTED = ['0123456701\tAli', '0123456702, Siti', '012-345 6703 Muthu', '0123456704\tTan, Ah Kow', '0123456705\tMei'].join('\n');
 
 it('pasted phone⇥name rows keep their names; a check shows the distinct texts, a few of them, and the warning', async () => {
-  const page = await newPage();
-  await page.goto(`${app.url}/#/new`);
+  const page = await h.newPage();
+  await page.goto(`${t.url}/#/new`);
   await page.getByRole('heading', { name: 'New blast' }).waitFor();
 
   await page.getByLabel('Phone numbers').fill(PASTED);
@@ -99,14 +59,14 @@ it('pasted phone⇥name rows keep their names; a check shows the distinct texts,
   expect(shown).toHaveLength(5);
   expect(shown.join('\n')).toContain('Muthu');
   expect(shown.join('\n')).toContain('Tan, Ah Kow');
-  await page.screenshot({ path: `${SHOTS}/new-blast-variation-desktop.png`, fullPage: true });
+  await screenshot(page, 'new-blast-variation-desktop');
 
   // Sent: every number gets the text the check showed for it.
   const samples = new Map(
     await Promise.all(
       (await page.getByTestId('variant').all()).map(async (v) => {
-        const phone = (await v.locator('.variant-to').textContent())!;
-        const text = (await v.locator('.variant-text').textContent())!;
+        const phone = (await v.getByTestId('variant-to').textContent())!;
+        const text = (await v.getByTestId('variant-text').textContent())!;
         return [phone, text] as const;
       }),
     ),
@@ -114,22 +74,18 @@ it('pasted phone⇥name rows keep their names; a check shows the distinct texts,
   await page.getByRole('button', { name: 'Create & send now' }).click();
   // The review step before sending (issue 16) asks once; confirming sends.
   await page.getByTestId('review').getByRole('button', { name: 'Send to 5 people' }).click();
-  await eventually(async () => app.simulator!.messages().length === 5, 30_000);
-  const sent = new Map(app.simulator!.messages().map((m) => [m.to, m.text]));
+  await eventually(async () => t.app.simulator!.messages().length === 5, 30_000);
+  const sent = new Map(t.app.simulator!.messages().map((m) => [m.to, m.text]));
   expect(sent).toEqual(samples);
   expect(sent.get('+60123456703')).toMatch(/ Muthu, /);
   await page.close();
 });
 
 it('a CSV with a "phone-number" column reads in the dashboard as it does through the API', async () => {
-  const page = await newPage();
-  await page.goto(`${app.url}/#/new`);
-  await page.getByLabel('Message', { exact: true }).fill('{Hi|Hello} {{Name}}');
-  await page.getByRole('radio', { name: 'Upload CSV' }).check();
-  await page.locator('#csv-file').setInputFiles({
-    name: 'shop.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from('Name,phone-number\nAisha,+60123999101\nBob,+60123999102\n'),
+  const page = await h.newPage();
+  await newBlastFromCsv(page, t.url, {
+    message: '{Hi|Hello} {{Name}}',
+    csv: { name: 'shop.csv', text: 'Name,phone-number\nAisha,+60123999101\nBob,+60123999102\n' },
   });
   await expect.poll(() => page.getByTestId('csv-summary').textContent()).toContain('phone column “phone-number”');
   await expect.poll(() => page.getByTestId('message-preview').textContent()).toMatch(/^(Hi|Hello) Aisha$/);

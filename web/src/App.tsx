@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText, onUnauthorized } from './lib/api.ts';
 import { useRoute } from './lib/router.ts';
 import type { Meta } from './lib/types.ts';
@@ -58,13 +58,12 @@ export function App() {
     return () => window.clearInterval(t);
   }, []);
 
-  // On a page change, move focus to the content so keyboard and screen-reader users start there.
-  const firstRoute = useRef(true);
+  // On a page change (not the first page shown), move focus to the content so keyboard and
+  // screen-reader users start there.
+  const shownRoute = useRef(route);
   useEffect(() => {
-    if (firstRoute.current) {
-      firstRoute.current = false;
-      return;
-    }
+    if (shownRoute.current === route) return;
+    shownRoute.current = route;
     document.getElementById('main')?.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }, [route]);
@@ -92,7 +91,7 @@ export function App() {
     }
   };
 
-  let body;
+  let body: ReactNode;
   if (metaError) {
     body = (
       <div className="card center-card" role="alert">
@@ -129,16 +128,10 @@ export function App() {
 
   return (
     <>
-      <a
-        className="skip-link"
-        href="#main"
-        onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('main')?.focus();
-        }}
-      >
+      {/* A button, not a link to #main: the hash is the router's. */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       {meta?.simulator && <SimulatorBanner />}
       <Header
         page={route.page}

@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
+// The global sheet first: the components' CSS modules come after it and may refine its classes.
 import './styles.css';
+import { App } from './App.tsx';
 
 const root = document.getElementById('root');
 if (root) {

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.ts';
+import { focusOnMount } from '../lib/focusOnMount.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { Blast } from '../lib/types.ts';
 import { ErrorText } from './ErrorText.tsx';
+import css from './BlastActions.module.css';
 
 type Action = 'send' | 'pause' | 'resume' | 'cancel' | 'resend' | 'retry';
 
@@ -96,7 +98,7 @@ export function BlastActions({ blast, onChanged }: Props) {
   if (!canSend && !canPause && !canResume && !canCancel && !canResend && !canRetry && !notice && !error) return null;
 
   return (
-    <div className="blast-actions" aria-label="Blast actions" role="group" data-testid="blast-actions">
+    <fieldset className={css.actions} aria-label="Blast actions" data-testid="blast-actions">
       <div className="actions-row">
         {canSend && (
           <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={() => void run('send')}>
@@ -131,7 +133,7 @@ export function BlastActions({ blast, onChanged }: Props) {
       </div>
       {canResend && <p className="hint">Uncertain: the gateway may or may not have sent these. Resending can deliver a message twice.</p>}
       {confirm !== null && confirm !== 'cancel' && (
-        <div className="confirm" role="alertdialog" aria-labelledby="confirm-retry-text" data-testid="confirm-retry">
+        <div className={css.confirm} role="alertdialog" aria-labelledby="confirm-retry-text" data-testid="confirm-retry">
           <p id="confirm-retry-text">
             {confirm.retry > 0 ? `Send ${messages(confirm.retry)} again?` : 'None of the failures can be fixed by another try.'}
             {confirm.notRetryable > 0 &&
@@ -139,7 +141,13 @@ export function BlastActions({ blast, onChanged }: Props) {
           </p>
           <div className="actions-row">
             {confirm.retry > 0 && (
-              <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={() => void run('retry')} autoFocus>
+              <button
+                ref={focusOnMount}
+                type="button"
+                className="btn btn-primary"
+                disabled={busy !== null}
+                onClick={() => void run('retry')}
+              >
                 {busy === 'retry' ? 'Queuing…' : `Yes, retry ${formatNumber(confirm.retry)}`}
               </button>
             )}
@@ -150,10 +158,10 @@ export function BlastActions({ blast, onChanged }: Props) {
         </div>
       )}
       {confirm === 'cancel' && (
-        <div className="confirm" role="alertdialog" aria-labelledby="confirm-cancel-text">
+        <div className={css.confirm} role="alertdialog" aria-labelledby="confirm-cancel-text">
           <p id="confirm-cancel-text">Cancel this blast? Recipients not sent yet will be skipped. This cannot be undone.</p>
           <div className="actions-row">
-            <button type="button" className="btn btn-danger" disabled={busy !== null} onClick={() => void run('cancel')} autoFocus>
+            <button ref={focusOnMount} type="button" className="btn btn-danger" disabled={busy !== null} onClick={() => void run('cancel')}>
               {busy === 'cancel' ? 'Cancelling…' : 'Yes, cancel blast'}
             </button>
             <button type="button" className="btn" onClick={() => setConfirm(null)}>
@@ -168,6 +176,6 @@ export function BlastActions({ blast, onChanged }: Props) {
           {notice}
         </p>
       )}
-    </div>
+    </fieldset>
   );
 }

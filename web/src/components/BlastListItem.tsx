@@ -10,7 +10,7 @@ import { processed } from './funnel.ts';
 import css from './BlastListItem.module.css';
 
 export function blastTitle(b: Blast): string {
-  return b.tag && b.tag.trim() ? b.tag : `Blast #${b.id}`;
+  return b.tag?.trim() ? b.tag : `Blast #${b.id}`;
 }
 
 export function blastWhen(b: Blast): string {
@@ -35,9 +35,9 @@ export function BlastListItem({ group }: { group: BlastGroup }) {
   const r = blast.report;
   const of = followUpOf(blast);
   return (
-    <li className="card blast-item" data-blast-id={blast.id}>
-      <div className="blast-item-head">
-        <h2 className="blast-item-title">
+    <li className={`card ${css.item}`} data-blast-id={blast.id}>
+      <div className={css.head}>
+        <h2 className={css.title} data-testid="blast-item-title">
           <a href={href.blast(blast.id)}>
             <span className={css.id} data-testid="blast-item-id">
               #{blast.id}
@@ -52,8 +52,8 @@ export function BlastListItem({ group }: { group: BlastGroup }) {
           {of}
         </p>
       )}
-      <p className="blast-item-meta">
-        <span className="stage">{stageLabel(blast.follow_up_stage)}</span>
+      <p className={css.meta}>
+        <span className={css.stage}>{stageLabel(blast.follow_up_stage)}</span>
         <span aria-hidden="true"> · </span>
         <span>{formatNumber(r.total)} recipients</span>
         <span aria-hidden="true"> · </span>

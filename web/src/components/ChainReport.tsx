@@ -1,6 +1,7 @@
 import { formatNumber, formatPercent, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import type { ChainReport as Report } from '../lib/sequenceApi.ts';
+import css from './ChainReport.module.css';
 
 /**
  * The whole chain at a glance: each stage's sent, read and replied, and how many of the people
@@ -8,7 +9,7 @@ import type { ChainReport as Report } from '../lib/sequenceApi.ts';
  */
 export function ChainReport({ report }: { report: Report }) {
   return (
-    <div className="chain-report" data-testid="chain-report">
+    <div className={css.report} data-testid="chain-report">
       <h3>Chain report</h3>
       <p>
         <strong data-testid="chain-reply-rate">{formatPercent(report.reply_rate)}</strong> of the {formatNumber(report.sent)} people

@@ -1,25 +1,25 @@
-import { formatDateTime } from '../lib/format.ts';
+import type { ReactNode } from 'react';
 import { href } from '../lib/router.ts';
-import type { Review, useCreateFlow } from '../lib/useCreateFlow.ts';
+import type { CreateFlow } from '../lib/useCreateFlow.ts';
 import { ErrorText } from './ErrorText.tsx';
 import { ReviewStep } from './ReviewStep.tsx';
+import css from './CreatePanel.module.css';
 
 interface Props {
-  flow: ReturnType<typeof useCreateFlow>;
-  /** The review of the form as it is now, or null (none yet, or the form changed since). */
-  review: Review | null;
-  scheduledFor: string | null;
-  checkIsCurrent: boolean;
-  /** The chosen date and time when it is far enough ahead to schedule. */
-  whenIso: string | null;
-  disabled: boolean;
-  onSchedule: () => void;
+  flow: CreateFlow;
+  /** When a scheduled blast's review is open: the time it starts. */
+  scheduledFor?: string | null;
   error: string[] | undefined;
+  /** The form's create buttons, replaced by the review once it is asked for. */
+  children: ReactNode;
 }
 
-/** The new-blast page's buttons ("Create & send now" submits the form), replaced by the review once asked. */
-export function CreatePanel({ flow, review, scheduledFor, checkIsCurrent, whenIso, disabled, onSchedule, error }: Props) {
-  const preparing = (scheduled: boolean) => flow.busy === 'review' && Boolean(scheduledFor) === scheduled;
+/**
+ * The end of a create form (new blast, follow-up): its buttons until the review is asked for, then
+ * the review; a failure under them, with a link to the blast when it was created but not started.
+ */
+export function CreatePanel({ flow, scheduledFor = null, error, children }: Props) {
+  const { review } = flow;
   return (
     <>
       {review ? (
@@ -31,21 +31,7 @@ export function CreatePanel({ flow, review, scheduledFor, checkIsCurrent, whenIs
           onBack={flow.closeReview}
         />
       ) : (
-        <div className="create-actions">
-          <button type="submit" className="btn btn-primary btn-block" disabled={disabled || !checkIsCurrent}>
-            {preparing(false) ? 'Preparing the review…' : 'Create & send now'}
-          </button>
-          <button type="button" className="btn btn-block" disabled={disabled || !checkIsCurrent || !whenIso} onClick={onSchedule}>
-            {preparing(true) ? 'Preparing the review…' : 'Create & schedule'}
-          </button>
-          <p className="hint" aria-live="polite">
-            {!checkIsCurrent
-              ? 'Check the numbers first.'
-              : whenIso
-                ? `Scheduling sends it on ${formatDateTime(whenIso)}.`
-                : 'To schedule, pick a later date and time.'}
-          </p>
-        </div>
+        <div className={css.actions}>{children}</div>
       )}
       <ErrorText id="create-error" messages={error} />
       {flow.created !== null && error && (

@@ -1,30 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.ts';
+import { cx } from '../lib/cx.ts';
+import { useAction } from '../lib/useAction.ts';
 import type { DeviceWithHealth, ProbablyBlockedList } from '../lib/deviceHealthTypes.ts';
 import { ErrorText } from './ErrorText.tsx';
-import './deviceHealth.css';
+import page from '../pages/ConnectionPage.module.css';
+import css from './DeviceHealthCards.module.css';
 
 const STATUS_WORDS = { ok: 'healthy', warning: 'needs a look', paused: 'paused', held: 'held', disabled: 'disabled' } as const;
+const STATUS_CLASS = { ok: undefined, warning: css.warning, paused: css.paused, held: css.held, disabled: css.disabled } as const;
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 /** One device's health: today's sends against its cap, the error rate that pauses it, its last refusal, numbers that probably blocked it. */
 function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onChanged: () => void }) {
   const h = device.health;
   const [blocked, setBlocked] = useState<ProbablyBlockedList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
+  const { busy, error, run } = useAction();
   const act = async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      onChanged();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await run(fn)) onChanged();
   };
   const showBlocked = () => act(async () => setBlocked(await api.probablyBlocked(device.id)));
   const optOut = (phone: string) =>
@@ -35,12 +28,14 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
 
   const capShare = h.daily_cap ? Math.min(1, h.sent_today / h.daily_cap) : null;
   return (
-    <li className={`card health-card health-${h.status}`} data-device={device.id}>
-      <header className="health-head">
+    <li className={cx('card', STATUS_CLASS[h.status])} data-device={device.id}>
+      <header className={css.head}>
         <h3>{device.label ? `${device.label} (${device.id})` : device.id}</h3>
-        <span className="health-status">{STATUS_WORDS[h.status]}</span>
+        <span className={css.status} data-testid="health-status">
+          {STATUS_WORDS[h.status]}
+        </span>
       </header>
-      <dl className="health-facts">
+      <dl className={css.facts} data-testid="health-facts">
         <dt>Sent today</dt>
         <dd>
           {h.sent_today.toLocaleString()} {h.daily_cap !== null ? `of ${h.daily_cap.toLocaleString()} (daily cap)` : '(no daily cap)'}
@@ -72,7 +67,7 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
             : `${h.probably_blocked.toLocaleString()} number${h.probably_blocked === 1 ? '' : 's'} undelivered for ${h.probably_blocked_days} days`}
         </dd>
       </dl>
-      <div className="health-actions">
+      <div className={css.actions}>
         {/* A held device's Resume is in the Devices list above (it ends the hold). */}
         {h.status === 'paused' ? (
           <button type="button" className="btn btn-small" disabled={busy} onClick={() => void act(() => api.resumeDevice(device.id))}>
@@ -95,11 +90,11 @@ function DeviceHealthCard({ device, onChanged }: { device: DeviceWithHealth; onC
         )}
       </div>
       {blocked && (
-        <ul className="health-blocked" aria-label={`numbers that probably blocked ${device.id}`}>
+        <ul className={css.blocked} aria-label={`numbers that probably blocked ${device.id}`}>
           {blocked.numbers.length === 0 && <li className="muted">None left.</li>}
           {blocked.numbers.map((n) => (
             <li key={n.phone_number}>
-              <span className="health-phone">{n.phone_number}</span>{' '}
+              <span className={css.phone}>{n.phone_number}</span>{' '}
               <span className="muted">
                 sent {new Date(n.sent_at).toLocaleDateString()}, blast #{n.blast_id}
               </span>{' '}
@@ -127,18 +122,18 @@ export function DeviceHealthCards({ refresh }: { refresh?: unknown }) {
       setError(errorText(err));
     }
   }, []);
-  // `refresh` changes when the page reloads its own data ("Check again"): the cards follow.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(refresh): it changes when the page reloads its own data ("Check again"), and the cards follow
   useEffect(() => {
     void load();
   }, [load, refresh]);
 
   return (
-    <section className="card conn-section" aria-labelledby="device-health">
+    <section className={`card ${page.section}`} aria-labelledby="device-health">
       <h2 id="device-health">Device health</h2>
       <ErrorText messages={error} />
       {devices && devices.length === 0 && <p className="muted">No device has sent yet.</p>}
       {devices && (
-        <ul className="health-cards">
+        <ul className={css.cards}>
           {devices.map((d) => (
             <DeviceHealthCard key={d.id} device={d} onChanged={() => void load()} />
           ))}

@@ -1,11 +1,13 @@
-/** A message shown right next to the field or action it concerns. */
+import css from './ErrorText.module.css';
+
+/** A message shown right next to the field or action it concerns (the same sentence once). */
 export function ErrorText({ id, messages }: { id?: string; messages: string | string[] | null | undefined }) {
-  const list = (Array.isArray(messages) ? messages : messages ? [messages] : []).filter(Boolean);
+  const list = [...new Set((Array.isArray(messages) ? messages : messages ? [messages] : []).filter(Boolean))];
   if (list.length === 0) return null;
   return (
-    <div className="error-text" id={id} role="alert">
-      {list.map((m, i) => (
-        <p key={i}>{m}</p>
+    <div className={css.error} id={id} role="alert">
+      {list.map((m) => (
+        <p key={m}>{m}</p>
       ))}
     </div>
   );

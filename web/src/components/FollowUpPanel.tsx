@@ -1,17 +1,19 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, errorText, fieldSentence } from '../lib/api.ts';
 import { formatNumber } from '../lib/format.ts';
-import { href } from '../lib/router.ts';
 import { useCreateFlow } from '../lib/useCreateFlow.ts';
+import { type FieldErrors, useFieldErrors } from '../lib/useFieldErrors.ts';
 import { SEGMENT_LABELS, segmentSizes } from '../lib/segments.ts';
 import { SEGMENTS, type Blast, type CreateBlastResult, type Segment } from '../lib/types.ts';
-import { ErrorText } from './ErrorText.tsx';
 import { templateProblem } from '@domain/template.ts';
-import { MessagePreview } from './MessagePreview.tsx';
-import { ReviewStep } from './ReviewStep.tsx';
+import { CreatePanel } from './CreatePanel.tsx';
+import { ErrorText } from './ErrorText.tsx';
+import { Field, Optional } from './Field.tsx';
+import { MessagePreview, firstRecipientOf } from './MessagePreview.tsx';
 import { OTHER, STAGES, StageField } from './StageField.tsx';
+import css from './FollowUpPanel.module.css';
 
-type Errors = Partial<Record<'segment' | 'message' | 'blast_tag' | 'follow_up_stage' | 'count' | 'create', string[]>>;
+type FollowUpField = 'segment' | 'message' | 'blast_tag' | 'follow_up_stage' | 'count' | 'create';
 
 /** The stage after the parent's: Initial → Follow-up 1 → Follow-up 2 … */
 function nextStage(stage: string | null): { choice: string; other: string } {
@@ -41,7 +43,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
   const [stage, setStage] = useState(() => nextStage(blast.follow_up_stage));
   const [count, setCount] = useState<{ segment: Segment; result: CreateBlastResult } | null>(null);
   const [counting, setCounting] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
+  const { errors, setErrors, of, aria, change, edit, errorId, field } = useFieldErrors<FollowUpField>((k) => `follow-up-${k}-error`);
   const segmentRef = useRef<HTMLSelectElement>(null);
   const countSeq = useRef(0);
 
@@ -64,12 +66,13 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
         if (seq === countSeq.current) setCounting(false);
       }
     },
-    [blast.id],
+    [blast.id, setErrors],
   );
 
   // Count on opening and on a new segment at once; while the funnel moves, again at most every 3 s.
   const size = sizes[segment];
   const lastCount = useRef<{ segment: Segment; at: number } | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies(size): the segment's size in the funnel is what says to count again
   useEffect(() => {
     if (!open) return;
     const last = lastCount.current;
@@ -81,8 +84,6 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
     return () => window.clearTimeout(t);
   }, [open, segment, size, runCount]);
 
-  const clearError = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
-
   const request = (dryRun: boolean) =>
     api.followUp(blast.id, {
       segment,
@@ -92,6 +93,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
       ...(dryRun ? { dry_run: true } : {}),
     });
   const flow = useCreateFlow({
+    key: JSON.stringify({ segment, message, tag: tag.trim(), stageValue }),
     dryRun: () => request(true),
     create: () => request(false),
     onError: (err, step, id) =>
@@ -101,12 +103,10 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
           : errorsFrom(err, SEGMENT_LABELS[segment]),
       ),
   });
-  const reviewKey = JSON.stringify({ segment, message, tag: tag.trim(), stageValue });
-  const review = flow.review && flow.review.key === reviewKey ? flow.review : null;
 
   /** "Create & send now" opens the review; "Create as draft" creates at once (a draft sends nothing). */
   const create = async (how: 'draft' | 'now') => {
-    const local: Errors = {};
+    const local: FieldErrors<FollowUpField> = {};
     const problem = templateProblem(message);
     if (!message.trim()) local.message = ['Write the follow-up message.'];
     else if (problem) local.message = [`Message: ${problem.message}.`];
@@ -117,7 +117,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
       return;
     }
     setErrors({});
-    if (how === 'now') await flow.openReview(reviewKey);
+    if (how === 'now') await flow.openReview();
     else await flow.createDraft();
   };
 
@@ -126,17 +126,15 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
     void create('draft');
   };
 
-  const preview = countIsCurrent ? count.result.preview?.[0] : undefined;
-  const previewRecipient = preview ? { phone: preview.phone, variables: { phone: preview.phone, ...(preview.variables ?? {}) } } : null;
+  const previewRecipient = countIsCurrent ? firstRecipientOf(count.result) : null;
   const total = countIsCurrent ? count.result.total_recipients : null;
   // A recount while the funnel moves keeps the last number on screen and the buttons usable.
   const busy = flow.busy;
   const canCreate = busy === null && total !== null && total > 0;
-  const fe = (k: keyof Errors) => errors[k] ?? [];
 
   if (!open) {
     return (
-      <section className="card follow-up" aria-labelledby="follow-up-title">
+      <section className={`card ${css.panel}`} aria-labelledby="follow-up-title">
         <h2 id="follow-up-title">Follow up</h2>
         <p className="hint">Send the next message to the people who stopped at one step of this funnel.</p>
         <div className="actions-row">
@@ -156,7 +154,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
   }
 
   return (
-    <section className="card follow-up" aria-labelledby="follow-up-title" data-testid="follow-up">
+    <section className={`card ${css.panel}`} aria-labelledby="follow-up-title" data-testid="follow-up">
       <h2 id="follow-up-title">Follow up</h2>
       <form onSubmit={submit} noValidate>
         <div className="field">
@@ -165,12 +163,8 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
             id="follow-up-segment"
             ref={segmentRef}
             value={segment}
-            onChange={(e) => {
-              setSegment(e.target.value as Segment);
-              clearError('segment');
-            }}
-            aria-invalid={fe('segment').length ? true : undefined}
-            aria-describedby={['follow-up-count', fe('segment').length ? 'segment-error' : ''].filter(Boolean).join(' ')}
+            onChange={edit('segment', (v) => setSegment(v as Segment))}
+            {...aria('segment', 'follow-up-count')}
           >
             {SEGMENTS.map((s) => (
               <option key={s} value={s}>
@@ -195,104 +189,83 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
               </>
             )}
           </p>
-          <ErrorText id="segment-error" messages={fe('segment')} />
-          <ErrorText messages={fe('count')} />
+          <ErrorText id={errorId('segment')} messages={of('segment')} />
+          <ErrorText id={errorId('count')} messages={of('count')} />
         </div>
 
-        <div className="field">
-          <label htmlFor="follow-up-message">Follow-up message</label>
+        <Field
+          id="follow-up-message"
+          label="Follow-up message"
+          hint={
+            <>
+              Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>; spintax <code>{'{Hi|Hello}'}</code> varies
+              the words.
+            </>
+          }
+          {...field('message')}
+        >
           <textarea
             id="follow-up-message"
             rows={4}
             value={message}
-            onChange={(e) => {
-              setMessage(e.target.value);
-              clearError('message');
-            }}
+            onChange={edit('message', setMessage)}
             placeholder={'Hi {{name|there}}, any questions about…'}
-            aria-invalid={fe('message').length ? true : undefined}
-            aria-describedby={fe('message').length ? 'follow-up-message-error' : 'follow-up-message-hint'}
+            {...aria('message', 'follow-up-message-hint')}
           />
-          <p id="follow-up-message-hint" className="hint">
-            Each person keeps the variables of the first blast, like <code>{'{{name}}'}</code>; spintax <code>{'{Hi|Hello}'}</code> varies
-            the words.
-          </p>
-          <ErrorText id="follow-up-message-error" messages={fe('message')} />
-        </div>
-        <MessagePreview message={message} recipient={previewRecipient} noRecipientText="Nobody to preview: the segment is empty." />
+        </Field>
+        <MessagePreview message={message} recipient={previewRecipient} noRecipientText="Nobody to preview: the segment is empty." boxed />
 
-        <div className="field follow-up-tag">
-          <label htmlFor="follow-up-tag">
-            Tag <span className="optional">optional</span>
-          </label>
+        <Field
+          id="follow-up-tag"
+          label={<Optional>Tag</Optional>}
+          hint={blast.tag ? `Empty keeps “${blast.tag}”.` : 'Empty leaves it untagged.'}
+          {...field('blast_tag')}
+        >
           <input
             id="follow-up-tag"
             type="text"
             value={tag}
             maxLength={200}
             placeholder={blast.tag ?? ''}
-            onChange={(e) => {
-              setTag(e.target.value);
-              clearError('blast_tag');
-            }}
-            aria-describedby="follow-up-tag-hint"
+            onChange={edit('blast_tag', setTag)}
+            {...aria('blast_tag', 'follow-up-tag-hint')}
           />
-          <p id="follow-up-tag-hint" className="hint">
-            {blast.tag ? `Empty keeps “${blast.tag}”.` : 'Empty leaves it untagged.'}
-          </p>
-          <ErrorText messages={fe('blast_tag')} />
-        </div>
+        </Field>
         <StageField
           choice={stage.choice}
           other={stage.other}
-          onChoice={(choice) => {
-            setStage((s) => ({ ...s, choice }));
-            clearError('follow_up_stage');
-          }}
-          onOther={(other) => {
-            setStage((s) => ({ ...s, other }));
-            clearError('follow_up_stage');
-          }}
-          errors={fe('follow_up_stage')}
+          onChoice={change('follow_up_stage', (choice) => setStage((s) => ({ ...s, choice })))}
+          onOther={change('follow_up_stage', (other) => setStage((s) => ({ ...s, other })))}
+          errors={of('follow_up_stage')}
         />
 
-        {review ? (
-          <ReviewStep result={review.result} busy={busy === 'send'} onConfirm={() => void flow.confirm()} onBack={flow.closeReview} />
-        ) : (
-          <div className="create-actions">
-            <button type="button" className="btn btn-primary btn-block" disabled={!canCreate} onClick={() => void create('now')}>
-              {busy === 'review' ? 'Preparing the review…' : 'Create & send now'}
-            </button>
-            <button type="submit" className="btn btn-block" disabled={!canCreate}>
-              {busy === 'draft' ? 'Creating…' : 'Create as draft'}
-            </button>
-            <button type="button" className="btn btn-block" disabled={busy !== null} onClick={() => setOpen(false)}>
-              Close
-            </button>
-          </div>
-        )}
-        <ErrorText messages={fe('create')} />
-        {flow.created !== null && errors.create && (
-          <p>
-            <a href={href.blast(flow.created)}>Open blast #{flow.created}</a>
-          </p>
-        )}
+        <CreatePanel flow={flow} error={errors.create}>
+          <button type="button" className="btn btn-primary btn-block" disabled={!canCreate} onClick={() => void create('now')}>
+            {busy === 'review' ? 'Preparing the review…' : 'Create & send now'}
+          </button>
+          <button type="submit" className="btn btn-block" disabled={!canCreate}>
+            {busy === 'draft' ? 'Creating…' : 'Create as draft'}
+          </button>
+          <button type="button" className="btn btn-block" disabled={busy !== null} onClick={() => setOpen(false)}>
+            Close
+          </button>
+        </CreatePanel>
       </form>
     </section>
   );
 }
 
 /** An API error spread over the fields it names; anything else goes under the buttons. */
-function errorsFrom(err: unknown, segmentLabel: string): Errors {
+function errorsFrom(err: unknown, segmentLabel: string): FieldErrors<FollowUpField> {
   if (!(err instanceof ApiError) || err.fields.length === 0) return { create: [errorText(err)] };
-  const out: Errors = {};
+  const out: FieldErrors<FollowUpField> = {};
   const known = ['segment', 'message', 'blast_tag', 'follow_up_stage'] as const;
   for (const f of err.fields) {
-    const key = known.find((k) => f.field === k);
+    const key = known.find((k) => f.field === k) ?? 'create';
     // The server's one segment error is "empty segment": people moved on since the count.
     const sentence =
       key === 'segment' ? `Nobody is in “${segmentLabel}” any more. Pick another segment.` : fieldSentence(f.field, f.message);
-    (out[key ?? 'create'] ??= []).push(sentence);
+    out[key] = [...(out[key] ?? []), sentence];
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { href, type Route } from '../lib/router.ts';
+import css from './Header.module.css';
 
 interface Props {
   page: Route['page'];
@@ -10,14 +11,14 @@ interface Props {
 
 export function Header({ page, showNav, canSignOut, onSignOut, version }: Props) {
   return (
-    <header className="header">
-      <div className="header-inner">
-        <a className="brand" href={href.list} title={version ? `wablast ${version}` : 'wablast'}>
-          <span className="brand-mark" aria-hidden="true" />
+    <header className={css.header}>
+      <div className={css.inner}>
+        <a className={css.brand} href={href.list} title={version ? `wablast ${version}` : 'wablast'}>
+          <span className={css.mark} aria-hidden="true" />
           wablast
         </a>
         {showNav && (
-          <nav aria-label="Main" className="nav">
+          <nav aria-label="Main" className={css.nav}>
             <a href={href.list} aria-current={page === 'list' || page === 'detail' ? 'page' : undefined}>
               Blasts
             </a>
@@ -33,11 +34,11 @@ export function Header({ page, showNav, canSignOut, onSignOut, version }: Props)
             <a href={href.connection} aria-current={page === 'connection' ? 'page' : undefined}>
               Connection
             </a>
-            <a href={href.new} className="nav-cta" aria-current={page === 'new' ? 'page' : undefined}>
+            <a href={href.new} aria-current={page === 'new' ? 'page' : undefined}>
               New blast
             </a>
             {canSignOut && (
-              <button type="button" className="btn-link" onClick={onSignOut}>
+              <button type="button" className={css.signOut} onClick={onSignOut}>
                 Sign out
               </button>
             )}

@@ -1,23 +1,37 @@
-import { renderParts } from '@domain/template.ts';
-import './variation.css';
+import { renderParts, type TemplatePart } from '@domain/template.ts';
+import type { CreateBlastResult } from '../lib/types.ts';
+import css from './MessagePreview.module.css';
+
+export interface PreviewRecipient {
+  phone: string;
+  variables: Record<string, string>;
+}
+
+/** The first recipient a dry run accepted, with its variables ({{phone}} among them), if any. */
+export function firstRecipientOf(result: CreateBlastResult | null | undefined): PreviewRecipient | null {
+  const first = result?.preview?.[0];
+  return first ? { phone: first.phone, variables: { phone: first.phone, ...(first.variables ?? {}) } } : null;
+}
 
 interface Props {
   message: string;
-  recipient: { phone: string; variables: Record<string, string> } | null;
+  recipient: PreviewRecipient | null;
   /** Shown instead of the recipient line while there is none. */
   noRecipientText?: string;
+  /** In a tinted box of its own, when it sits among the form's fields. */
+  boxed?: boolean;
 }
 
 /** The message as the first valid recipient will receive it (spintax chosen for that number, as the server will). */
-export function MessagePreview({ message, recipient, noRecipientText }: Props) {
+export function MessagePreview({ message, recipient, noRecipientText, boxed = false }: Props) {
   const parts = renderParts(message, recipient?.variables ?? {}, recipient?.phone ?? '');
   const missing = [...new Set(parts.filter((p) => p.kind === 'missing').map((p) => p.variable ?? ''))];
   return (
-    <section className="preview" aria-labelledby="preview-title">
-      <h2 id="preview-title" className="preview-title">
+    <section className={boxed ? css.boxed : undefined} aria-labelledby="preview-title">
+      <h2 id="preview-title" className={css.title}>
         Preview
       </h2>
-      <p className="preview-to muted">
+      <p className={`${css.to} muted`}>
         {recipient ? (
           <>
             To{' '}
@@ -29,27 +43,13 @@ export function MessagePreview({ message, recipient, noRecipientText }: Props) {
           (noRecipientText ?? 'Add recipients to see the message as the first one will get it.')
         )}
       </p>
-      <div className="bubble" data-testid="message-preview" aria-live="polite">
+      <div className={css.bubble} data-testid="message-preview" aria-live="polite">
         {message.trim() === '' ? (
           <span className="muted">Your message appears here.</span>
         ) : (
-          parts.map((p, i) =>
-            p.kind === 'text' ? (
-              <span key={i}>{p.text}</span>
-            ) : p.kind === 'spin' ? (
-              <mark key={i} className="var-spin" title="One of the spintax options">
-                {p.text}
-              </mark>
-            ) : p.kind === 'missing' ? (
-              <mark key={i} className="var-missing" title={`No value for ${p.variable}`}>
-                {`{{${p.variable}}}`}
-              </mark>
-            ) : (
-              <mark key={i} className={p.kind === 'value' ? 'var-value' : 'var-fallback'} title={p.variable}>
-                {p.text}
-              </mark>
-            ),
-          )
+          // The parts are re-derived from the text on every render: their position is their identity.
+          // biome-ignore lint/suspicious/noArrayIndexKey: see above
+          parts.map((p, i) => <Part key={i} part={p} />)
         )}
       </div>
       {recipient && missing.length > 0 && (
@@ -59,5 +59,27 @@ export function MessagePreview({ message, recipient, noRecipientText }: Props) {
         </p>
       )}
     </section>
+  );
+}
+
+/** One piece of the rendered text: literal, a spintax choice, a variable's value or fallback, or a missing variable. */
+function Part({ part: p }: { part: TemplatePart }) {
+  if (p.kind === 'text') return <span>{p.text}</span>;
+  if (p.kind === 'spin')
+    return (
+      <mark className={css.spin} title="One of the spintax options">
+        {p.text}
+      </mark>
+    );
+  if (p.kind === 'missing')
+    return (
+      <mark className={css.missing} title={`No value for ${p.variable}`}>
+        {`{{${p.variable}}}`}
+      </mark>
+    );
+  return (
+    <mark className={p.kind === 'fallback' ? css.fallback : undefined} title={p.variable}>
+      {p.text}
+    </mark>
   );
 }

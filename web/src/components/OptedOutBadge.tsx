@@ -1,13 +1,21 @@
+import type { ReactNode } from 'react';
+import type { CloseOutcome } from '../lib/types.ts';
+import { cx } from '../lib/cx.ts';
 import { StatusBadge } from './StatusBadge.tsx';
-import './inbox.css';
+import css from './OptedOutBadge.module.css';
 
 /** "Opted out": the number asked never to be messaged again. Shown wherever the number appears. */
-export function OptedOutBadge({ title }: { title?: string | undefined }) {
+export function OptedOutBadge({ title, children = 'Opted out' }: { title?: string | undefined; children?: ReactNode }) {
   return (
-    <span className="inbox-badge inbox-badge-optout" title={title} data-testid="opted-out">
-      Opted out
+    <span className={cx(css.badge, css.optout)} title={title} data-testid="opted-out">
+      {children}
     </span>
   );
+}
+
+/** How a closed lead ended: won or lost. */
+export function OutcomeBadge({ outcome }: { outcome: CloseOutcome }) {
+  return <span className={cx(css.badge, outcome === 'won' ? css.won : css.lost)}>{outcome === 'won' ? 'Won' : 'Lost'}</span>;
 }
 
 /**

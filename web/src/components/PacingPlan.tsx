@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { api } from '../lib/api.ts';
 import type { Blast, Plan } from '../lib/types.ts';
 import { usePolling } from '../lib/usePolling.ts';
+import css from './PacingPlan.module.css';
 
 const LIVE = new Set(['draft', 'scheduled', 'sending', 'paused']);
 
@@ -29,7 +30,7 @@ export function PacingPlan({ blast }: { blast: Blast }) {
   const shown = live ? plan : blast.plan;
   if (!shown) return null;
   return (
-    <div className="pacing-plan" data-testid="pacing-plan">
+    <div className={css.plan} data-testid="pacing-plan">
       <p>
         <strong>Pace:</strong> {shown.summary}
       </p>

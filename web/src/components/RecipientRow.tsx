@@ -60,19 +60,19 @@ export function RecipientRow({ r, closing, onClose, error }: RowProps) {
         )}
       </td>
       <td data-label="Last update">{formatDateTime(lastUpdate(r))}</td>
-      <td data-label="Details" className="details-cell">
-        {r.last_error ? <span className="error-inline">{r.last_error}</span> : null}
+      <td data-label="Details">
+        {r.last_error ? <span className={css.error}>{r.last_error}</span> : null}
         {r.attempts > 1 ? <span className="muted"> {r.attempts} attempts</span> : null}
         {!r.last_error && r.attempts <= 1 ? <span className="muted">—</span> : null}
       </td>
-      <td data-label="" className="row-actions">
+      <td data-label="" className={css.actions}>
         {CLOSABLE.has(r.status) && (
           <button type="button" className="btn btn-small" disabled={closing !== null} onClick={onClose} aria-label={`Mark ${who} closed`}>
             {closing === r.id ? 'Closing…' : 'Mark closed'}
           </button>
         )}
         {error && (
-          <span className="error-inline" role="alert">
+          <span className={css.error} role="alert">
             {error}
           </span>
         )}

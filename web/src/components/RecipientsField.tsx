@@ -1,7 +1,9 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { csvToRecipients, type CsvRecipients } from '@domain/csvRecipients.ts';
 import { formatNumber } from '../lib/format.ts';
+import { cx } from '../lib/cx.ts';
 import { ErrorText } from './ErrorText.tsx';
+import css from './RecipientsField.module.css';
 
 export type RecipientsMode = 'paste' | 'csv';
 export type LoadedCsv = CsvRecipients & { fileName: string };
@@ -61,14 +63,14 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
   const describedBy = errors.length > 0 ? 'recipients-error' : undefined;
 
   return (
-    <fieldset className="field recipients">
+    <fieldset className="field">
       <legend>Recipients</legend>
-      <div className="segmented" role="radiogroup" aria-label="How to add recipients">
-        <label className={mode === 'paste' ? 'active' : ''}>
+      <div className={css.segmented} role="radiogroup" aria-label="How to add recipients">
+        <label className={mode === 'paste' ? css.active : undefined}>
           <input type="radio" name="recipients-mode" value="paste" checked={mode === 'paste'} onChange={() => onMode('paste')} />
           Paste numbers
         </label>
-        <label className={mode === 'csv' ? 'active' : ''}>
+        <label className={mode === 'csv' ? css.active : undefined}>
           <input type="radio" name="recipients-mode" value="csv" checked={mode === 'csv'} onChange={() => onMode('csv')} />
           Upload CSV
         </label>
@@ -81,6 +83,7 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
           </label>
           <textarea
             id="numbers"
+            className={css.numbers}
             rows={8}
             value={pasted}
             onChange={(e) => onPasted(e.target.value)}
@@ -106,7 +109,7 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
               </>
             )}
             {pastedIgnored > 0 && (
-              <span className="warn" data-testid="pasted-ignored">
+              <span data-testid="pasted-ignored">
                 {' '}
                 {formatNumber(pastedIgnored)} extra {pastedIgnored === 1 ? 'column was' : 'columns were'} left out: paste a header row to
                 keep them.
@@ -116,8 +119,9 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
         </div>
       ) : (
         <div>
-          <div
-            className={`dropzone${dragging ? ' dragging' : ''}`}
+          {/* The file input with its label and hint; dropping a file anywhere on them is a mouse shortcut. */}
+          <fieldset
+            className={cx(css.dropzone, dragging && css.dragging)}
             onDragOver={(e) => {
               e.preventDefault();
               setDragging(true);
@@ -125,15 +129,15 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
             onDragLeave={() => setDragging(false)}
             onDrop={onDrop}
           >
-            <label htmlFor="csv-file" className="dropzone-label">
-              <strong>Drop a CSV file here</strong> or <span className="linkish">choose one</span>
+            <label htmlFor="csv-file" className={css.dropLabel}>
+              <strong>Drop a CSV file here</strong> or <span className={css.linkish}>choose one</span>
             </label>
             <input
               ref={fileInput}
               id="csv-file"
               type="file"
               accept=".csv,text/csv,text/plain"
-              className="visually-hidden-file"
+              className={css.file}
               onChange={(e) => void readFile(e.target.files?.[0])}
               aria-describedby={['csv-hint', describedBy, fileError ? 'csv-error' : undefined].filter(Boolean).join(' ')}
             />
@@ -141,10 +145,10 @@ export function RecipientsField({ mode, onMode, pasted, onPasted, pastedCount, p
               First row is the header, with a <code>phone</code> column (or “phone number”, “mobile”, “WhatsApp”). Other columns (like{' '}
               <code>name</code>) become variables for the message.
             </p>
-          </div>
+          </fieldset>
           <ErrorText id="csv-error" messages={fileError} />
           {csv && (
-            <div className="file-summary" data-testid="csv-summary">
+            <div className={css.summary} data-testid="csv-summary">
               <p>
                 <strong>{csv.fileName}</strong>: {formatNumber(csv.recipients.length)} rows, phone column “{csv.phoneColumn}”
                 {csv.columns.length > 0 && (

@@ -8,6 +8,7 @@ import { ErrorText } from './ErrorText.tsx';
 import { Pagination } from './Pagination.tsx';
 import { statusLabel } from './StatusBadge.tsx';
 import { RecipientRow } from './RecipientRow.tsx';
+import css from './RecipientsTable.module.css';
 
 // A phone shows a short page of cards, not 47 of them in one 10,000 px scroll.
 const PAGE_SIZE = { wide: 50, phone: 10 };
@@ -32,8 +33,14 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
   const request = useRef(0);
 
   // A new page size starts again from the first page.
-  useEffect(() => setOffset(0), [pageSize]);
+  const [shownSize, setShownSize] = useState(pageSize);
+  if (shownSize !== pageSize) {
+    setShownSize(pageSize);
+    setOffset(0);
+  }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(refreshKey): the funnel moved, so the page is read again
+  // biome-ignore lint/correctness/useExhaustiveDependencies(reload): a recipient was closed, so the page is read again
   useEffect(() => {
     const n = ++request.current;
     api.listRecipients(blastId, { status: status || undefined, q: search || undefined, limit: pageSize, offset }).then(
@@ -67,14 +74,14 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
   const csvUrl = api.recipientsCsvUrl(blastId, { status: status || undefined, q: search || undefined });
 
   return (
-    <section className="card recipients-card" aria-labelledby="recipients-title">
+    <section className="card" aria-labelledby="recipients-title">
       <div className="section-head">
         <h2 id="recipients-title">Recipients</h2>
         <a className="btn btn-small" href={csvUrl} download data-testid="export-csv">
           Export CSV
         </a>
       </div>
-      <div className="filters" role="search">
+      <search className={css.filters}>
         <div className="field">
           <label htmlFor="status-filter">Status</label>
           <select
@@ -103,16 +110,16 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
             onChange={(e) => setSearchInput(e.target.value)}
           />
         </div>
-      </div>
+      </search>
       <ErrorText messages={error} />
       {data && (
         <>
-          <p className="muted table-count" aria-live="polite" data-testid="recipients-total">
+          <p className={`muted ${css.count}`} aria-live="polite" data-testid="recipients-total">
             {formatNumber(data.total)} {data.total === 1 ? 'recipient' : 'recipients'}
             {status || search ? ' match' : ''}
           </p>
           {data.recipients.length > 0 ? (
-            <div className="table-wrap">
+            <div>
               <table className="table" data-testid="recipients-table">
                 <thead>
                   <tr>
@@ -134,7 +141,7 @@ export function RecipientsTable({ blastId, refreshKey, onRecipientClosed }: Prop
               </table>
             </div>
           ) : (
-            <p className="muted empty-table">No recipients match.</p>
+            <p className={`muted ${css.empty}`}>No recipients match.</p>
           )}
           <Pagination total={data.total} limit={pageSize} offset={offset} onChange={setOffset} label="Recipients pages" />
         </>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { focusOnMount } from '../lib/focusOnMount.ts';
 import { formatClock, formatDuration, formatNumber } from '../lib/format.ts';
 import type { CreateBlastResult } from '../lib/types.ts';
 import css from './ReviewStep.module.css';
@@ -20,8 +20,6 @@ const people = (n: number) => `${formatNumber(n)} ${n === 1 ? 'person' : 'people
  * wall: the person confirms or goes back.
  */
 export function ReviewStep({ result, scheduledFor, busy, onConfirm, onBack }: Props) {
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => confirmRef.current?.focus(), []);
   const n = result.total_recipients;
   const recent = result.recently_messaged;
   const plan = result.plan;
@@ -77,7 +75,7 @@ export function ReviewStep({ result, scheduledFor, busy, onConfirm, onBack }: Pr
         </li>
       </ul>
       <div className={css.actions}>
-        <button ref={confirmRef} type="button" className="btn btn-primary btn-block" disabled={busy || n === 0} onClick={onConfirm}>
+        <button ref={focusOnMount} type="button" className="btn btn-primary btn-block" disabled={busy || n === 0} onClick={onConfirm}>
           {busy ? 'Starting…' : `${verb} to ${people(n)}`}
         </button>
         <button type="button" className="btn btn-block" disabled={busy} onClick={onBack}>

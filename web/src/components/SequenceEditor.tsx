@@ -12,9 +12,15 @@ import {
   sequenceApi,
   splitDelay,
 } from '../lib/sequenceApi.ts';
+import { cx } from '../lib/cx.ts';
 import { ErrorText } from './ErrorText.tsx';
+import { Optional } from './Field.tsx';
+import panel from './SequencePanel.module.css';
+import css from './SequenceEditor.module.css';
 
 interface Draft {
+  /** Stable while the steps around it are added and removed. */
+  id: number;
   segment: SequenceSegment;
   amount: string;
   unit: DelayUnit;
@@ -24,12 +30,28 @@ interface Draft {
 
 const UNIT_SECONDS = Object.fromEntries(DELAY_UNITS) as Record<DelayUnit, number>;
 
+let lastDraftId = 0;
+
 function toDraft(s: SequenceStepInput): Draft {
   const d = splitDelay(s.delay_seconds);
-  return { segment: s.segment, amount: String(d.amount), unit: d.unit, message: s.message, stage: s.follow_up_stage ?? '' };
+  return {
+    id: ++lastDraftId,
+    segment: s.segment,
+    amount: String(d.amount),
+    unit: d.unit,
+    message: s.message,
+    stage: s.follow_up_stage ?? '',
+  };
 }
 
-const blank = (n: number): Draft => ({ segment: 'not_replied', amount: '1', unit: 'days', message: '', stage: `Follow-up ${n}` });
+const blank = (n: number): Draft => ({
+  id: ++lastDraftId,
+  segment: 'not_replied',
+  amount: '1',
+  unit: 'days',
+  message: '',
+  stage: `Follow-up ${n}`,
+});
 
 /**
  * Edits a sequence's steps. Steps already created are history and shown as they were; the ones
@@ -95,9 +117,9 @@ export function SequenceEditor({
 
   const fe = (key: string) => errors[key] ?? [];
   return (
-    <form className="sequence-editor" onSubmit={(e) => void save(e)} noValidate data-testid="sequence-editor">
+    <form className={css.editor} onSubmit={(e) => void save(e)} noValidate data-testid="sequence-editor">
       {created.map((s) => (
-        <fieldset key={s.position} className="sequence-step sequence-step-done" disabled>
+        <fieldset key={s.position} className={cx(panel.step, css.done)} disabled>
           <legend>Step {s.position} · sent</legend>
           <p className="hint">
             {SEGMENT_LABELS[s.segment]}, {delayText(s.delay_seconds)} after the previous step · {s.follow_up_stage ?? 'no stage'}
@@ -109,7 +131,7 @@ export function SequenceEditor({
         const at = created.length + i;
         const id = (f: string) => `seq-${at}-${f}`;
         return (
-          <fieldset key={at} className="sequence-step" data-testid="sequence-step-editor">
+          <fieldset key={d.id} className={panel.step} data-testid="sequence-step-editor">
             <legend>Step {at + 1}</legend>
             <div className="field-row">
               <div className="field">
@@ -125,7 +147,7 @@ export function SequenceEditor({
               </div>
               <div className="field">
                 <label htmlFor={id('delay')}>After</label>
-                <div className="sequence-delay">
+                <div className={css.delay}>
                   <input
                     id={id('delay')}
                     type="number"
@@ -153,7 +175,7 @@ export function SequenceEditor({
               </div>
               <div className="field">
                 <label htmlFor={id('stage')}>
-                  Stage <span className="optional">optional</span>
+                  <Optional>Stage</Optional>
                 </label>
                 <input id={id('stage')} type="text" maxLength={100} value={d.stage} onChange={(e) => set(i, { stage: e.target.value })} />
                 <ErrorText messages={fe(`${at}.follow_up_stage`)} />

@@ -6,10 +6,11 @@ import { SEGMENT_LABELS } from '../lib/segments.ts';
 import { type ChainReport as Report, type LeaveReason, type Sequence, delayText, sequenceApi } from '../lib/sequenceApi.ts';
 import type { Blast } from '../lib/types.ts';
 import { usePolling } from '../lib/usePolling.ts';
+import { cx } from '../lib/cx.ts';
 import { ChainReport } from './ChainReport.tsx';
 import { ErrorText } from './ErrorText.tsx';
 import { SequenceEditor } from './SequenceEditor.tsx';
-import './sequence.css';
+import css from './SequencePanel.module.css';
 
 const REFRESH_MS = 3000;
 
@@ -66,7 +67,7 @@ export function SequencePanel({ blast }: { blast: Blast }) {
   if (seq === undefined) return null;
   const live = seq !== null && (seq.state === 'running' || seq.state === 'paused');
   return (
-    <section className="card sequence" aria-labelledby="sequence-title" data-testid="sequence-panel">
+    <section className={`card ${css.sequence}`} aria-labelledby="sequence-title" data-testid="sequence-panel">
       <div className="section-head">
         <h2 id="sequence-title">Sequence</h2>
         {seq && (
@@ -103,10 +104,15 @@ export function SequencePanel({ blast }: { blast: Blast }) {
               has finished sending.
             </p>
           )}
-          <ol className="sequence-steps">
+          <ol className={css.steps}>
             {seq.steps.map((s) => (
-              <li key={s.position} className={`sequence-item sequence-${s.state}`} data-testid="sequence-step" data-state={s.state}>
-                <div className="sequence-item-head">
+              <li
+                key={s.position}
+                className={cx(css.step, s.state === 'cancelled' && css.cancelled)}
+                data-testid="sequence-step"
+                data-state={s.state}
+              >
+                <div className={css.stepHead}>
                   <strong>Step {s.position}</strong>
                   <span>{SEGMENT_LABELS[s.segment]}</span>
                   <span className="muted">

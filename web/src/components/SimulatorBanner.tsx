@@ -1,6 +1,8 @@
+import css from './SimulatorBanner.module.css';
+
 export function SimulatorBanner() {
   return (
-    <div className="sim-banner" role="status" data-testid="simulator-banner">
+    <div className={css.banner} role="status" data-testid="simulator-banner">
       <strong>SIMULATOR</strong> — no real WhatsApp message is sent
     </div>
   );

@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FunnelReport } from '../lib/types.ts';
+import css from './StageChart.module.css';
 
 const LINES = [
   ['sent', 'Sent', '#64748b'],
@@ -15,7 +16,7 @@ export function StageChart({ report }: { report: FunnelReport }) {
   if (data.length === 0) return <p className="muted">No activity in this period.</p>;
   return (
     <div
-      className="report-chart"
+      className={css.chart}
       data-testid="stage-chart"
       role="img"
       aria-label={`Sent, received, read, replied and closed per day (${report.tz})`}

@@ -1,6 +1,8 @@
 import type { Variation } from '@domain/variation.ts';
 import { formatNumber } from '../lib/format.ts';
-import './variation.css';
+import { cx } from '../lib/cx.ts';
+import preview from './MessagePreview.module.css';
+import css from './VariationSummary.module.css';
 
 interface Props {
   variation: Variation;
@@ -13,8 +15,8 @@ interface Props {
 export function VariationSummary({ variation, recipients, stale }: Props) {
   const { distinct, possible, samples, warning } = variation;
   return (
-    <section className={`variation${stale ? ' stale' : ''}`} aria-labelledby="variation-title" aria-live="polite" data-testid="variation">
-      <h3 id="variation-title" className="check-title">
+    <section className={cx(css.variation, stale && css.stale)} aria-labelledby="variation-title" aria-live="polite" data-testid="variation">
+      <h3 id="variation-title" className={css.title}>
         Texts sent{stale && <span className="muted"> — the message changed, check again</span>}
       </h3>
       <p>
@@ -28,11 +30,15 @@ export function VariationSummary({ variation, recipients, stale }: Props) {
         </p>
       )}
       {samples.length > 1 && (
-        <ol className="variants" aria-label="Some of the texts">
+        <ol className={css.variants} aria-label="Some of the texts">
           {samples.map((s) => (
             <li key={s.phone} data-testid="variant">
-              <span className="mono muted variant-to">{s.phone}</span>
-              <div className="bubble variant-text">{s.text}</div>
+              <span className={cx('mono muted', css.to)} data-testid="variant-to">
+                {s.phone}
+              </span>
+              <div className={cx(preview.bubble, css.text)} data-testid="variant-text">
+                {s.text}
+              </div>
             </li>
           ))}
         </ol>

@@ -1,4 +1,5 @@
 import type { Report } from '../lib/types.ts';
+import colours from './funnel.module.css';
 
 export const FUNNEL_STAGES = [
   { key: 'sent', label: 'Sent' },
@@ -9,6 +10,11 @@ export const FUNNEL_STAGES = [
 ] as const;
 
 export type FunnelKey = (typeof FUNNEL_STAGES)[number]['key'];
+
+/** The class that colours the i-th stage of FUNNEL_STAGES. */
+export function stageColour(i: number): string | undefined {
+  return colours[`stage${i}`];
+}
 
 /** Recipients whose sending is over, one way or another. */
 export function processed(r: Report): number {

@@ -106,7 +106,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   } catch {
     // not JSON: keep the generic message
   }
-  if (res.status === 401 && path !== '/api/session') unauthorizedListeners.forEach((fn) => fn());
+  if (res.status === 401 && path !== '/api/session') for (const fn of unauthorizedListeners) fn();
   const friendly = FRIENDLY[code];
   if (!message || (friendly && ['unauthorized', 'internal', 'database_unavailable'].includes(code))) {
     message = friendly ?? `The server answered with an error (${res.status}).`;

@@ -35,7 +35,7 @@ export function localInputToIso(value: string): string | null {
 }
 
 export function stageLabel(stage: string | null): string {
-  return stage && stage.trim() ? stage : 'Initial';
+  return stage?.trim() ? stage : 'Initial';
 }
 
 /** A duration in words for an ETA: "under a minute", "about 12 minutes", "about 2 h 5 min". */

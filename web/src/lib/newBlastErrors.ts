@@ -18,7 +18,7 @@ export function errorsFrom(err: unknown, fallback: 'check' | 'create'): Errors {
       const key =
         FIELDS.find((k) => f.field === k || f.field.startsWith(`${k}.`) || f.field.startsWith(`${k}[`)) ??
         (f.field === 'file' || f.field === 'phone' ? 'recipients' : f.field === 'tag' ? 'blast_tag' : undefined);
-      if (key) (out[key] ??= []).push(sentence(f));
+      if (key) out[key] = [...(out[key] ?? []), sentence(f)];
       else unplaced.push(sentence(f));
     }
     if (unplaced.length > 0 || Object.keys(out).length === 0) out[fallback] = unplaced.length ? unplaced : [err.message];

@@ -6,6 +6,8 @@ import type { CreateBlastResult } from './types.ts';
 export type CreateStage = 'review' | 'create' | 'send';
 
 export interface CreateFlowOptions {
+  /** The form as it is now (its fields that make the blast): a review made for another is stale. */
+  key: string;
   /** A dry run of exactly what would be created: the review's numbers. */
   dryRun: () => Promise<CreateBlastResult>;
   create: () => Promise<CreateBlastResult>;
@@ -20,19 +22,23 @@ export interface Review {
   scheduled: boolean;
 }
 
+export type CreateFlow = ReturnType<typeof useCreateFlow>;
+
 /**
  * Creating a blast the way the dashboard does it everywhere (new blast, follow-up): "send" first
  * opens a review made from a dry run of exactly this blast (who gets it, who was messaged in the
  * last 24 hours, the pacing plan); confirming creates it — once, even when starting it then fails
  * and the person tries again — starts it and opens its page. A draft is created without review:
- * it sends nothing.
+ * it sends nothing. `review` is the review of the form as it is now, or null (none yet, or the
+ * form changed since).
  */
 export function useCreateFlow(o: CreateFlowOptions) {
   const [busy, setBusy] = useState<null | 'review' | 'send' | 'draft'>(null);
   const [review, setReview] = useState<Review | null>(null);
   const [created, setCreated] = useState<number | null>(null);
 
-  const openReview = async (key: string, scheduled = false) => {
+  const openReview = async (scheduled = false) => {
+    const key = o.key;
     setBusy('review');
     try {
       setReview({ result: await o.dryRun(), key, scheduled });
@@ -78,7 +84,7 @@ export function useCreateFlow(o: CreateFlowOptions) {
 
   return {
     busy,
-    review,
+    review: review && review.key === o.key ? review : null,
     created,
     openReview,
     closeReview: () => setReview(null),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /**
  * A search box's text, and the trimmed text to search for once typing pauses (300 ms): one request
@@ -7,14 +7,15 @@ import { useEffect, useState } from 'react';
 export function useDebouncedSearch(onSettled: () => void): { input: string; setInput: (v: string) => void; search: string } {
   const [input, setInput] = useState('');
   const [search, setSearch] = useState('');
+  // The latest onSettled, read when the wait ends: a new callback each render must not restart the wait.
+  const settled = useRef(onSettled);
+  settled.current = onSettled;
   useEffect(() => {
     const t = window.setTimeout(() => {
       setSearch(input.trim());
-      onSettled();
+      settled.current();
     }, 300);
     return () => window.clearTimeout(t);
-    // onSettled is a setter-like callback; a new one each render must not restart the wait.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [input]);
   return { input, setInput, search };
 }

@@ -5,6 +5,7 @@ import { href } from '../lib/router.ts';
 import { segmentLabel } from '../lib/segments.ts';
 import type { Blast, BlastEvent } from '../lib/types.ts';
 import { useBlastEvents } from '../lib/useBlastEvents.ts';
+import { cx } from '../lib/cx.ts';
 import { BlastActions } from '../components/BlastActions.tsx';
 import { PacingPlan } from '../components/PacingPlan.tsx';
 import { blastTitle } from '../components/BlastListItem.tsx';
@@ -92,7 +93,7 @@ export function BlastDetailPage({ id }: { id: number }) {
   const settled = blast.state === 'completed' || blast.state === 'cancelled';
   return (
     <article aria-labelledby="blast-title" data-testid="blast-detail" data-blast-id={blast.id}>
-      <p className="breadcrumb">
+      <p className={css.breadcrumb}>
         <a href={href.list}>← Blasts</a>
       </p>
       <div className="page-head">
@@ -105,12 +106,12 @@ export function BlastDetailPage({ id }: { id: number }) {
         <StateBadge state={blast.state} />
       </div>
       {blast.parent_blast_id ? (
-        <p className="follow-up-of" data-testid="follow-up-of">
+        <p className={css.followUpOf} data-testid="follow-up-of">
           Follow-up of <a href={href.blast(blast.parent_blast_id)}>blast #{blast.parent_blast_id}</a>
           {blast.segment ? ` (${segmentLabel(blast.segment)})` : ''}
         </p>
       ) : null}
-      <dl className="meta-grid">
+      <dl className={css.meta}>
         <div>
           <dt>Stage</dt>
           <dd>{stageLabel(blast.follow_up_stage)}</dd>
@@ -137,7 +138,7 @@ export function BlastDetailPage({ id }: { id: number }) {
         </div>
       </dl>
 
-      <div className="detail-grid">
+      <div className={css.grid}>
         <section className="card" aria-labelledby="funnel-title">
           <div className="section-head">
             <h2 id="funnel-title">Funnel</h2>
@@ -148,7 +149,7 @@ export function BlastDetailPage({ id }: { id: number }) {
                   : `Cancelled ${formatClock(blast.completed_at)}`}
               </span>
             ) : (
-              <span className={`live live-${live}`} role="status">
+              <span className={cx(css.live, live === 'live' && css.on)} role="status" data-testid="live">
                 {live === 'live' ? 'Live' : live === 'polling' ? 'Reconnecting…' : 'Connecting…'}
               </span>
             )}
@@ -160,7 +161,7 @@ export function BlastDetailPage({ id }: { id: number }) {
           <FunnelChart report={r} />
           <BlastActions blast={blast} onChanged={() => void load()} />
         </section>
-        <div className="detail-side">
+        <div>
           <section className="card" aria-labelledby="message-title">
             <h2 id="message-title">Message</h2>
             <p className="message-text">{blast.message}</p>

@@ -7,6 +7,7 @@ import { usePolling } from '../lib/usePolling.ts';
 import { BlastListItem } from '../components/BlastListItem.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import css from './BlastsPage.module.css';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 3000;
@@ -51,7 +52,7 @@ export function BlastsPage() {
       )}
       {data && data.blasts.length > 0 && (
         <>
-          <ul className="blast-list" aria-label="Blasts, newest first, follow-ups under their blast" data-testid="blast-list">
+          <ul className={css.list} aria-label="Blasts, newest first, follow-ups under their blast" data-testid="blast-list">
             {groupBlasts(data.blasts).map((g) => (
               <BlastListItem key={g.blast.id} group={g} />
             ))}

@@ -4,18 +4,25 @@ import type { Connection, ConnectionCheck, TestMessageResult, WebhookUrl } from 
 import { href } from '../lib/router.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { DeviceHealthCards } from '../components/DeviceHealthCards.tsx';
-import './connection.css';
+import { cx } from '../lib/cx.ts';
+import { useAction } from '../lib/useAction.ts';
+import css from './ConnectionPage.module.css';
 
 const MARKS = { ok: '✓ ok', problem: '✗ problem', unknown: '? unknown' } as const;
 const markOf = (ok: boolean | null): keyof typeof MARKS => (ok === true ? 'ok' : ok === false ? 'problem' : 'unknown');
+const MARK_CLASS = { ok: css.ok, problem: css.problem, unknown: css.unknown };
 
 function CheckRow({ check }: { check: ConnectionCheck }) {
   const mark = markOf(check.ok);
   return (
-    <li className={`conn-check conn-${mark}`} data-check={check.id}>
-      <span className="conn-mark">{MARKS[mark]}</span>
-      <span className="conn-label">{check.label}</span>
-      <span className="conn-detail">{check.detail}</span>
+    <li className={cx(css.check, MARK_CLASS[mark])} data-check={check.id}>
+      <span className={css.mark} data-testid="check-mark">
+        {MARKS[mark]}
+      </span>
+      <span className={css.label}>{check.label}</span>
+      <span className={css.detail} data-testid="check-detail">
+        {check.detail}
+      </span>
     </li>
   );
 }
@@ -76,8 +83,8 @@ export function ConnectionPage() {
   };
 
   return (
-    <div className="conn-page">
-      <div className="conn-head">
+    <div>
+      <div className={css.head}>
         <h1>Connection</h1>
         <button type="button" className="btn btn-small" onClick={() => void load()} disabled={loading}>
           {loading ? 'Checking…' : 'Check again'}
@@ -87,10 +94,10 @@ export function ConnectionPage() {
       {!conn && !error && <p className="muted">Checking the gateway…</p>}
       {conn && (
         <>
-          <p className={conn.ok ? 'conn-summary conn-ok' : 'conn-summary conn-problem'} role="status">
+          <p className={cx(css.summary, conn.ok ? css.okText : css.problemText)} role="status">
             {conn.ok ? 'No problem found.' : `${conn.problems} problem${conn.problems === 1 ? '' : 's'} found.`}
           </p>
-          <ul className="conn-checks card">
+          <ul className={`card ${css.checks}`}>
             {conn.checks.map((c) => (
               <CheckRow key={c.id} check={c} />
             ))}
@@ -98,13 +105,13 @@ export function ConnectionPage() {
         </>
       )}
 
-      <section className="card conn-section" aria-labelledby="conn-webhook">
+      <section className={`card ${css.section}`} aria-labelledby="conn-webhook">
         <h2 id="conn-webhook">Webhook URL</h2>
-        {url && !url.configured && <p className="conn-problem">{url.reason}</p>}
+        {url && !url.configured && <p className={css.problemText}>{url.reason}</p>}
         {url?.configured && (
           <>
             <p className="muted">Paste this into the WSAPME dashboard as the device's webhook URL.</p>
-            <div className="conn-url">
+            <div className={css.url}>
               <code data-testid="webhook-url">{url.url}</code>
               <button type="button" className="btn btn-small" onClick={() => void reveal(url.masked !== false)}>
                 {url.masked === false ? 'Hide' : 'Reveal'}
@@ -115,22 +122,26 @@ export function ConnectionPage() {
             </div>
           </>
         )}
-        {url && <p className="conn-reminder">{url.reminder}</p>}
+        {url && (
+          <p className={css.reminder} data-testid="webhook-reminder">
+            {url.reminder}
+          </p>
+        )}
       </section>
 
       {conn && (
-        <section className="card conn-section" aria-labelledby="conn-devices">
+        <section className={`card ${css.section}`} aria-labelledby="conn-devices">
           <h2 id="conn-devices">Devices</h2>
           {conn.devices.length === 0 && <p className="muted">No device has sent yet.</p>}
-          <ul className="conn-devices">
+          <ul className={css.devices}>
             {conn.devices.map((d) => (
               <li key={d.id}>
                 <strong>{d.id}</strong>{' '}
                 {d.sending.state === 'running' ? (
-                  <span className="conn-ok">sending: running</span>
+                  <span className={css.okText}>sending: running</span>
                 ) : (
                   <>
-                    <span className="conn-problem">
+                    <span className={css.problemText}>
                       held ({d.sending.kind}): {d.sending.reason ?? 'no reason given'}
                       {d.sending.retry_at && ` — next try at ${new Date(d.sending.retry_at).toLocaleString()}`}
                     </span>{' '}
@@ -148,7 +159,7 @@ export function ConnectionPage() {
       {conn && <DeviceHealthCards refresh={conn} />}
 
       {conn && (
-        <section className="card conn-section" aria-labelledby="conn-last">
+        <section className={`card ${css.section}`} aria-labelledby="conn-last">
           <h2 id="conn-last">Last webhook</h2>
           {conn.last_webhook ? (
             <>
@@ -157,7 +168,7 @@ export function ConnectionPage() {
                 {conn.last_webhook.results ?? 'no events'} · {conn.last_webhook.content_type ?? 'no content type'}
                 {conn.last_webhook.decoded === 'form' && ' (form fields shown as JSON)'}
               </p>
-              <pre className="conn-raw" data-testid="last-webhook">
+              <pre className={css.raw} data-testid="last-webhook">
                 {conn.last_webhook.body}
               </pre>
             </>
@@ -175,30 +186,20 @@ export function ConnectionPage() {
 function TestMessageForm({ onSent }: { onSent: () => void }) {
   const [phone, setPhone] = useState('');
   const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<TestMessageResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setResult(null);
-    try {
-      setResult(await api.testMessage(phone, message.trim() || undefined));
-      onSent();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await run(async () => setResult(await api.testMessage(phone, message.trim() || undefined)))) onSent();
   };
 
   return (
-    <section className="card conn-section" aria-labelledby="conn-test">
+    <section className={`card ${css.section}`} aria-labelledby="conn-test">
       <h2 id="conn-test">Send a test message to my own number</h2>
       <p className="muted">One real message, sent like a one-recipient blast (tagged "Connection test").</p>
-      <form className="conn-test" onSubmit={(e) => void submit(e)}>
+      <form className={css.test} onSubmit={(e) => void submit(e)}>
         <label>
           Your phone number
           <input type="tel" required value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+60123456789" />
@@ -213,7 +214,7 @@ function TestMessageForm({ onSent }: { onSent: () => void }) {
       </form>
       <ErrorText messages={error} />
       {result && (
-        <p className={result.outcome === 'sent' ? 'conn-ok' : 'conn-problem'} role="status" data-testid="test-result">
+        <p className={result.outcome === 'sent' ? css.okText : css.problemText} role="status" data-testid="test-result">
           {result.outcome === 'sent'
             ? `Sent to ${result.phone} (message id ${result.message_id}).`
             : `Not sent (${result.outcome}): ${result.reason ?? result.status}.`}{' '}

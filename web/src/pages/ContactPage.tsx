@@ -3,11 +3,12 @@ import { api, errorText } from '../lib/api.ts';
 import { formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import type { ContactTimeline } from '../lib/types.ts';
-import { RecipientStatus } from '../components/OptedOutBadge.tsx';
+import { OptedOutBadge, OutcomeBadge, RecipientStatus } from '../components/OptedOutBadge.tsx';
 import { SOURCE_LABELS } from './OptOutsPage.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { PhoneLink } from '../components/PhoneLink.tsx';
-import '../components/inbox.css';
+import entry from '../components/ReplyCard.module.css';
+import css from './ContactPage.module.css';
 
 type Entry =
   | { kind: 'sent'; at: string; m: ContactTimeline['messages'][number] }
@@ -40,32 +41,30 @@ export function ContactPage({ phone }: { phone: string }) {
           <PhoneLink phone={data?.phone ?? phone} />
         </h1>
         {data?.opted_out && (
-          <span className="inbox-badge inbox-badge-optout" title={data.opted_out.reason ?? undefined} data-testid="opted-out">
+          <OptedOutBadge title={data.opted_out.reason ?? undefined}>
             Opted out {formatDateTime(data.opted_out.created_at)}
             {data.opted_out.source ? ` · ${SOURCE_LABELS[data.opted_out.source] ?? data.opted_out.source}` : ''}
-          </span>
+          </OptedOutBadge>
         )}
       </div>
       <ErrorText messages={error} />
       {!data && !error && <p className="muted loading">Loading…</p>}
       {data && entries.length === 0 && <p className="muted">Nothing was ever sent to this number, and it never replied.</p>}
       {data && entries.length > 0 && (
-        <ol className="inbox-timeline" aria-label="Timeline, oldest first">
+        <ol className={css.timeline} aria-label="Timeline, oldest first">
           {entries.map((e) =>
             e.kind === 'sent' ? (
-              <li key={`s${e.m.recipient_id}`} className="card inbox-timeline-sent" data-testid="timeline-sent">
-                <div className="inbox-reply-head">
+              <li key={`s${e.m.recipient_id}`} className="card" data-testid="timeline-sent">
+                <div className={entry.head}>
                   <a href={href.blast(e.m.blast_id)}>
                     #{e.m.blast_id} {e.m.blast_tag ?? 'Untitled'}
                   </a>
                   <span className="muted">{stageLabel(e.m.follow_up_stage)}</span>
                   <RecipientStatus status={e.m.status} optedOut={Boolean(data?.opted_out)} />
-                  {e.m.outcome && (
-                    <span className={`inbox-badge inbox-badge-${e.m.outcome}`}>{e.m.outcome === 'won' ? 'Won' : 'Lost'}</span>
-                  )}
+                  {e.m.outcome && <OutcomeBadge outcome={e.m.outcome} />}
                 </div>
-                <p className="inbox-sent-text">{e.m.text}</p>
-                <p className="muted inbox-stages">
+                <p className={entry.sentText}>{e.m.text}</p>
+                <p className={`muted ${css.stages}`}>
                   {(
                     [
                       ['Sent', e.m.sent_at],
@@ -81,14 +80,14 @@ export function ContactPage({ phone }: { phone: string }) {
                     .join(' · ')}
                   {e.m.last_error ? ` · ${e.m.last_error}` : ''}
                 </p>
-                {e.m.note && <p className="inbox-note">Note: {e.m.note}</p>}
+                {e.m.note && <p className={entry.note}>Note: {e.m.note}</p>}
               </li>
             ) : (
-              <li key={`r${e.r.id}`} className="card inbox-timeline-reply" data-testid="timeline-reply">
+              <li key={`r${e.r.id}`} className={`card ${css.reply}`} data-testid="timeline-reply">
                 <time className="muted" dateTime={e.r.received_at}>
                   {formatDateTime(e.r.received_at)}
                 </time>
-                <p className="inbox-text">{e.r.text}</p>
+                <p className={entry.text}>{e.r.text}</p>
               </li>
             ),
           )}

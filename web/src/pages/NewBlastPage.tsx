@@ -1,21 +1,27 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, errorText } from '../lib/api.ts';
-import { type Errors, type FieldKey, errorsFrom } from '../lib/newBlastErrors.ts';
-import { localInputToIso, timeZoneName, toLocalInputValue, formatDateTime } from '../lib/format.ts';
+import { type FieldKey, errorsFrom } from '../lib/newBlastErrors.ts';
+import { formatDateTime, localInputToIso, timeZoneName, toLocalInputValue } from '../lib/format.ts';
 import { looksLikePhone, splitPastedRecipients, toRecipientInput } from '@domain/pastedRecipients.ts';
 import { templateProblem, templateVariables, variantCount } from '@domain/template.ts';
-import { href, navigate } from '../lib/router.ts';
 import { useCreateFlow } from '../lib/useCreateFlow.ts';
+import { useFieldErrors } from '../lib/useFieldErrors.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import type { CreateBlastRequest, CreateBlastResult, Meta, PacingPreset } from '../lib/types.ts';
 import { CheckResult } from '../components/CheckResult.tsx';
-import { ErrorText } from '../components/ErrorText.tsx';
-import { MessagePreview } from '../components/MessagePreview.tsx';
-import { RecipientsField, type LoadedCsv, type RecipientsMode } from '../components/RecipientsField.tsx';
 import { CreatePanel } from '../components/CreatePanel.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { Field, Optional } from '../components/Field.tsx';
+import { MessageField } from '../components/MessageField.tsx';
+import { MessagePreview, firstRecipientOf } from '../components/MessagePreview.tsx';
+import { PacingPicker } from '../components/PacingPicker.tsx';
+import { RecipientsField, type LoadedCsv, type RecipientsMode } from '../components/RecipientsField.tsx';
 import { OTHER, StageField } from '../components/StageField.tsx';
 import { VariationSummary } from '../components/VariationSummary.tsx';
-import { PacingPicker } from '../components/PacingPicker.tsx';
+import css from './NewBlastPage.module.css';
+
+/** How far ahead a time must be to schedule for it rather than send now. */
+const SCHEDULE_AHEAD_MS = 30_000;
 
 export function NewBlastPage({ meta }: { meta: Meta }) {
   const [tag, setTag] = useState('');
@@ -30,9 +36,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   const [csv, setCsv] = useState<LoadedCsv | null>(null);
   // `message` is the text the check counted distinct texts for (the numbers may be checked before it is written).
   const [check, setCheck] = useState<{ key: string; message: string; result: CreateBlastResult } | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
+  const { errors, setErrors, of, aria, change, edit, field } = useFieldErrors<FieldKey | 'check' | 'create'>();
   const [checking, setChecking] = useState(false);
-  const messageRef = useRef<HTMLTextAreaElement>(null);
   // On a wide screen the preview sits beside the form; on a phone, right under the message.
   const wide = useMediaQuery('(min-width: 960px)');
 
@@ -59,8 +64,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
 
   // The preview goes to the first recipient the server accepted, or else the first that looks valid.
   const previewRecipient = useMemo(() => {
-    const fromCheck = checkIsCurrent ? check?.result.preview?.[0] : undefined;
-    if (fromCheck) return { phone: fromCheck.phone, variables: { phone: fromCheck.phone, ...(fromCheck.variables ?? {}) } };
+    const fromCheck = checkIsCurrent ? firstRecipientOf(check.result) : null;
+    if (fromCheck) return fromCheck;
     for (const r of recipients) {
       if (typeof r === 'string') {
         if (looksLikePhone(r)) return { phone: r, variables: { phone: r } };
@@ -72,20 +77,16 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
   }, [checkIsCurrent, check, recipients]);
 
   const variables = mode === 'csv' ? (csv?.columns ?? []) : pastedList.columns;
-  const usedVariables = templateVariables(message);
   const unknownVariables =
     mode === 'csv' && csv
-      ? usedVariables
+      ? templateVariables(message)
           .filter((v) => !v.hasFallback && v.name.toLowerCase() !== 'phone')
           .map((v) => v.name)
           .filter((v) => !csv.columns.some((c) => c.toLowerCase() === v.toLowerCase()))
       : [];
-  const variants = messageProblem ? 1 : variantCount(message);
 
-  const clearError = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
-
-  const validateLocally = (): Errors => {
-    const e: Errors = {};
+  const validateLocally = (): typeof errors => {
+    const e: typeof errors = {};
     if (!message.trim()) e.message = ['Write the message to send.'];
     else if (messageProblem) e.message = [`Message: ${messageProblem.message}.`];
     if (recipients.length === 0)
@@ -94,12 +95,12 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     return e;
   };
 
-  const runCheck = async (): Promise<CreateBlastResult | null> => {
+  const runCheck = async () => {
     const local = validateLocally();
     delete local.message; // numbers can be checked before the message is written
     if (Object.keys(local).length > 0) {
       setErrors(local);
-      return null;
+      return;
     }
     setChecking(true);
     setErrors({});
@@ -108,10 +109,8 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
       const counted = message.trim() && !messageProblem ? message : '(check)';
       const result = await api.createBlast({ ...baseRequest(), message: counted, dry_run: true });
       setCheck({ key: checkKey, message: counted, result });
-      return result;
     } catch (err) {
       setErrors(errorsFrom(err, 'check'));
-      return null;
     } finally {
       setChecking(false);
     }
@@ -119,19 +118,18 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
 
   // The schedule the review was opened for: the flow's dry run and create read it.
   const scheduleRef = useRef<string | null>(null);
+  const scheduled = () => (scheduleRef.current ? { scheduled_at: scheduleRef.current } : {});
   const flow = useCreateFlow({
-    dryRun: () =>
-      api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}), dry_run: true }),
-    create: () => api.createBlast({ ...baseRequest(), ...(scheduleRef.current ? { scheduled_at: scheduleRef.current } : {}) }),
-    onError: (err, stage, id) =>
+    key: JSON.stringify({ recipients, device: device.trim(), pacing, message, tag: tag.trim(), stage }),
+    dryRun: () => api.createBlast({ ...baseRequest(), ...scheduled(), dry_run: true }),
+    create: () => api.createBlast({ ...baseRequest(), ...scheduled() }),
+    onError: (err, step, id) =>
       setErrors(
-        stage === 'send'
+        step === 'send'
           ? { create: [`Blast #${id} was created but could not be ${scheduleRef.current ? 'scheduled' : 'started'}: ${errorText(err)}`] }
           : errorsFrom(err, 'create'),
       ),
   });
-  const reviewKey = JSON.stringify({ recipients, device: device.trim(), message, tag: tag.trim(), stage, when: scheduleRef.current });
-  const review = flow.review && flow.review.key === reviewKey ? flow.review : null;
 
   /** "Create & send now" / "Create & schedule": checks what can be checked here, then opens the review. */
   const startReview = async (how: 'now' | 'schedule') => {
@@ -140,7 +138,7 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     if (how === 'schedule') {
       const iso = localInputToIso(when);
       if (!iso) local.scheduled_at = ['Pick a valid date and time.'];
-      else if (new Date(iso).getTime() < Date.now() + 30_000)
+      else if (new Date(iso).getTime() < Date.now() + SCHEDULE_AHEAD_MS)
         local.scheduled_at = ['Pick a time in the future to schedule, or use “Create & send now”.'];
       else scheduledAt = iso;
     }
@@ -152,16 +150,13 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
       setErrors({ check: ['Check the numbers first, so you know who will get the message.'] });
       return;
     }
-    if (check && check.result.total_recipients === 0) {
+    if (check.result.total_recipients === 0) {
       setErrors({ recipients: ['None of these numbers is valid. Fix them and check again.'] });
       return;
     }
     setErrors({});
     scheduleRef.current = scheduledAt;
-    await flow.openReview(
-      JSON.stringify({ recipients, device: device.trim(), message, tag: tag.trim(), stage, when: scheduledAt }),
-      how === 'schedule',
-    );
+    await flow.openReview(how === 'schedule');
   };
 
   const submit = (e: FormEvent) => {
@@ -169,141 +164,59 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
     void startReview('now');
   };
 
-  const insertVariable = (name: string) => {
-    const el = messageRef.current;
-    const token = `{{${name}}}`;
-    if (!el) {
-      setMessage((m) => m + token);
-      return;
-    }
-    const start = el.selectionStart ?? message.length;
-    const end = el.selectionEnd ?? message.length;
-    const next = message.slice(0, start) + token + message.slice(end);
-    setMessage(next);
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(start + token.length, start + token.length);
-    });
-  };
-
   const busy = checking || flow.busy !== null;
   const whenIso = localInputToIso(when);
-  const whenInFuture = whenIso !== null && new Date(whenIso).getTime() > Date.now() + 30_000;
-  const fe = (k: FieldKey) => errors[k] ?? [];
-  const described = (k: FieldKey, extra?: string) =>
-    [extra, fe(k).length ? `${k}-error` : undefined].filter(Boolean).join(' ') || undefined;
+  const scheduleAt = whenIso !== null && new Date(whenIso).getTime() > Date.now() + SCHEDULE_AHEAD_MS ? whenIso : null;
+  const preparing = (schedule: boolean) => flow.busy === 'review' && Boolean(scheduleRef.current) === schedule;
+  const preview = <MessagePreview message={message} recipient={previewRecipient} boxed={!wide} />;
 
   return (
     <section aria-labelledby="new-title">
       <div className="page-head">
         <h1 id="new-title">New blast</h1>
       </div>
-      <form className="new-blast" onSubmit={submit} noValidate>
-        <div className="new-blast-main">
+      <form className={css.page} onSubmit={submit} noValidate>
+        <div>
           <div className="card">
-            <div className="field">
-              <label htmlFor="tag">
-                Tag <span className="optional">optional</span>
-              </label>
+            <Field id="tag" label={<Optional>Tag</Optional>} {...field('blast_tag')}>
               <input
                 id="tag"
                 type="text"
                 value={tag}
                 maxLength={200}
                 placeholder="e.g. June promo"
-                onChange={(e) => {
-                  setTag(e.target.value);
-                  clearError('blast_tag');
-                }}
-                aria-invalid={fe('blast_tag').length ? true : undefined}
-                aria-describedby={described('blast_tag')}
+                onChange={edit('blast_tag', setTag)}
+                {...aria('blast_tag')}
               />
-              <ErrorText id="blast_tag-error" messages={fe('blast_tag')} />
-            </div>
-
-            <div className="field">
-              <label htmlFor="message">Message</label>
-              <textarea
-                ref={messageRef}
-                id="message"
-                rows={6}
-                value={message}
-                onChange={(e) => {
-                  setMessage(e.target.value);
-                  clearError('message');
-                }}
-                placeholder={'Hi {{name|there}}, our June promo starts today…'}
-                aria-invalid={fe('message').length ? true : undefined}
-                aria-describedby={described('message', 'message-hint')}
-              />
-              <div id="message-hint" className="hint">
-                <span>
-                  Personalise with <code>{'{{name}}'}</code>, a fallback <code>{'{{name|there}}'}</code>, or any CSV column. Vary the words
-                  with spintax <code>{'{Hi|Hello}'}</code>: each number gets one option.
-                </span>{' '}
-                <span className="muted">
-                  {message.length} characters
-                  {variants > 1 && (
-                    <>
-                      , <span data-testid="variant-count">{variants.toLocaleString('en')}</span> variants
-                    </>
-                  )}
-                </span>
-              </div>
-              {variables.length > 0 && (
-                <div className="chips" aria-label="Insert a variable">
-                  {variables.map((v) => (
-                    <button type="button" key={v} className="chip" onClick={() => insertVariable(v)}>
-                      + {`{{${v}}}`}
-                    </button>
-                  ))}
-                </div>
-              )}
-              {unknownVariables.length > 0 && (
-                <p className="hint warn">
-                  The file has no column {unknownVariables.map((v) => `“${v}”`).join(', ')}: add a fallback or a column.
-                </p>
-              )}
-              {messageProblem && !fe('message').length && (
-                <p className="hint warn" role="note" data-testid="message-problem">
-                  {messageProblem.message.charAt(0).toUpperCase() + messageProblem.message.slice(1)}.
-                </p>
-              )}
-              <ErrorText id="message-error" messages={fe('message')} />
-            </div>
-            {!wide && <MessagePreview message={message} recipient={previewRecipient} />}
+            </Field>
+            <MessageField
+              message={message}
+              onChange={change('message', setMessage)}
+              variants={messageProblem ? 1 : variantCount(message)}
+              variables={variables}
+              unknownVariables={unknownVariables}
+              problem={messageProblem}
+              errors={of('message')}
+              aria={aria('message', 'message-hint')}
+            />
+            {!wide && preview}
 
             <div className="field-row">
-              <div className="field">
-                <label htmlFor="when">Date and time</label>
+              <Field id="when" label="Date and time" hint={`Your time zone: ${timeZoneName()}.`} {...field('scheduled_at')}>
                 <input
                   id="when"
                   type="datetime-local"
                   value={when}
-                  onChange={(e) => {
-                    setWhen(e.target.value);
-                    clearError('scheduled_at');
-                  }}
-                  aria-invalid={fe('scheduled_at').length ? true : undefined}
-                  aria-describedby={described('scheduled_at', 'when-hint')}
+                  onChange={edit('scheduled_at', setWhen)}
+                  {...aria('scheduled_at', 'when-hint')}
                 />
-                <p id="when-hint" className="hint">
-                  Your time zone: {timeZoneName()}.
-                </p>
-                <ErrorText id="scheduled_at-error" messages={fe('scheduled_at')} />
-              </div>
+              </Field>
               <StageField
                 choice={stageChoice}
                 other={stageOther}
-                onChoice={(v) => {
-                  setStageChoice(v);
-                  clearError('follow_up_stage');
-                }}
-                onOther={(v) => {
-                  setStageOther(v);
-                  clearError('follow_up_stage');
-                }}
-                errors={fe('follow_up_stage')}
+                onChoice={change('follow_up_stage', setStageChoice)}
+                onOther={change('follow_up_stage', setStageOther)}
+                errors={of('follow_up_stage')}
               />
               <PacingPicker
                 device={device.trim() || meta.default_device}
@@ -313,51 +226,38 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
               />
             </div>
 
-            <details className="advanced" open={fe('device').length > 0}>
+            <details className={css.advanced} open={of('device').length > 0}>
               <summary>Advanced</summary>
-              <div className="field">
-                <label htmlFor="device">WSAPME device</label>
+              <Field
+                id="device"
+                label="WSAPME device"
+                hint={`Leave empty to use the default device${meta.default_device ? ` (${meta.default_device})` : ''}.`}
+                {...field('device')}
+              >
                 <input
                   id="device"
                   type="text"
                   value={device}
                   placeholder={meta.default_device || 'default'}
-                  onChange={(e) => {
-                    setDevice(e.target.value);
-                    clearError('device');
-                  }}
-                  aria-invalid={fe('device').length ? true : undefined}
-                  aria-describedby={described('device', 'device-hint')}
+                  onChange={edit('device', setDevice)}
+                  {...aria('device', 'device-hint')}
                 />
-                <p id="device-hint" className="hint">
-                  Leave empty to use the default device{meta.default_device ? ` (${meta.default_device})` : ''}.
-                </p>
-                <ErrorText id="device-error" messages={fe('device')} />
-              </div>
+              </Field>
             </details>
           </div>
 
           <div className="card">
             <RecipientsField
               mode={mode}
-              onMode={(m) => {
-                setMode(m);
-                clearError('recipients');
-              }}
+              onMode={change('recipients', setMode)}
               pasted={pasted}
-              onPasted={(v) => {
-                setPasted(v);
-                clearError('recipients');
-              }}
+              onPasted={change('recipients', setPasted)}
               pastedCount={pastedNumbers.length}
               pastedNamed={pastedNumbers.filter((p) => p.vars.name).length}
               pastedIgnored={pastedList.ignoredCells}
               csv={csv}
-              onCsv={(c) => {
-                setCsv(c);
-                clearError('recipients');
-              }}
-              errors={fe('recipients')}
+              onCsv={change('recipients', setCsv)}
+              errors={of('recipients')}
             />
             <div className="actions-row">
               <button
@@ -382,9 +282,9 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
           </div>
         </div>
 
-        <aside className="new-blast-side">
-          <div className="card sticky">
-            {wide && <MessagePreview message={message} recipient={previewRecipient} />}
+        <aside>
+          <div className={`card ${css.sticky}`}>
+            {wide && preview}
             {check?.result.variation && check.message !== '(check)' ? (
               <VariationSummary
                 variation={check.result.variation}
@@ -400,16 +300,26 @@ export function NewBlastPage({ meta }: { meta: Meta }) {
                 </p>
               )
             )}
-            <CreatePanel
-              flow={flow}
-              review={review}
-              scheduledFor={scheduleRef.current}
-              checkIsCurrent={checkIsCurrent}
-              whenIso={whenInFuture ? whenIso : null}
-              disabled={busy}
-              onSchedule={() => void startReview('schedule')}
-              error={errors.create}
-            />
+            <CreatePanel flow={flow} scheduledFor={scheduleRef.current} error={errors.create}>
+              <button type="submit" className="btn btn-primary btn-block" disabled={busy || !checkIsCurrent}>
+                {preparing(false) ? 'Preparing the review…' : 'Create & send now'}
+              </button>
+              <button
+                type="button"
+                className="btn btn-block"
+                disabled={busy || !checkIsCurrent || !scheduleAt}
+                onClick={() => void startReview('schedule')}
+              >
+                {preparing(true) ? 'Preparing the review…' : 'Create & schedule'}
+              </button>
+              <p className="hint" aria-live="polite">
+                {!checkIsCurrent
+                  ? 'Check the numbers first.'
+                  : scheduleAt
+                    ? `Scheduling sends it on ${formatDateTime(scheduleAt)}.`
+                    : 'To schedule, pick a later date and time.'}
+              </p>
+            </CreatePanel>
           </div>
         </aside>
       </form>

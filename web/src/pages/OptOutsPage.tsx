@@ -51,7 +51,7 @@ export function OptOutsPage() {
       </div>
       <p className="muted">These numbers are never messaged: new blasts and follow-ups leave them out.</p>
       <div className={`card ${css.tools}`}>
-        <div className={css.row} role="search">
+        <search className={css.row}>
           <label className={css.grow}>
             Search
             <input type="search" placeholder="Number or reason" value={qInput} onChange={(e) => setQInput(e.target.value)} />
@@ -73,7 +73,7 @@ export function OptOutsPage() {
               ))}
             </select>
           </label>
-        </div>
+        </search>
         <AddOptOut onAdded={() => void load()} />
         <ImportOptOuts onImported={() => void load()} />
       </div>

@@ -2,11 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { ReplyFilter, ReplyList } from '../lib/types.ts';
-import { useChangeEvents } from '../lib/useChangeEvents.ts';
+import { cx } from '../lib/cx.ts';
+import { useEventStream } from '../lib/useEventStream.ts';
 import { ReplyCard } from '../components/ReplyCard.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
-import '../components/inbox.css';
+import { FilterBar, FilterCheck } from '../components/FilterBar.tsx';
+import css from './RepliesPage.module.css';
 
 const PAGE_SIZE = 25;
 type Filters = Omit<ReplyFilter, 'limit' | 'offset'>;
@@ -30,7 +32,7 @@ export function RepliesPage() {
   useEffect(() => {
     void load();
   }, [load]);
-  const live = useChangeEvents('/api/replies/events', () => void load());
+  const live = useEventStream('/api/replies/events', ['change'], () => void load(), load);
 
   const set = (k: keyof Filters, v: string) => {
     setOffset(0);
@@ -41,11 +43,11 @@ export function RepliesPage() {
     <section aria-labelledby="replies-title">
       <div className="page-head">
         <h1 id="replies-title">Replies</h1>
-        <span className={`inbox-live inbox-live-${live}`} data-testid="replies-live">
+        <span className={cx(css.live, live === 'live' && css.on)} data-testid="replies-live">
           {live === 'live' ? 'Live' : live === 'polling' ? 'Reconnecting…' : 'Connecting…'}
         </span>
       </div>
-      <form className="card inbox-filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <FilterBar search>
         <label>
           Search
           <input type="search" placeholder="Number or text" value={filters.q ?? ''} onChange={(e) => set('q', e.target.value)} />
@@ -76,11 +78,10 @@ export function RepliesPage() {
           To
           <input type="date" value={filters.to ?? ''} onChange={(e) => set('to', e.target.value)} />
         </label>
-        <label className="inbox-check">
-          <input type="checkbox" checked={filters.open === 'true'} onChange={(e) => set('open', e.target.checked ? 'true' : '')} />
+        <FilterCheck checked={filters.open === 'true'} onChange={(on) => set('open', on ? 'true' : '')}>
           Not yet closed <span className="muted">(opt-outs left out)</span>
-        </label>
-      </form>
+        </FilterCheck>
+      </FilterBar>
       <ErrorText messages={error} />
       {!data && !error && <p className="muted loading">Loading replies…</p>}
       {data && (
@@ -94,7 +95,7 @@ export function RepliesPage() {
               <p>Replies to your blasts appear here as they arrive.</p>
             </div>
           ) : (
-            <ul className="inbox-list" aria-label="Replies, newest first">
+            <ul className={css.list} aria-label="Replies, newest first">
               {data.replies.map((r) => (
                 <ReplyCard key={r.id} reply={r} onChanged={() => void load()} />
               ))}

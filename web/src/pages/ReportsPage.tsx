@@ -3,10 +3,14 @@ import { api, errorText } from '../lib/api.ts';
 import { formatNumber, formatPercent } from '../lib/format.ts';
 import type { FunnelReport, ReportGroupBy } from '../lib/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
-import '../components/inbox.css';
+import { FilterBar } from '../components/FilterBar.tsx';
+import css from './ReportsPage.module.css';
 
 // The chart library is most of the dashboard's weight: load it only when a report is opened.
 const StageChart = lazy(() => import('../components/StageChart.tsx').then((m) => ({ default: m.StageChart })));
+
+/** The stages after sent, each with its rate of the stage before. */
+const RATED = ['received', 'read', 'replied', 'closed'] as const;
 
 const GROUPS: Array<[Exclude<ReportGroupBy, 'day'>, string]> = [
   ['follow_up_stage', 'Follow-up stage'],
@@ -44,7 +48,7 @@ export function ReportsPage() {
           Export CSV
         </a>
       </div>
-      <form className="card inbox-filters" onSubmit={(e) => e.preventDefault()}>
+      <FilterBar>
         <label>
           Group by
           <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as typeof groupBy)}>
@@ -63,14 +67,14 @@ export function ReportsPage() {
           To
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </label>
-      </form>
+      </FilterBar>
       <ErrorText messages={error} />
       {table && (
         <div className="card">
           <h2>Funnel by {label.toLowerCase()}</h2>
           <p className="muted">Blasts created in the period, each with its funnel now.</p>
-          <div className="report-table-wrap">
-            <table className="table report-table" data-testid="report-table">
+          <div className={css.tableWrap}>
+            <table className={`table ${css.table}`} data-testid="report-table">
               <thead>
                 <tr>
                   <th scope="col">{label}</th>
@@ -82,22 +86,18 @@ export function ReportsPage() {
                 </tr>
               </thead>
               <tbody>
-                {[...table.groups, { ...table.total, key: 'All' }].map((g, i) => (
-                  <tr key={`${g.key}-${i}`} className={i === table.groups.length ? 'report-total' : undefined}>
+                {[
+                  ...table.groups.map((g) => ({ ...g, id: `group:${JSON.stringify(g.key)}` })),
+                  { ...table.total, key: 'All', id: 'total' },
+                ].map((g) => (
+                  <tr key={g.id} className={g.id === 'total' ? css.total : undefined}>
                     <th scope="row">{g.key ?? '(none)'}</th>
                     <td>{formatNumber(g.sent)}</td>
-                    <td>
-                      {formatNumber(g.received)} <span className="muted">{formatPercent(g.rates.received)}</span>
-                    </td>
-                    <td>
-                      {formatNumber(g.read)} <span className="muted">{formatPercent(g.rates.read)}</span>
-                    </td>
-                    <td>
-                      {formatNumber(g.replied)} <span className="muted">{formatPercent(g.rates.replied)}</span>
-                    </td>
-                    <td>
-                      {formatNumber(g.closed)} <span className="muted">{formatPercent(g.rates.closed)}</span>
-                    </td>
+                    {RATED.map((k) => (
+                      <td key={k}>
+                        {formatNumber(g[k])} <span className="muted">{formatPercent(g.rates[k])}</span>
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../lib/api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { focusOnMount } from '../lib/focusOnMount.ts';
 
+/** The only thing to do on this page: the token field takes the focus, described by what it is for. */
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -30,12 +32,15 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   };
 
   return (
-    <form className="card center-card signin" onSubmit={(e) => void submit(e)} noValidate>
+    <form className="card center-card" onSubmit={(e) => void submit(e)} noValidate>
       <h1>Sign in</h1>
-      <p className="muted">This wablast server is protected. Enter its access token once; this browser remembers it.</p>
+      <p id="signin-hint" className="muted">
+        This wablast server is protected. Enter its access token once; this browser remembers it.
+      </p>
       <div className="field">
         <label htmlFor="token">Access token</label>
         <input
+          ref={focusOnMount}
           id="token"
           name="token"
           type="password"
@@ -43,8 +48,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
           value={token}
           onChange={(e) => setToken(e.target.value)}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'token-error' : undefined}
-          autoFocus
+          aria-describedby={error ? 'signin-hint token-error' : 'signin-hint'}
         />
         <ErrorText id="token-error" messages={error} />
       </div>

@@ -10,9 +10,15 @@ export function useDebouncedSearch(onSettled: () => void): { input: string; setI
   // The latest onSettled, read when the wait ends: a new callback each render must not restart the wait.
   const settled = useRef(onSettled);
   settled.current = onSettled;
+  // Only a different search settles: on the first render (or after typing back to the same text) the
+  // wait would otherwise send the list back to its first page under a person who just paged on.
+  const searched = useRef('');
   useEffect(() => {
+    const next = input.trim();
+    if (next === searched.current) return;
     const t = window.setTimeout(() => {
-      setSearch(input.trim());
+      searched.current = next;
+      setSearch(next);
       settled.current();
     }, 300);
     return () => window.clearTimeout(t);

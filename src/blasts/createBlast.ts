@@ -1,15 +1,15 @@
-import { sql } from 'drizzle-orm';
+import type { CreateBlastResult } from '../api/contract.ts';
 import type { Db } from '../db/client.ts';
-import { rows } from '../db/client.ts';
-import { type Variation, summariseVariation } from '../domain/variation.ts';
 import { type CreateWarning, outsideCountryWarning } from '../domain/countryNote.ts';
 import type { PacingPreset } from '../domain/pacingRules.ts';
+import { VariationTally } from '../domain/variation.ts';
 import { AppError } from '../errors.ts';
-import { assignStickySenders } from '../send/phoneSenders.ts';
 import { optedOutAmong } from '../optOuts/optOutStore.ts';
+import { assignStickySenders } from '../send/phoneSenders.ts';
+import { insertBlastDevices, insertDraftBlast, insertRecipients, setTotalRecipients } from './createBlastQueries.ts';
+import { type PreparedRecipient, type RawRecipient, RecipientPreparer } from './prepareRecipients.ts';
 import { recentlyMessaged } from './recentlyMessaged.ts';
-import { type RawRecipient, RecipientPreparer, prepareRecipients } from './prepareRecipients.ts';
-import type { CreateBlastResult } from '../api/contract.ts';
+import { inSlices } from './inSlices.ts';
 
 export type { CreateBlastResult };
 
@@ -22,8 +22,8 @@ export interface CreateBlastInput {
   device: string;
   /** The rest of the sender pool (sticky sender, most room; see send/claimRecipients.ts). */
   devices?: readonly string[];
-  /** Raw rows, or rows already prepared one by one as they arrived (a CSV upload). */
-  recipients: RawRecipient[] | RecipientPreparer;
+  /** The recipients as given (a JSON body) or as they are read (a CSV upload), each checked already. */
+  recipients: Iterable<RawRecipient> | AsyncIterable<RawRecipient>;
   dryRun: boolean;
   parentBlastId?: number | null;
   segment?: string | null;
@@ -38,86 +38,105 @@ export interface CreateLimits {
   variation?: { warnAt: number; preset?: string | null };
 }
 
-const MAX_INVALID_REPORTED = 1000;
-const INSERT_SLICE = 10_000;
-
 /**
- * Creates a blast and all its recipients in one transaction, or nothing at all.
- * Recipients go in as INSERT … SELECT over a JSON parameter, 10,000 rows a statement: ten round
- * trips for 100,000 rows instead of 100,000, and no statement-size limit on the parameter count.
+ * Creates a blast and all its recipients in one transaction, or nothing at all. The recipients are
+ * prepared (normalised, de-duplicated) and stored a slice at a time while the next slice is read,
+ * so a 100,000-row upload is never held whole in memory and its parsing overlaps the database's
+ * work. A dry run reads the same way and writes nothing.
  */
 export async function createBlast(db: Db, input: CreateBlastInput, limits: CreateLimits): Promise<CreateBlastResult> {
-  const given = input.recipients instanceof RecipientPreparer ? input.recipients.count : input.recipients.length;
-  if (given > limits.maxRecipients * 2) throw tooMany(given, limits.maxRecipients);
-  const prepared =
-    input.recipients instanceof RecipientPreparer ? input.recipients.result() : prepareRecipients(input.recipients, limits.region);
-  const optedOut = await optedOutAmong(
-    db,
-    prepared.valid.map((r) => r.phone),
-  );
-  const valid = prepared.valid.filter((r) => !optedOut.has(r.phone));
-  const invalid = prepared.invalid.slice(0, MAX_INVALID_REPORTED);
+  if (Array.isArray(input.recipients) && input.recipients.length > limits.maxRecipients * 2)
+    throw tooMany(input.recipients.length, limits.maxRecipients);
+  const preparer = new RecipientPreparer(limits.region);
+  if (input.dryRun) return dryRun(db, input, limits, preparer);
 
-  if (valid.length > limits.maxRecipients) throw tooMany(valid.length, limits.maxRecipients);
-  const outside = outsideCountryWarning(prepared.outsideCountry, limits.region);
-  const summary = {
-    invalid,
-    duplicates: prepared.duplicates,
-    opted_out: optedOut.size,
-    total_recipients: valid.length,
-    warnings: outside ? [outside] : [],
-  };
-
-  if (input.dryRun) {
-    return {
-      success: true,
-      blast_id: null,
-      ...summary,
-      preview: valid.slice(0, 5).map((r) => ({ phone: r.phone, variables: r.vars })),
-      recently_messaged: await recentlyMessaged(
-        db,
-        valid.map((r) => r.phone),
-        input.message,
-      ),
-      ...(limits.variation && { variation: summariseVariation(input.message, valid, limits.variation) }),
-    };
-  }
-  if (valid.length === 0) {
-    throw new AppError('validation_failed', 'No valid recipients: every number was invalid, a duplicate or opted out', [
-      { field: 'recipients', message: 'no valid phone numbers' },
-    ]);
-  }
-
-  const blastId = await db.transaction(async (tx) => {
-    const [blast] = await rows<{ id: number }>(
-      tx,
-      sql`INSERT INTO blasts (tag, message, follow_up_stage, device, state, scheduled_at, parent_blast_id, segment, total_recipients, pacing_preset)
-          VALUES (${input.tag}, ${input.message}, ${input.followUpStage}, ${input.device}, 'draft',
-                  ${input.scheduledAt?.toISOString() ?? null}, ${input.parentBlastId ?? null}, ${input.segment ?? null}, ${valid.length},
-                  ${input.pacingPreset ?? null})
-          RETURNING id`,
-    );
-    const pool = [...new Set([input.device, ...(input.devices ?? [])])];
-    await tx.execute(
-      sql`INSERT INTO blast_devices (blast_id, device, position)
-          SELECT ${blast!.id}, d.device, d.position - 1 FROM json_array_elements_text(${JSON.stringify(pool)}::json) WITH ORDINALITY AS d(device, position)`,
-    );
-    // In slices: one JSON text of all 100,000 rows is 7 MB held at once (and again as the driver's
-    // buffer) for nothing (bench rss_peak); 10,000 rows a statement cost no measurable time, and
-    // the transaction still makes it all or nothing.
-    for (let i = 0; i < valid.length; i += INSERT_SLICE) {
-      const payload = JSON.stringify(valid.slice(i, i + INSERT_SLICE).map((r) => ({ p: r.phone, v: r.vars })));
-      await tx.execute(
-        sql`INSERT INTO blast_recipients (blast_id, phone_number, variables)
-            SELECT ${blast!.id}, r.p, coalesce(r.v, '{}'::jsonb)
-            FROM json_to_recordset(${payload}::json) AS r(p text, v jsonb)`,
-      );
-    }
+  return db.transaction(async (tx) => {
+    const blastId = await insertDraftBlast(tx, {
+      tag: input.tag,
+      message: input.message,
+      followUpStage: input.followUpStage,
+      device: input.device,
+      scheduledAt: input.scheduledAt,
+      parentBlastId: input.parentBlastId ?? null,
+      segment: input.segment ?? null,
+      pacingPreset: input.pacingPreset ?? null,
+    });
+    await insertBlastDevices(tx, blastId, [...new Set([input.device, ...(input.devices ?? [])])]);
+    let total = 0;
+    let optedOut = 0;
+    await inSlices(input.recipients, preparer, async (slice) => {
+      // Past the maximum nothing more is stored, but the rest is still counted: the answer says
+      // how many recipients the blast would have had.
+      const stored = total <= limits.maxRecipients ? await insertRecipients(tx, blastId, slice) : await countKept(tx, slice);
+      total += stored;
+      optedOut += slice.length - stored;
+    });
+    if (total > limits.maxRecipients) throw tooMany(total, limits.maxRecipients);
+    if (total === 0) throw noneValid();
+    await setTotalRecipients(tx, blastId, total);
     // Phones a pool device messaged before stay with it (sticky sender).
-    await assignStickySenders(tx, blast!.id);
-    return blast!.id;
+    await assignStickySenders(tx, blastId);
+    return { success: true, blast_id: blastId, ...summary(preparer, limits.region, optedOut, total) };
   });
-  return { success: true, blast_id: blastId, ...summary };
+}
+
+/** What the blast would be: the same reading and checks as a real create, and nothing written. */
+async function dryRun(db: Db, input: CreateBlastInput, limits: CreateLimits, preparer: RecipientPreparer): Promise<CreateBlastResult> {
+  let total = 0;
+  let optedOut = 0;
+  const preview: Array<{ phone: string; variables: Record<string, string> }> = [];
+  const recently = { count: 0, same_text: 0 };
+  const variation = limits.variation ? new VariationTally(input.message, limits.variation) : null;
+  await inSlices(input.recipients, preparer, async (slice) => {
+    const out = await optedOutAmong(
+      db,
+      slice.map((r) => r.phone),
+    );
+    const kept = out.size ? slice.filter((r) => !out.has(r.phone)) : slice;
+    total += kept.length;
+    optedOut += out.size;
+    for (const r of kept) {
+      if (preview.length < 5) preview.push({ phone: r.phone, variables: r.vars });
+      variation?.add(r);
+    }
+    // Numbers are unique across slices (the preparer folds duplicates), so the counts add up.
+    const seen = await recentlyMessaged(
+      db,
+      kept.map((r) => r.phone),
+      input.message,
+    );
+    recently.count += seen.count;
+    recently.same_text += seen.same_text;
+  });
+  if (total > limits.maxRecipients) throw tooMany(total, limits.maxRecipients);
+  return {
+    success: true,
+    blast_id: null,
+    ...summary(preparer, limits.region, optedOut, total),
+    preview,
+    recently_messaged: recently,
+    ...(variation && { variation: variation.result() }),
+  };
+}
+
+async function countKept(db: Db, slice: readonly PreparedRecipient[]): Promise<number> {
+  const out = await optedOutAmong(
+    db,
+    slice.map((r) => r.phone),
+  );
+  return slice.length - out.size;
+}
+
+function summary(preparer: RecipientPreparer, region: string, optedOut: number, total: number) {
+  const { invalid, duplicates, outsideCountry } = preparer.result();
+  const outside: CreateWarning | null = outsideCountryWarning(outsideCountry, region);
+  return { invalid, duplicates, opted_out: optedOut, total_recipients: total, warnings: outside ? [outside] : [] };
+}
+
+function noneValid(): AppError {
+  return new AppError('validation_failed', 'No valid recipients: every number was invalid, a duplicate or opted out', [
+    { field: 'recipients', message: 'no valid phone numbers' },
+  ]);
 }
 
 function tooMany(n: number, max: number): AppError {

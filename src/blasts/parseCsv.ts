@@ -7,18 +7,10 @@ import type { RawRecipient } from './prepareRecipients.ts';
 /**
  * Reads a recipients CSV: a header row, one column holding the phone number (the one header rule,
  * domain/csvHeader.ts, shared with the dashboard), every other column a template variable. Streams, so a large
- * upload is parsed as it arrives; stops with a clear error naming the line at the first broken row.
+ * upload is parsed as it is read and its rows die young (bench rss_peak); stops with a clear error
+ * naming the line at the first broken row.
  */
-export async function parseRecipientsCsv(
-  input: Readable | Buffer | string,
-  maxRows: number,
-  /**
-   * Takes each row as it is read instead of collecting them (the result is then empty): an upload
-   * of 100,000 rows is prepared as it arrives, and its raw rows die young instead of all being
-   * held at once (bench rss_peak).
-   */
-  onRow?: (row: RawRecipient) => void,
-): Promise<RawRecipient[]> {
+export async function* readRecipientsCsv(input: Readable | Buffer | string, maxRows: number): AsyncGenerator<RawRecipient> {
   // The line the last complete record ended on: an unclosed quote is only noticed at the end of
   // the file, and the error should name the line where the quote was opened, not the last one.
   let lastGoodLine = 0;
@@ -45,8 +37,8 @@ export async function parseRecipientsCsv(
 
   let header: string[] | null = null;
   let phoneCol = -1;
-  const out: RawRecipient[] = [];
   let rowCount = 0;
+  let finished = false;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!header) {
@@ -67,13 +59,10 @@ export async function parseRecipientsCsv(
         if (i !== phoneCol && h !== '' && record[i] !== undefined) vars[h] = record[i]!;
       });
       rowCount++;
-      const row = { phone: record[phoneCol] ?? '', vars };
-      if (onRow) onRow(row);
-      else out.push(row);
+      yield { phone: record[phoneCol] ?? '', vars };
     }
+    finished = true;
   } catch (err) {
-    source?.unpipe(parser);
-    source?.resume();
     if (err instanceof AppError) throw err;
     const e = err as { message?: string; lines?: number; code?: string };
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
@@ -85,7 +74,28 @@ export async function parseRecipientsCsv(
     throw new AppError('invalid_csv', `The CSV could not be read${e.lines ? ` at line ${e.lines}` : ''}: ${e.message ?? 'malformed'}`, [
       { field: 'file', message: e.message ?? 'malformed CSV' },
     ]);
+  } finally {
+    // Stopped early (an error, or a reader that gave up): the rest of the source is drained, not
+    // left paused with the request waiting on it.
+    if (!finished) {
+      source?.unpipe(parser);
+      source?.resume();
+      parser.destroy();
+    }
   }
   if (!header) throw new AppError('invalid_csv', 'The CSV is empty', [{ field: 'file', message: 'empty file' }]);
+}
+
+/** The whole CSV at once, or each row handed to `onRow` as it is read (the result is then empty). */
+export async function parseRecipientsCsv(
+  input: Readable | Buffer | string,
+  maxRows: number,
+  onRow?: (row: RawRecipient) => void,
+): Promise<RawRecipient[]> {
+  const out: RawRecipient[] = [];
+  for await (const row of readRecipientsCsv(input, maxRows)) {
+    if (onRow) onRow(row);
+    else out.push(row);
+  }
   return out;
 }

@@ -22,6 +22,9 @@ export interface Prepared {
   outsideCountry: OutsideCountry;
 }
 
+/** How many invalid entries an answer lists (their count is unbounded; the list is not). */
+const MAX_INVALID_REPORTED = 1000;
+
 /**
  * Normalises every number to E.164 and folds duplicates, however they were spelled
  * ("012-3456789" and "+60123456789" are one recipient; the first occurrence keeps its variables).
@@ -29,17 +32,21 @@ export interface Prepared {
  */
 export function prepareRecipients(raw: readonly RawRecipient[], region: string): Prepared {
   const preparer = new RecipientPreparer(region);
-  for (const r of raw) preparer.add(r);
-  return preparer.result();
+  const valid: PreparedRecipient[] = [];
+  for (const r of raw) {
+    const kept = preparer.add(r);
+    if (kept) valid.push(kept);
+  }
+  return { valid, ...preparer.result() };
 }
 
 /**
- * prepareRecipients one row at a time, for rows that arrive as a stream (a CSV upload): only the
- * prepared recipients are kept, never the whole raw list (bench rss_peak).
+ * prepareRecipients one row at a time, for rows that arrive as a stream (a CSV upload): it hands
+ * back each new recipient and keeps only what folds duplicates (the numbers seen), so 100,000 rows
+ * are never held at once (bench rss_peak).
  */
 export class RecipientPreparer {
   private readonly seen = new Set<string>();
-  private readonly valid: PreparedRecipient[] = [];
   private readonly invalid: InvalidRecipient[] = [];
   private duplicates = 0;
   private line = 0;
@@ -52,27 +59,30 @@ export class RecipientPreparer {
     return this.line;
   }
 
-  add(r: RawRecipient): void {
+  /** The row as a new recipient, or null when its number is invalid or was seen before. */
+  add(r: RawRecipient): PreparedRecipient | null {
     this.line++;
     const parsed = normalisePhone(r.phone, this.region);
     if (!parsed.ok) {
-      this.invalid.push({ input: r.phone.slice(0, 64), line: this.line, reason: parsed.reason });
-      return;
+      if (this.invalid.length < MAX_INVALID_REPORTED)
+        this.invalid.push({ input: r.phone.slice(0, 64), line: this.line, reason: parsed.reason });
+      return null;
     }
     if (this.seen.has(parsed.e164)) {
       this.duplicates++;
-      return;
+      return null;
     }
     this.seen.add(parsed.e164);
-    this.valid.push({ phone: parsed.e164, vars: r.vars });
     if (parsed.country !== this.region) {
       this.outside.count++;
       this.outside.byCountry[parsed.country] = (this.outside.byCountry[parsed.country] ?? 0) + 1;
       if (this.outside.examples.length < 5) this.outside.examples.push({ line: this.line, phone: parsed.e164 });
     }
+    return { phone: parsed.e164, vars: r.vars };
   }
 
-  result(): Prepared {
-    return { valid: this.valid, invalid: this.invalid, duplicates: this.duplicates, outsideCountry: this.outside };
+  /** Everything but the recipients themselves (those went out one by one from add). */
+  result(): Omit<Prepared, 'valid'> {
+    return { invalid: this.invalid, duplicates: this.duplicates, outsideCountry: this.outside };
   }
 }

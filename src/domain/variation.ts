@@ -32,26 +32,41 @@ export function summariseVariation(
   recipients: Iterable<{ phone: string; vars: Readonly<Record<string, string>> }>,
   options: VariationOptions,
 ): Variation {
+  const tally = new VariationTally(template, options);
+  for (const r of recipients) tally.add(r);
+  return tally.result();
+}
+
+/** summariseVariation one recipient at a time, for recipients that are read as a stream (a CSV upload). */
+export class VariationTally {
   // Counted by a 53-bit hash of each text, not the text: 100,000 rendered messages are not held at once.
-  const counts = new Map<number, number>();
-  const samples: Variation['samples'] = [];
-  const wanted = options.samples ?? 5;
-  let largest = 0;
-  for (const r of recipients) {
-    const text = renderTemplate(template, { ...r.vars, phone: r.phone }, r.phone);
+  private readonly counts = new Map<number, number>();
+  private readonly samples: Variation['samples'] = [];
+  private largest = 0;
+
+  constructor(
+    private readonly template: string,
+    private readonly options: VariationOptions,
+  ) {}
+
+  add(r: { phone: string; vars: Readonly<Record<string, string>> }): void {
+    const text = renderTemplate(this.template, { ...r.vars, phone: r.phone }, r.phone);
     const key = hash53(text);
-    const n = (counts.get(key) ?? 0) + 1;
-    counts.set(key, n);
-    if (n > largest) largest = n;
-    if (n === 1 && samples.length < wanted) samples.push({ phone: r.phone, text });
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    if (n > this.largest) this.largest = n;
+    if (n === 1 && this.samples.length < (this.options.samples ?? 5)) this.samples.push({ phone: r.phone, text });
   }
-  return {
-    distinct: counts.size,
-    possible: variantCount(template),
-    largest_identical: largest,
-    samples,
-    warning: identicalTextWarning(largest, options.warnAt, options.preset ?? null),
-  };
+
+  result(): Variation {
+    return {
+      distinct: this.counts.size,
+      possible: variantCount(this.template),
+      largest_identical: this.largest,
+      samples: this.samples,
+      warning: identicalTextWarning(this.largest, this.options.warnAt, this.options.preset ?? null),
+    };
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { CreateBlastInput } from '../blasts/createBlast.ts';
-import { parseRecipientsCsv } from '../blasts/parseCsv.ts';
-import { type RawRecipient, RecipientPreparer } from '../blasts/prepareRecipients.ts';
+import { Readable } from 'node:stream';
+import { readRecipientsCsv } from '../blasts/parseCsv.ts';
+import type { RawRecipient } from '../blasts/prepareRecipients.ts';
 import type { PacingPreset } from '../domain/pacingRules.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
@@ -48,23 +49,22 @@ export function fromJson(req: FastifyRequest<{ Body: CreateBlastBody }>, ctx: Ap
   return toInput(b, recipients, b.dry_run ?? false, ctx);
 }
 
+/**
+ * The multipart upload. The CSV is read whole before any row is parsed: the message, which each
+ * row is checked against, may come after the file, and a slow upload must not hold a database
+ * transaction open. It is kept as the chunks that arrived (≈ 4 MB for 100,000 rows, outside the
+ * JS heap) and parsed inside createBlast's transaction, slice by slice, as the rows are stored.
+ */
 export async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promise<CreateBlastInput> {
   const fields: Record<string, string> = {};
-  let recipients: RecipientPreparer | null = null;
+  let csv: Buffer[] | null = null;
   try {
     for await (const part of req.parts({ limits: { fileSize: CSV_MAX_BYTES, files: 1, fields: 20 } })) {
       if (part.type === 'file') {
-        // Each row is normalised as it is read; only the prepared recipients are kept (bench rss_peak).
-        const preparer = new RecipientPreparer(ctx.config.phoneRegion);
-        // The message field may come after the file: rows are checked for their variables now and
-        // for the rendered length once the message is known.
-        let row = 1;
-        await parseRecipientsCsv(part.file, ctx.config.maxRecipients * 2, (r) => {
-          checkRecipient(`file row ${++row}`, r.phone, r.vars, '');
-          preparer.add(r);
-        });
-        recipients = preparer;
+        const chunks: Buffer[] = [];
+        for await (const chunk of part.file) chunks.push(chunk as Buffer);
         if (part.file.truncated) throw new AppError('payload_too_large', `The CSV is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB`);
+        csv = chunks;
       } else {
         fields[part.fieldname] = String(part.value ?? '');
       }
@@ -75,13 +75,18 @@ export async function fromMultipart(req: FastifyRequest, ctx: AppContext): Promi
     if (err instanceof AppError || (err as { code?: unknown }).code !== undefined) throw err;
     throw new AppError('bad_request', `The upload is not valid multipart/form-data: ${(err as Error).message ?? 'malformed'}`);
   }
-  if (!recipients)
-    throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
+  if (!csv) throw new AppError('validation_failed', 'file: attach a CSV file in the "file" field', [{ field: 'file', message: 'missing' }]);
   const f = parse(uploadFields, fields);
-  (recipients as RecipientPreparer).result().valid.forEach((r, i) => {
-    checkRecipient(`file recipient ${i + 1}`, r.phone, r.vars, f.message);
-  });
-  return toInput(f, recipients, f.dry_run, ctx);
+  return toInput(f, checkedRows(csv, ctx.config.maxRecipients * 2, f.message), f.dry_run, ctx);
+}
+
+/** The CSV's rows as they are parsed, each checked for its variables and the message it renders. */
+async function* checkedRows(csv: Buffer[], maxRows: number, message: string): AsyncGenerator<RawRecipient> {
+  let line = 1;
+  for await (const r of readRecipientsCsv(Readable.from(csv), maxRows)) {
+    checkRecipient(`file row ${++line}`, r.phone, r.vars, message);
+    yield r;
+  }
 }
 
 function toInput(

@@ -7,8 +7,6 @@ import { addOptOuts } from './optOutStore.ts';
 
 export type ImportResult = OptOutImport;
 
-const MAX_INVALID_REPORTED = 1000;
-
 /**
  * Opts out every number of a CSV (a "phone" column, as for a blast; other columns are ignored):
  * numbers spelled as for a blast are normalised the same way, duplicates folded, invalid ones
@@ -20,13 +18,12 @@ export async function importOptOuts(
   opts: { region: string; maxRows: number; reason: string },
 ): Promise<ImportResult> {
   const preparer = new RecipientPreparer(opts.region);
-  await parseRecipientsCsv(file, opts.maxRows, (row) => preparer.add({ phone: row.phone, vars: {} }));
-  const { valid, invalid, duplicates } = preparer.result();
-  const added = await addOptOuts(
-    db,
-    valid.map((r) => r.phone),
-    opts.reason,
-    'import',
-  );
-  return { success: true, added, already: valid.length - added, duplicates, invalid: invalid.slice(0, MAX_INVALID_REPORTED) };
+  const phones: string[] = [];
+  await parseRecipientsCsv(file, opts.maxRows, (row) => {
+    const kept = preparer.add({ phone: row.phone, vars: {} });
+    if (kept) phones.push(kept.phone);
+  });
+  const { invalid, duplicates } = preparer.result();
+  const added = await addOptOuts(db, phones, opts.reason, 'import');
+  return { success: true, added, already: phones.length - added, duplicates, invalid };
 }

@@ -161,6 +161,34 @@ describe('CSV upload', () => {
 });
 
 describe('CSV export', () => {
+  it('a bad row after several slices were stored → 400 naming its line, nothing persisted', async () => {
+    // 12,000 rows are stored in slices inside one transaction before the bad row is read.
+    const lines = ['phone,name'];
+    for (let i = 0; i < 12_000; i++) lines.push(`+6013${String(i).padStart(7, '0')},Name ${i}`);
+    lines.push('+60139999999,Bad\u0001name');
+    const res = await unchanged(app, () => postForm(app, '/api/blasts/upload', `${lines.join('\n')}\n`));
+    const error = expectError(res, 400, 'validation_failed');
+    expect(error.message).toMatch(/^file row 12002\.name: /);
+  });
+
+  it('takes the message after the file, and checks every row against it', async () => {
+    const upload = async (csv: string, message: string) => {
+      const form = new FormData();
+      form.set('file', new Blob([csv], { type: 'text/csv' }), 'recipients.csv');
+      form.set('message', message);
+      const r = await fetch(`${app.url}/api/blasts/upload`, { method: 'POST', body: form });
+      return { status: r.status, body: await r.json() };
+    };
+    const ok = await upload('phone,name\n0177000301,Ali\n', 'Hi {{name}}');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(await recipientsOf(app, ok.body.blast_id)).toEqual([
+      { phone_number: '+60177000301', status: 'QUEUED', variables: { name: 'Ali' } },
+    ]);
+    // 4,000 characters of template and 200 of variable: too long only once the message is known.
+    const long = await unchanged(app, () => upload(`phone,name\n0177000302,${'x'.repeat(200)}\n`, `${'y'.repeat(4000)} {{name}}`));
+    expect(expectError(long, 400, 'validation_failed').message).toMatch(/^file row 2: .*at most 4096/);
+  });
+
   it('GET /api/blasts/:id/recipients?format=csv exports one line per recipient under a header row', async () => {
     const res = await postForm(
       app,

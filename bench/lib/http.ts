@@ -1,7 +1,8 @@
 import { request } from 'undici';
+import type { Json } from '../../test/helpers/json.ts';
 
 /** A JSON call to a wablast process; throws with the body when the status is not 2xx. */
-export async function api<T = any>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = Json>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await request(`${base}${path}`, {
     method: method as 'GET',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import { funnelFromCounts, type StatusCounts } from '../domain/funnel.ts';
-import { type Stage, type StageCounts, type StageFunnel, stageFunnel } from '../domain/stageFunnel.ts';
+import { type Stage, type StageCounts, stageFunnel } from '../domain/stageFunnel.ts';
 import type { Status } from '../domain/status.ts';
 import type { Bounds } from '../domain/timeBounds.ts';
 import type { FunnelGroup, FunnelReport, ReportGroupBy as GroupBy } from '../api/contract.ts';

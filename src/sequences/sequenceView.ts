@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Report, reportsFor } from '../blasts/report.ts';
+import { reportsFor } from '../blasts/report.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
 import type { SequenceView, StepView } from '../api/contract.ts';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WsapmeSimulator } from '../../sim/simulator.ts';
+import type { Json } from '../helpers/json.ts';
 
 // The simulator's default dialect: the real gateway as ../shared/wsapme-dialect.md records it.
 let sim: WsapmeSimulator | undefined;
@@ -14,7 +15,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Json };
 }
 const send = (to: string, device: string | number = '5850', headers: Record<string, string> = {}) =>
   post('/v1/sendMessage2', { device, to, message: 'Hi' }, headers);

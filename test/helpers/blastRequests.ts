@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { rows } from '../../src/db/client.ts';
+import type { Json } from './json.ts';
 import { type TestApp, startTestApp } from './testApp.ts';
 
 /** The seed's example request body. */
@@ -47,7 +48,7 @@ export async function postForm(
   csv: string,
   fields: Record<string, string> = { message: 'Hi {{name}}' },
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set('file', new Blob([csv], { type: 'text/csv' }), 'recipients.csv');

@@ -1,11 +1,12 @@
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type StartOptions, type WablastHandle, startWablast } from '../../src/app.ts';
 import type { SimOptions } from '../../sim/simOptions.ts';
+import type { Json } from './json.ts';
 import { type TestDb, createTestDatabase } from './testDatabase.ts';
 
 export interface TestApp extends WablastHandle {
   db: TestDb;
-  api<T = any>(
+  api<T = Json>(
     method: string,
     path: string,
     body?: unknown,
@@ -52,7 +53,7 @@ export async function startTestApp(
     } catch {
       // CSV and other text bodies stay text
     }
-    return { status: res.status, body: parsed as any, headers: res.headers };
+    return { status: res.status, body: parsed as Json, headers: res.headers };
   };
   const closeApp = handle.close;
   return Object.assign(handle, {

@@ -1,5 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Json } from './json.ts';
 
 export interface ReceivedHook {
   headers: Record<string, string>;
@@ -12,7 +13,7 @@ export interface Subscriber {
   url: string;
   received: ReceivedHook[];
   /** The bodies it accepted (2xx), parsed, in arrival order. */
-  accepted(): Array<{ id: string; event: { type: string; timestamp: string; data: Record<string, any> } }>;
+  accepted(): Array<{ id: string; event: { type: string; timestamp: string; data: Record<string, Json> } }>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import type { SimMessage } from '../../sim/simMessage.ts';
+import type { ContactTimeline, FunnelGroup, FunnelReport, ReplyList, ReplyView } from '../../src/api/contract.ts';
 import { funnelScanByBlast, funnelScanByDay } from '../helpers/funnelScan.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
@@ -27,9 +28,9 @@ async function sendBlast(body: Record<string, unknown>) {
 async function allRepliesIn(blastId: number, prefix: string) {
   return eventually(async () => {
     const sim = app.simulator!.messages().filter((m) => m.replied && m.replyText && m.text.startsWith(prefix));
-    const inbox = (await app.api('GET', `/api/replies?blast_id=${blastId}&limit=500`)).body;
+    const inbox = (await app.api<ReplyList>('GET', `/api/replies?blast_id=${blastId}&limit=500`)).body;
     return sim.length > 0 && inbox.total === sim.length ? { sim, inbox } : null;
-  }, 30_000) as Promise<{ sim: SimMessage[]; inbox: any }>;
+  }, 30_000) as Promise<{ sim: SimMessage[]; inbox: ReplyList }>;
 }
 
 const funnelOf = async (id: number) => (await app.api('GET', `/api/blasts/${id}/report`)).body;
@@ -52,32 +53,32 @@ afterAll(async () => app?.close());
 describe('replies inbox', () => {
   it('lists every reply of a blast with its text, name, and the message sent', async () => {
     const { sim, inbox } = await allRepliesIn(launch, 'Hi ');
-    const byPhone = new Map<string, any>(inbox.replies.map((r: any) => [digits(r.phone), r]));
+    const byPhone = new Map<string, ReplyView>(inbox.replies.map((r) => [digits(r.phone), r]));
     for (const m of sim) {
       const r = byPhone.get(digits(m.to));
       expect(r, `reply of ${m.to}`).toBeTruthy();
-      expect(r.text).toBe(m.replyText);
-      expect(r.sent_message).toBe(m.text);
+      expect(r?.text).toBe(m.replyText);
+      expect(r?.sent_message).toBe(m.text);
       expect(r).toMatchObject({ blast_id: launch, blast_tag: 'Launch', follow_up_stage: 'Initial', status: 'REPLIED', closed_at: null });
-      expect(r.name).toBe(`Customer ${launchPhones.findIndex((p) => digits(p) === digits(m.to))}`);
+      expect(r?.name).toBe(`Customer ${launchPhones.findIndex((p) => digits(p) === digits(m.to))}`);
     }
-    const times = inbox.replies.map((r: any) => Date.parse(r.received_at));
+    const times = inbox.replies.map((r) => Date.parse(r.received_at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('closing from the inbox moves the funnel; reopen moves it back', async () => {
     const { inbox } = await allRepliesIn(launch, 'Hi ');
-    const target = inbox.replies[0];
+    const target = inbox.replies[0]!;
     const before = await funnelOf(launch);
     const closed = await app.api('POST', `/api/recipients/${target.recipient_id}/close`, { outcome: 'won', note: 'paid by transfer' });
     expect(closed.status).toBe(200);
     expect(closed.body.recipient).toMatchObject({ status: 'CLOSED', close_outcome: 'won', close_note: 'paid by transfer' });
     expect(await funnelOf(launch)).toMatchObject({ closed: before.closed + 1, replied: before.replied });
-    const row = (await app.api('GET', `/api/replies?blast_id=${launch}&limit=500`)).body.replies.find((r: any) => r.id === target.id);
+    const row = (await app.api<ReplyList>('GET', `/api/replies?blast_id=${launch}&limit=500`)).body.replies.find((r) => r.id === target.id);
     expect(row).toMatchObject({ status: 'CLOSED', outcome: 'won', note: 'paid by transfer' });
-    const open = (await app.api('GET', `/api/replies?blast_id=${launch}&open=true&limit=500`)).body;
-    expect(open.replies.some((r: any) => r.recipient_id === target.recipient_id)).toBe(false);
-    expect(open.total).toBe(inbox.total - inbox.replies.filter((r: any) => r.recipient_id === target.recipient_id).length);
+    const open = (await app.api<ReplyList>('GET', `/api/replies?blast_id=${launch}&open=true&limit=500`)).body;
+    expect(open.replies.some((r) => r.recipient_id === target.recipient_id)).toBe(false);
+    expect(open.total).toBe(inbox.total - inbox.replies.filter((r) => r.recipient_id === target.recipient_id).length);
 
     expect((await app.api('POST', `/api/recipients/${target.recipient_id}/close`, { outcome: 'maybe' })).status).toBe(400);
     const reopened = await app.api('POST', `/api/recipients/${target.recipient_id}/reopen`);
@@ -88,23 +89,23 @@ describe('replies inbox', () => {
 
   it('filters by blast, tag, stage, date and searches by number or text', async () => {
     const promoIn = await allRepliesIn(promo, 'Promo ');
-    const all = (await app.api('GET', '/api/replies?limit=500')).body;
+    const all = (await app.api<ReplyList>('GET', '/api/replies?limit=500')).body;
     expect(all.total).toBeGreaterThan(promoIn.inbox.total);
-    const byTag = (await app.api('GET', '/api/replies?tag=Promo&limit=500')).body;
-    expect(byTag.replies.map((r: any) => r.id).sort()).toEqual(promoIn.inbox.replies.map((r: any) => r.id).sort());
+    const byTag = (await app.api<ReplyList>('GET', '/api/replies?tag=Promo&limit=500')).body;
+    expect(byTag.replies.map((r) => r.id).sort()).toEqual(promoIn.inbox.replies.map((r) => r.id).sort());
     const byStage = (await app.api('GET', `/api/replies?stage=${encodeURIComponent('Follow-up 1')}&limit=500`)).body;
     expect(byStage.total).toBe(promoIn.inbox.total);
-    const one = promoIn.inbox.replies[0];
+    const one = promoIn.inbox.replies[0]!;
     const local = `0${one.phone.slice(3, 5)}-${one.phone.slice(5, 8)} ${one.phone.slice(8)}`; // 013-400 0041
-    const byNumber = (await app.api('GET', `/api/replies?q=${encodeURIComponent(local)}`)).body;
+    const byNumber = (await app.api<ReplyList>('GET', `/api/replies?q=${encodeURIComponent(local)}`)).body;
     expect(byNumber.replies.length).toBeGreaterThan(0);
-    expect(byNumber.replies.every((r: any) => r.phone === one.phone)).toBe(true);
-    const word = one.text.split(/\s+/).find((w: string) => w.length > 3) ?? one.text;
-    const byText = (await app.api('GET', `/api/replies?q=${encodeURIComponent(word)}&limit=500`)).body;
+    expect(byNumber.replies.every((r) => r.phone === one.phone)).toBe(true);
+    const word = one.text.split(/\s+/).find((w) => w.length > 3) ?? one.text;
+    const byText = (await app.api<ReplyList>('GET', `/api/replies?q=${encodeURIComponent(word)}&limit=500`)).body;
     expect(byText.replies.length).toBeGreaterThan(0);
-    expect(byText.replies.every((r: any) => r.text.toLowerCase().includes(word.toLowerCase()))).toBe(true);
+    expect(byText.replies.every((r) => r.text.toLowerCase().includes(word.toLowerCase()))).toBe(true);
     // LIKE wildcards are literal: '%' matches only a reply containing '%'.
-    expect((await app.api('GET', '/api/replies?q=%25')).body.total).toBe(all.replies.filter((r: any) => r.text.includes('%')).length);
+    expect((await app.api('GET', '/api/replies?q=%25')).body.total).toBe(all.replies.filter((r) => r.text.includes('%')).length);
     expect((await app.api('GET', '/api/replies?from=2999-01-01')).body.total).toBe(0);
     expect((await app.api('GET', '/api/replies?to=2000-01-01T00:00:00Z')).body.total).toBe(0);
     expect((await app.api('GET', '/api/replies?tz=Mars/Olympus')).status).toBe(400);
@@ -129,17 +130,17 @@ describe('replies inbox', () => {
       from: phone,
       message: 'STOP',
     });
-    const t = await eventually(async () => {
-      const body = (await app.api('GET', `/api/contacts/${encodeURIComponent(`0${phone.slice(3)}`)}`)).body;
+    const t = (await eventually(async () => {
+      const body = (await app.api<ContactTimeline>('GET', `/api/contacts/${encodeURIComponent(`0${phone.slice(3)}`)}`)).body;
       return body.opted_out ? body : null;
-    });
+    }))!;
     expect(t.phone).toBe(phone);
-    expect(t.messages.map((m: any) => m.blast_id)).toEqual([launch, promo]);
+    expect(t.messages.map((m) => m.blast_id)).toEqual([launch, promo]);
     expect(t.messages[0]).toMatchObject({ blast_tag: 'Launch', follow_up_stage: 'Initial', text: `Hi ${t.name}, the launch is on` });
     expect(t.messages[1]).toMatchObject({ blast_tag: 'Promo', text: `Promo for ${phone}` });
     for (const m of t.messages) expect(m.sent_at).toBeTruthy();
-    expect(t.replies.map((r: any) => r.text)).toContain('STOP');
-    expect(t.opted_out.reason).toContain('STOP');
+    expect(t.replies.map((r) => r.text)).toContain('STOP');
+    expect(t.opted_out?.reason).toContain('STOP');
     expect((await app.api('GET', '/api/contacts/not-a-number')).status).toBe(400);
     const nobody = (await app.api('GET', '/api/contacts/+60135550100')).body;
     expect(nobody).toMatchObject({ messages: [], replies: [], opted_out: null });
@@ -154,7 +155,7 @@ async function scanByDay(tz: string, from?: string, to?: string) {
   return days.filter((d) => !(from && d.key < from) && !(to && d.key > to));
 }
 
-const counts = (g: any) => ({ key: g.key, sent: g.sent, received: g.received, read: g.read, replied: g.replied, closed: g.closed });
+const counts = (g: FunnelGroup) => ({ key: g.key, sent: g.sent, received: g.received, read: g.read, replied: g.replied, closed: g.closed });
 
 describe('reports across blasts', () => {
   beforeAll(async () => {
@@ -176,8 +177,8 @@ describe('reports across blasts', () => {
       const oracle = await scanByBlast(key);
       expect(res.body.groups.map(counts)).toEqual(oracle);
     }
-    const { body } = await app.api('GET', '/api/reports/funnel?group_by=tag');
-    const launchRow = body.groups.find((g: any) => g.key === 'Launch');
+    const { body } = await app.api<FunnelReport>('GET', '/api/reports/funnel?group_by=tag');
+    const launchRow = body.groups.find((g) => g.key === 'Launch')!;
     expect(launchRow.closed).toBe(3);
     expect(launchRow.rates.read).toBe(Math.round((launchRow.read / launchRow.received) * 10_000) / 10_000);
   });

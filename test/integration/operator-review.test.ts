@@ -5,6 +5,7 @@
  * import); "Retry failed" requeuing only failures another try can fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OptOutList, RecipientList, RecipientListItem, ReplyList } from '../../src/api/contract.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
 let app: TestApp;
@@ -33,8 +34,8 @@ describe('the blast page and the review step', () => {
   });
 
   it('lists each recipient with its name, latest reply, how many replies, and whether it opted out', async () => {
-    const list = (await app.api('GET', `/api/blasts/${blast}/recipients`)).body.recipients;
-    const by = new Map<string, any>(list.map((r: any) => [r.phone_number, r]));
+    const list = (await app.api<RecipientList>('GET', `/api/blasts/${blast}/recipients`)).body.recipients;
+    const by = new Map<string, RecipientListItem>(list.map((r) => [r.phone_number, r]));
     expect(by.get(PEOPLE[0]!.phone)).toMatchObject({
       variables: { name: 'Aisha Rahman' },
       status: 'REPLIED',
@@ -44,12 +45,14 @@ describe('the blast page and the review step', () => {
     });
     expect(by.get(PEOPLE[1]!.phone)).toMatchObject({ status: 'REPLIED', last_reply: 'STOP', reply_count: 1, opted_out: true });
     expect(by.get(PEOPLE[2]!.phone)).toMatchObject({ status: 'PENDING', last_reply: null, reply_count: 0, opted_out: false });
-    expect(Date.parse(by.get(PEOPLE[0]!.phone).last_reply_at)).toBeGreaterThan(0);
+    expect(Date.parse(by.get(PEOPLE[0]!.phone)?.last_reply_at ?? '')).toBeGreaterThan(0);
   });
 
   it('searches by name (any case, part of it), by a local spelling of the number, and takes LIKE wildcards literally', async () => {
     const q = async (s: string) =>
-      (await app.api('GET', `/api/blasts/${blast}/recipients?q=${encodeURIComponent(s)}`)).body.recipients.map((r: any) => r.phone_number);
+      (await app.api<RecipientList>('GET', `/api/blasts/${blast}/recipients?q=${encodeURIComponent(s)}`)).body.recipients.map(
+        (r) => r.phone_number,
+      );
     expect(await q('siew')).toEqual([PEOPLE[2]!.phone]);
     expect(await q('013-910 0002')).toEqual([PEOPLE[1]!.phone]);
     expect(await q('%')).toEqual([]);
@@ -93,10 +96,10 @@ describe('the blast page and the review step', () => {
   });
 
   it('the inbox never lists an opt-out among the leads still to chase', async () => {
-    const all = (await app.api('GET', `/api/replies?blast_id=${blast}`)).body.replies;
-    expect(all.find((r: any) => r.text === 'STOP')).toMatchObject({ opted_out: true });
-    const open = (await app.api('GET', `/api/replies?blast_id=${blast}&open=true`)).body.replies;
-    expect(open.map((r: any) => r.text).sort()).toEqual(['And in red?', 'How much is the blue one?']);
+    const all = (await app.api<ReplyList>('GET', `/api/replies?blast_id=${blast}`)).body.replies;
+    expect(all.find((r) => r.text === 'STOP')).toMatchObject({ opted_out: true });
+    const open = (await app.api<ReplyList>('GET', `/api/replies?blast_id=${blast}&open=true`)).body.replies;
+    expect(open.map((r) => r.text).sort()).toEqual(['And in red?', 'How much is the blue one?']);
   });
 });
 
@@ -121,13 +124,15 @@ describe('opt-outs', () => {
     noPhone.append('file', new Blob(['name\nA\n'], { type: 'text/csv' }), 'x.csv');
     const refused = await fetch(`${app.url}/api/opt-outs/import`, { method: 'POST', body: noPhone });
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as any).error.message).toContain('phone');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('phone');
     expect((await app.api('POST', '/api/opt-outs/import', { file: 'x' })).status).toBe(415);
 
     const all = (await app.api('GET', '/api/opt-outs?limit=2')).body;
     expect(all).toMatchObject({ total: 5, limit: 2, offset: 0 });
     expect(all.opt_outs).toHaveLength(2);
-    const sources = (await app.api('GET', '/api/opt-outs?limit=10')).body.opt_outs.map((o: any) => `${o.phone_number} ${o.source}`).sort();
+    const sources = (await app.api<OptOutList>('GET', '/api/opt-outs?limit=10')).body.opt_outs
+      .map((o) => `${o.phone_number} ${o.source}`)
+      .sort();
     expect(sources).toEqual([
       '+60139100002 reply',
       '+60139200001 manual',
@@ -136,7 +141,7 @@ describe('opt-outs', () => {
       '+60139300002 import',
     ]);
     expect((await app.api('GET', `/api/opt-outs?q=${encodeURIComponent('013-930')}`)).body.total).toBe(2);
-    expect((await app.api('GET', '/api/opt-outs?q=phone')).body.opt_outs.map((o: any) => o.phone_number)).toEqual(['+60139200001']);
+    expect((await app.api<OptOutList>('GET', '/api/opt-outs?q=phone')).body.opt_outs.map((o) => o.phone_number)).toEqual(['+60139200001']);
     expect((await app.api('GET', '/api/opt-outs?source=nope')).status).toBe(400);
     expect((await app.api('DELETE', `/api/opt-outs/${encodeURIComponent('013-930 0002')}`)).status).toBe(200);
     expect((await app.api('GET', '/api/opt-outs')).body.total).toBe(4);
@@ -149,10 +154,10 @@ describe('retry failed', () => {
     const recipients = ['+60139400000', '+60139410000', '+60139400003'];
     const id = (await app.api('POST', '/api/blasts', { message: 'x', recipients })).body.blast_id;
     await app.api('POST', `/api/blasts/${id}/send?wait=true`);
-    const list = (await app.api('GET', `/api/blasts/${id}/recipients`)).body.recipients;
-    expect(list.filter((r: any) => r.status === 'FAILED')).toHaveLength(2);
+    const list = (await app.api<RecipientList>('GET', `/api/blasts/${id}/recipients`)).body.recipients;
+    expect(list.filter((r) => r.status === 'FAILED')).toHaveLength(2);
     // WhatsApp refuses the third after accepting it: the gateway's ERROR status.
-    const third = list.find((r: any) => r.phone_number === '+60139400003');
+    const third = list.find((r) => r.phone_number === '+60139400003')!;
     await hook({ messageId: third.message_id, status: 'ERROR' });
     await eventually(async () => (await app.api('GET', `/api/blasts/${id}/report`)).body.failed === 3, 10_000);
 
@@ -162,12 +167,12 @@ describe('retry failed', () => {
     const real = await app.api('POST', `/api/blasts/${id}/resend`, { statuses: ['FAILED'] });
     expect(real.body).toEqual({ success: true, requeued: 1, not_retryable: 2 });
     await eventually(async () => (await app.api('GET', `/api/blasts/${id}`)).body.state === 'completed', 20_000);
-    const after = (await app.api('GET', `/api/blasts/${id}/recipients`)).body.recipients;
-    expect(after.find((r: any) => r.phone_number === '+60139400003').status).toBe('PENDING');
+    const after = (await app.api<RecipientList>('GET', `/api/blasts/${id}/recipients`)).body.recipients;
+    expect(after.find((r) => r.phone_number === '+60139400003')?.status).toBe('PENDING');
     expect(
       after
-        .filter((r: any) => r.status === 'FAILED')
-        .map((r: any) => r.phone_number)
+        .filter((r) => r.status === 'FAILED')
+        .map((r) => r.phone_number)
         .sort(),
     ).toEqual(['+60139400000', '+60139410000']);
   });

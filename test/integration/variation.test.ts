@@ -127,7 +127,7 @@ describe('malformed spintax is refused with a clear 400', () => {
     form.append('file', new Blob([`phone\n${phones[0]}\n`], { type: 'text/csv' }), 'r.csv');
     const upload = await fetch(`${app.url}/api/blasts/upload`, { method: 'POST', body: form });
     expect(upload.status).toBe(400);
-    expect(((await upload.json()) as any).error.message).toMatch(why);
+    expect(((await upload.json()) as { error: { message: string } }).error.message).toMatch(why);
     expect((await rows<{ n: number }>(app.db.db, sql`SELECT count(*)::int AS n FROM blasts`))[0]!.n).toBe(before);
   });
 

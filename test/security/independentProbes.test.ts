@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, stale } from '../../scripts/build.mjs';
 import { freePort } from '../helpers/freePort.ts';
+import type { Json } from '../helpers/json.ts';
 import { createEmptyDatabase, queryOnce } from '../helpers/postgresAdmin.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,12 +37,12 @@ interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  json: any;
+  json: Json;
 }
 
 const freshDatabase = () => createEmptyDatabase('wablast_probe');
 
-async function dbQuery(url: string, text: string): Promise<any[]> {
+async function dbQuery(url: string, text: string): Promise<Record<string, unknown>[]> {
   return (await queryOnce(url, text)).rows;
 }
 
@@ -111,7 +112,7 @@ function request(port: number, path: string, o: RequestOptions = {}): Promise<Re
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: any;
+        let json: Json;
         try {
           json = JSON.parse(text);
         } catch {
@@ -145,7 +146,7 @@ function oversized(port: number, path: string, prefix: string, size: number, hea
       const raw = Buffer.concat(received).toString('utf8');
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0);
       const text = raw.slice(raw.indexOf('\r\n\r\n') + 4);
-      let json: any;
+      let json: Json;
       try {
         json = JSON.parse(text.includes('{') ? text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1) : text);
       } catch {
@@ -186,7 +187,7 @@ function oversized(port: number, path: string, prefix: string, size: number, hea
   });
 }
 
-const jsonBody = (v: unknown) => ({ 'content-type': 'application/json' });
+const jsonBody = () => ({ 'content-type': 'application/json' });
 
 /** A multipart/form-data body as a browser's <form enctype="multipart/form-data"> would send it. */
 function multipart(fields: Record<string, string>, file?: { name: string; content: string }): { type: string; body: string } {
@@ -233,7 +234,7 @@ async function blastCount(t: Target): Promise<number> {
 async function createBlast(t: Target, recipients = PHONES.slice(0, 2), message = 'Hello {{name|there}}'): Promise<number> {
   const r = await request(t.server.port, '/api/blasts', {
     method: 'POST',
-    headers: { ...t.auth, ...jsonBody(0) },
+    headers: { ...t.auth, ...jsonBody() },
     body: JSON.stringify({ blast_tag: 'probe', recipients, message, follow_up_stage: 'Initial' }),
   });
   expect(r.status, r.text).toBe(201);
@@ -392,7 +393,7 @@ function inputProbes(target: () => Target) {
     const before = await blastCount(t);
     const r = await request(t.server.port, '/api/blasts', {
       method: 'POST',
-      headers: { ...t.auth, ...jsonBody(0) },
+      headers: { ...t.auth, ...jsonBody() },
       body: JSON.stringify({ blast_tag: 'nul', recipients: [PHONES[0]], message: 'Hi\u0000there', follow_up_stage: 'Initial' }),
     });
     expect(r.status, r.text).toBe(400);
@@ -405,7 +406,7 @@ function inputProbes(target: () => Target) {
     ] as const) {
       const c = await request(t.server.port, '/api/blasts', {
         method: 'POST',
-        headers: { ...t.auth, ...jsonBody(0) },
+        headers: { ...t.auth, ...jsonBody() },
         body: JSON.stringify(body),
       });
       expect(c.status, `${field}: ${c.text}`).toBe(400);
@@ -427,7 +428,7 @@ function inputProbes(target: () => Target) {
     if (!t.secret) {
       const r = await request(t.server.port, '/webhooks/wsapme', {
         method: 'POST',
-        headers: jsonBody(0),
+        headers: jsonBody(),
         body: JSON.stringify({ messageId: 'x\u0000', status: 'READ' }),
       });
       expect(r.status, r.text).toBe(401);
@@ -444,7 +445,7 @@ function inputProbes(target: () => Target) {
     ]);
     const path = t.secret ? `/webhooks/wsapme?token=${t.secret}` : '/webhooks/wsapme';
     for (let i = 0; i < 2; i++) {
-      const r = await request(t.server.port, path, { method: 'POST', headers: jsonBody(0), body });
+      const r = await request(t.server.port, path, { method: 'POST', headers: jsonBody(), body });
       expect(r.status, r.text).toBeGreaterThanOrEqual(200);
       expect(r.status, r.text).toBeLessThan(300);
     }
@@ -466,7 +467,7 @@ function inputProbes(target: () => Target) {
     const t = target();
     const bad = await request(t.server.port, '/api/opt-outs', {
       method: 'POST',
-      headers: { ...t.auth, ...jsonBody(0) },
+      headers: { ...t.auth, ...jsonBody() },
       body: '{"phone":',
     });
     expect(bad.status).toBe(400);
@@ -679,7 +680,7 @@ describe('(A) nothing configured, as npm start', () => {
     await withFailingInserts(t.dbUrl, 'blast_recipients', async () => {
       const r = await request(t.server.port, '/api/blasts', {
         method: 'POST',
-        headers: jsonBody(0),
+        headers: jsonBody(),
         body: JSON.stringify({ blast_tag: 'fail', recipients: PHONES, message: 'Hi {{name}}', follow_up_stage: 'Initial' }),
       });
       expect(r.status).toBeGreaterThanOrEqual(500);
@@ -702,7 +703,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   let env: Record<string, string>;
   /** Signs in with the token, as the dashboard's sign-in form does. */
   const signIn = () =>
-    request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(0), body: JSON.stringify({ token: TOKEN }) });
+    request(t.server.port, '/api/session', { method: 'POST', headers: jsonBody(), body: JSON.stringify({ token: TOKEN }) });
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -756,7 +757,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     }
     expect((await request(t.server.port, '/api/blasts', { headers: t.auth })).status).toBe(200);
     expect((await request(t.server.port, '/metrics', { headers: t.auth })).status).toBe(200);
-    expect((await request(t.server.port, '/api/blasts', { headers: { authorization: 'Bearer ' + 'f'.repeat(64) } })).status).toBe(401);
+    expect((await request(t.server.port, '/api/blasts', { headers: { authorization: `Bearer ${'f'.repeat(64)}` } })).status).toBe(401);
   });
 
   it('sign-in issues an HttpOnly SameSite session cookie that works until sign-out revokes it', async () => {
@@ -788,7 +789,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
   it('gives a __Host- Secure cookie when X-Forwarded-Proto: https comes from the trusted proxy, not from anyone else', async () => {
     const viaProxy = await request(t.server.port, '/api/session', {
       method: 'POST',
-      headers: { ...jsonBody(0), 'x-forwarded-proto': 'https', host: 'wablast.example', origin: 'https://wablast.example' },
+      headers: { ...jsonBody(), 'x-forwarded-proto': 'https', host: 'wablast.example', origin: 'https://wablast.example' },
       body: JSON.stringify({ token: TOKEN }),
     });
     expect(viaProxy.status, viaProxy.text).toBeLessThan(300);
@@ -802,7 +803,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     const forged = await request(t.server.port, '/api/session', {
       method: 'POST',
       address: OTHER_ADDRESS,
-      headers: { ...jsonBody(0), 'x-forwarded-proto': 'https' },
+      headers: { ...jsonBody(), 'x-forwarded-proto': 'https' },
       body: JSON.stringify({ token: TOKEN }),
     });
     expect(forged.status, forged.text).toBeLessThan(300);
@@ -868,7 +869,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       ['/webhooks/wsapme', { 'x-webhook-secret': TOKEN }],
       [`/webhooks/wsapme?token=${TOKEN}`, {}],
     ] as Array<[string, Record<string, string>]>) {
-      const r = await request(t.server.port, path, { method: 'POST', headers: { ...jsonBody(0), ...headers }, body });
+      const r = await request(t.server.port, path, { method: 'POST', headers: { ...jsonBody(), ...headers }, body });
       expect(r.status, path.replace(wrong, '<wrong secret>')).toBe(401);
     }
   });
@@ -947,7 +948,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
       const r = await request(t.server.port, '/api/session', {
         method: 'POST',
         address: OTHER_ADDRESS,
-        headers: jsonBody(0),
+        headers: jsonBody(),
         body: JSON.stringify({ token: randomBytes(32).toString('hex') }),
       });
       statuses.push(r.status);
@@ -957,7 +958,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     const right = await request(t.server.port, '/api/session', {
       method: 'POST',
       address: OTHER_ADDRESS,
-      headers: jsonBody(0),
+      headers: jsonBody(),
       body: JSON.stringify({ token: TOKEN }),
     });
     expect(right.status).toBe(429);
@@ -965,7 +966,7 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     const spread = await request(t.server.port, '/api/session', {
       method: 'POST',
       address: OTHER_ADDRESS,
-      headers: { ...jsonBody(0), 'x-forwarded-for': '203.0.113.99' },
+      headers: { ...jsonBody(), 'x-forwarded-for': '203.0.113.99' },
       body: JSON.stringify({ token: randomBytes(32).toString('hex') }),
     });
     expect(spread.status).toBe(429);
@@ -994,22 +995,22 @@ describe('(B) configured for a network: HOST=0.0.0.0, API_TOKEN, WEBHOOK_SECRET,
     const status = JSON.stringify({ messageId: 'unknown-id-1', status: 'DELIVERY_ACK' });
     const reply = JSON.stringify({ type: 'text', message: 'STOP?', from: `${PHONES[1]!.slice(1)}@s.whatsapp.net` });
     for (const path of [`/webhooks/wsapme?token=${SECRET}`, `/webhooks/wsapme/${SECRET}`]) {
-      expect((await request(t.server.port, path, { method: 'POST', headers: jsonBody(0), body: status })).status).toBeLessThan(300);
-      expect((await request(t.server.port, path, { method: 'POST', headers: jsonBody(0), body: reply })).status).toBeLessThan(300);
+      expect((await request(t.server.port, path, { method: 'POST', headers: jsonBody(), body: status })).status).toBeLessThan(300);
+      expect((await request(t.server.port, path, { method: 'POST', headers: jsonBody(), body: reply })).status).toBeLessThan(300);
     }
     // Wrong secret in both places, and the webhook failing in the database (a 5xx answer).
-    await request(t.server.port, `/webhooks/wsapme?token=${SECRET}x`, { method: 'POST', headers: jsonBody(0), body: status });
-    await request(t.server.port, `/webhooks/wsapme/${SECRET}x`, { method: 'POST', headers: jsonBody(0), body: status });
+    await request(t.server.port, `/webhooks/wsapme?token=${SECRET}x`, { method: 'POST', headers: jsonBody(), body: status });
+    await request(t.server.port, `/webhooks/wsapme/${SECRET}x`, { method: 'POST', headers: jsonBody(), body: status });
     await withFailingInserts(t.dbUrl, 'webhook_requests', async () => {
       for (const path of [`/webhooks/wsapme?token=${SECRET}`, `/webhooks/wsapme/${SECRET}`]) {
-        const r = await request(t.server.port, path, { method: 'POST', headers: jsonBody(0), body: reply });
+        const r = await request(t.server.port, path, { method: 'POST', headers: jsonBody(), body: reply });
         expect(r.status, path).toBeGreaterThanOrEqual(500);
       }
     });
     await withFailingInserts(t.dbUrl, 'blast_recipients', async () => {
       const r = await request(t.server.port, '/api/blasts', {
         method: 'POST',
-        headers: { ...t.auth, ...jsonBody(0) },
+        headers: { ...t.auth, ...jsonBody() },
         body: JSON.stringify({ blast_tag: 'fail', recipients: PHONES, message: 'Hi', follow_up_stage: 'Initial' }),
       });
       expect(r.status).toBeGreaterThanOrEqual(500);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../helpers/testApp.ts';
+import type { Json } from '../helpers/json.ts';
 import { SEED, multipart, send } from './support.ts';
 
 /**
@@ -141,7 +142,7 @@ describe('bounded long requests: server-sent event streams and ?wait=true share 
     expect(waiter.status).toBe(503);
     streams[0]!.abort();
     // The slot comes back when the server sees the close; a ?wait=true send then completes.
-    let done: { status: number; body: any } | undefined;
+    let done: { status: number; body: Json } | undefined;
     for (let i = 0; i < 200 && done?.status !== 200; i++) {
       done = await app.api('POST', `/api/blasts/${id}/send?wait=true`);
       if (done.status === 503) await new Promise((r) => setTimeout(r, 50));

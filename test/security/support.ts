@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log.ts';
+import type { Json } from '../helpers/json.ts';
 
 export const TOKEN = 'sec-test-token-7d1e0b5c9a4f3e2d1c0b9a8f7e6d5c4b';
 export const SEED = { blast_tag: 'Launch', message: 'Hi {{name|there}}', recipients: ['+60123456789', '+60123456790'] };
@@ -9,7 +10,7 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json: any;
+  json: Json;
 }
 
 /**
@@ -55,7 +56,7 @@ export function send(
 
 /** A multipart/form-data body as an HTML form on another site would post it (a "simple" request: no preflight). */
 export function multipart(fields: Record<string, string>, csv: string): { body: string; contentType: string } {
-  const boundary = '----attacker' + Math.random().toString(16).slice(2);
+  const boundary = `----attacker${Math.random().toString(16).slice(2)}`;
   let body = '';
   for (const [k, v] of Object.entries(fields)) body += `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
   body += `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="r.csv"\r\ncontent-type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`;

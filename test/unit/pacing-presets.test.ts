@@ -4,7 +4,7 @@ import { drawGap, meanGap, seededRandom } from '../../src/domain/gapDistribution
 import { Pacer } from '../../src/domain/pacer.ts';
 import { estimateFinish } from '../../src/domain/pacingEta.ts';
 import { type PacingDefaults, type PacingPreset, type PacingSettings, resolvePacing } from '../../src/domain/pacingRules.ts';
-import { isOpen, localDay, nextClose, nextOpen, parseSendWindow } from '../../src/domain/sendWindow.ts';
+import { type SendWindow, isOpen, localDay, nextClose, nextOpen, parseSendWindow } from '../../src/domain/sendWindow.ts';
 import { type WarmUpHistory, nextWarmSince, warmUpDailyCap, warmUpDay } from '../../src/domain/warmUp.ts';
 
 const KL = 'Asia/Kuala_Lumpur';
@@ -12,6 +12,13 @@ const HOUR = 3_600_000;
 /** Monday 2026-11-30 00:00 in Kuala Lumpur (UTC+8). */
 const MON = Date.UTC(2026, 10, 29, 16, 0);
 const at = (day: number, h: number, m = 0) => MON + day * 24 * HOUR + h * HOUR + m * 60_000;
+
+/** The window a valid spec parses to; the test fails here if it does not parse. */
+function windowOf(spec: string): SendWindow {
+  const parsed = parseSendWindow(spec);
+  if (!parsed.ok) throw new Error(`${spec}: ${parsed.reason}`);
+  return parsed.window;
+}
 
 const DEFAULTS: PacingDefaults = {
   preset: 'safe',
@@ -87,7 +94,7 @@ describe('send window', () => {
   });
 
   it('is open inside the hours of its days only, in its own time zone', () => {
-    const w = (parseSendWindow('mon-sat 09:00-20:00') as { ok: true; window: any }).window;
+    const w = windowOf('mon-sat 09:00-20:00');
     expect(isOpen(w, KL, at(0, 8, 59))).toBe(false);
     expect(isOpen(w, KL, at(0, 9))).toBe(true);
     expect(isOpen(w, KL, at(0, 19, 59))).toBe(true);
@@ -103,7 +110,7 @@ describe('send window', () => {
   });
 
   it('finds the next opening across a DST change (Europe/London, last Sunday of March)', () => {
-    const w = (parseSendWindow('daily 09:00-10:00') as { ok: true; window: any }).window;
+    const w = windowOf('daily 09:00-10:00');
     const saturday = Date.UTC(2026, 2, 28, 12);
     expect(new Date(nextOpen(w, 'Europe/London', saturday)).toISOString()).toBe('2026-03-29T08:00:00.000Z');
   });

@@ -38,7 +38,10 @@ describe('spintax', () => {
       counts.set(text, (counts.get(text) ?? 0) + 1);
     }
     expect([...counts.keys()].sort()).toEqual(['A', 'B', 'C']);
-    for (const n of counts.values()) expect(n).toBeGreaterThanOrEqual(70), expect(n).toBeLessThanOrEqual(130);
+    for (const n of counts.values()) {
+      expect(n).toBeGreaterThanOrEqual(70);
+      expect(n).toBeLessThanOrEqual(130);
+    }
     // Two groups in one template are chosen independently: all 4 pairs appear.
     const pairs = new Set(phones(200).map((p) => renderTemplate('{a|b}{c|d}', {}, p)));
     expect(pairs).toEqual(new Set(['ac', 'ad', 'bc', 'bd']));

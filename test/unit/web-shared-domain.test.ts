@@ -36,7 +36,7 @@ it('every src/domain module the dashboard reaches imports only other domain modu
     seen.add(file);
     for (const spec of importsOf(file)) {
       const target = spec.startsWith('.') ? resolve(dirname(file), spec) : null;
-      if (!target || !target.startsWith(`${DOMAIN}/`)) bad.push(`${file.slice(ROOT.length)} imports ${spec}`);
+      if (!target?.startsWith(`${DOMAIN}/`)) bad.push(`${file.slice(ROOT.length)} imports ${spec}`);
       else queue.push(target);
     }
   }

@@ -54,7 +54,7 @@ describe('parseWebhookBody: every shape in the fact sheet', () => {
   it('cuts absurd nesting and refuses too many events without throwing', () => {
     const deep = '['.repeat(50_000) + ']'.repeat(50_000);
     expect(parseWebhookBody('application/json', deep, 'MY')[0]!.kind).toBe('not_understood');
-    const nested = JSON.stringify({ messageId: MID, status: 'READ', junk: JSON.parse('{"a":'.repeat(100) + '1' + '}'.repeat(100)) });
+    const nested = JSON.stringify({ messageId: MID, status: 'READ', junk: JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`) });
     expect(parseWebhookBody('application/json', nested, 'MY')).toMatchObject([
       { kind: 'not_understood', reason: 'nested deeper than 32 levels' },
     ]);
@@ -127,7 +127,7 @@ describe('senderPhone', () => {
 
 describe('sanitiseJson', () => {
   it('escapes NULs, repairs lone surrogates, flags the problem', () => {
-    const r = sanitiseJson({ ['a\u0000']: 'x\u0000y', s: 'bad \ud800 half' });
+    const r = sanitiseJson({ 'a\u0000': 'x\u0000y', s: 'bad \ud800 half' });
     expect(r.problem).toBe('contains a NUL character');
     expect(JSON.stringify(r.value)).toBe('{"a\\\\u0000":"x\\\\u0000y","s":"bad \uFFFD half"}');
   });

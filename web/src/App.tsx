@@ -1,5 +1,8 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, errorText, onUnauthorized } from './lib/api.ts';
+import { api } from './lib/api.ts';
+import { ApiError } from './lib/apiError.ts';
+import { onUnauthorized } from './lib/request.ts';
+import { errorText } from './lib/errorText.ts';
 import { useRoute } from './lib/router.ts';
 import type { Meta } from './lib/types.ts';
 import { Header } from './components/Header.tsx';

@@ -46,12 +46,8 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const body = typeof req.body === 'string' ? req.body : '';
       const contentType = req.headers['content-type'] ?? null;
       const events = parseWebhookBody(contentType, body, ctx.config.phoneRegion);
-      let stored: Awaited<ReturnType<typeof ctx.webhooks.submit>>;
-      try {
-        stored = await ctx.webhooks.submit({ contentType, body, secretIn: given.in, events });
-      } catch {
-        throw new AppError('database_unavailable', 'Webhook not stored; retry');
-      }
+      // A request that could not be stored rejects with `database_unavailable` (503): the gateway retries.
+      const stored = await ctx.webhooks.submit({ contentType, body, secretIn: given.in, events });
       return {
         ok: true as const,
         accepted: events.length,

@@ -15,16 +15,13 @@ import { build } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type StartOptions, startWablast, type WablastHandle } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
+import type { Json } from '../../helpers/json.ts';
 import { INSTALL_HINT, findChromium } from '../../../scripts/chromium.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const SHOTS = `${ROOT}docs/screenshots`;
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
-
-/** An API answer as parsed JSON: a test reads whichever fields the endpoint answers. */
-// biome-ignore lint/suspicious/noExplicitAny: see above
-export type Json = any;
 
 export interface Harness {
   browser: Browser;

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Json } from '../../helpers/json.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -136,7 +137,7 @@ export function logLines(p: WablastProcess, msg: string | RegExp): Array<Record<
 }
 
 /** JSON over HTTP to a wablast process. */
-export async function api<T = any>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T = Json>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

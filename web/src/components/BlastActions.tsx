@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { focusOnMount } from '../lib/focusOnMount.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { Blast } from '../lib/types.ts';

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { cx } from '../lib/cx.ts';
 import { useAction } from '../lib/useAction.ts';
 import type { DeviceWithHealth, ProbablyBlockedList } from '../lib/deviceHealthTypes.ts';

@@ -1,19 +1,19 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, errorText, fieldSentence } from '../lib/api.ts';
-import { formatNumber } from '../lib/format.ts';
+import { useRef, useState, type FormEvent } from 'react';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
+import { type FollowUpField, errorsFrom } from '../lib/followUpErrors.ts';
 import { useCreateFlow } from '../lib/useCreateFlow.ts';
 import { type FieldErrors, useFieldErrors } from '../lib/useFieldErrors.ts';
+import { useFollowUpCount } from '../lib/useFollowUpCount.ts';
 import { SEGMENT_LABELS, segmentSizes } from '../lib/segments.ts';
-import { SEGMENTS, type Blast, type CreateBlastResult, type Segment } from '../lib/types.ts';
+import { SEGMENTS, type Blast, type Segment } from '../lib/types.ts';
 import { templateProblem } from '@domain/template.ts';
 import { CreatePanel } from './CreatePanel.tsx';
-import { ErrorText } from './ErrorText.tsx';
 import { Field, Optional } from './Field.tsx';
+import { FollowUpSegmentField } from './FollowUpSegmentField.tsx';
 import { MessagePreview, firstRecipientOf } from './MessagePreview.tsx';
 import { OTHER, STAGES, StageField } from './StageField.tsx';
 import css from './FollowUpPanel.module.css';
-
-type FollowUpField = 'segment' | 'message' | 'blast_tag' | 'follow_up_stage' | 'count' | 'create';
 
 /** The stage after the parent's: Initial → Follow-up 1 → Follow-up 2 … */
 function nextStage(stage: string | null): { choice: string; other: string } {
@@ -41,48 +41,12 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
   const [message, setMessage] = useState('');
   const [tag, setTag] = useState('');
   const [stage, setStage] = useState(() => nextStage(blast.follow_up_stage));
-  const [count, setCount] = useState<{ segment: Segment; result: CreateBlastResult } | null>(null);
-  const [counting, setCounting] = useState(false);
-  const { errors, setErrors, of, aria, change, edit, errorId, field } = useFieldErrors<FollowUpField>((k) => `follow-up-${k}-error`);
+  const { errors, setErrors, of, aria, change, edit, field } = useFieldErrors<FollowUpField>((k) => `follow-up-${k}-error`);
   const segmentRef = useRef<HTMLSelectElement>(null);
-  const countSeq = useRef(0);
 
   const sizes = segmentSizes(blast.report);
-  const countIsCurrent = count !== null && count.segment === segment;
+  const { count, counting } = useFollowUpCount({ blastId: blast.id, open, segment, size: sizes[segment], setErrors });
   const stageValue = stage.choice === OTHER ? stage.other.trim() : stage.choice;
-
-  // The count is a dry run of the follow-up; it needs a message, but does not depend on it.
-  const runCount = useCallback(
-    async (seg: Segment) => {
-      const seq = ++countSeq.current;
-      setCounting(true);
-      setErrors((e) => ({ ...e, count: undefined, segment: undefined }));
-      try {
-        const result = await api.followUp(blast.id, { segment: seg, message: '(count)', dry_run: true });
-        if (seq === countSeq.current) setCount({ segment: seg, result });
-      } catch (err) {
-        if (seq === countSeq.current) setErrors((e) => ({ ...e, count: [errorText(err)] }));
-      } finally {
-        if (seq === countSeq.current) setCounting(false);
-      }
-    },
-    [blast.id, setErrors],
-  );
-
-  // Count on opening and on a new segment at once; while the funnel moves, again at most every 3 s.
-  const size = sizes[segment];
-  const lastCount = useRef<{ segment: Segment; at: number } | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies(size): the segment's size in the funnel is what says to count again
-  useEffect(() => {
-    if (!open) return;
-    const last = lastCount.current;
-    const wait = last && last.segment === segment ? Math.max(0, last.at + 3000 - Date.now()) : 0;
-    const t = window.setTimeout(() => {
-      lastCount.current = { segment, at: Date.now() };
-      void runCount(segment);
-    }, wait);
-    return () => window.clearTimeout(t);
-  }, [open, segment, size, runCount]);
 
   const request = (dryRun: boolean) =>
     api.followUp(blast.id, {
@@ -111,7 +75,7 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
     if (!message.trim()) local.message = ['Write the follow-up message.'];
     else if (problem) local.message = [`Message: ${problem.message}.`];
     if (stage.choice === OTHER && !stage.other.trim()) local.follow_up_stage = ['Type the name of the stage, or pick one from the list.'];
-    if (countIsCurrent && count.result.total_recipients === 0) local.segment = ['Nobody is in this segment. Pick another one.'];
+    if (count?.total_recipients === 0) local.segment = ['Nobody is in this segment. Pick another one.'];
     if (Object.keys(local).length > 0) {
       setErrors(local);
       return;
@@ -126,8 +90,8 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
     void create('draft');
   };
 
-  const previewRecipient = countIsCurrent ? firstRecipientOf(count.result) : null;
-  const total = countIsCurrent ? count.result.total_recipients : null;
+  const previewRecipient = count ? firstRecipientOf(count) : null;
+  const total = count ? count.total_recipients : null;
   // A recount while the funnel moves keeps the last number on screen and the buttons usable.
   const busy = flow.busy;
   const canCreate = busy === null && total !== null && total > 0;
@@ -157,41 +121,17 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
     <section className={`card ${css.panel}`} aria-labelledby="follow-up-title" data-testid="follow-up">
       <h2 id="follow-up-title">Follow up</h2>
       <form onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="follow-up-segment">Segment</label>
-          <select
-            id="follow-up-segment"
-            ref={segmentRef}
-            value={segment}
-            onChange={edit('segment', (v) => setSegment(v as Segment))}
-            {...aria('segment', 'follow-up-count')}
-          >
-            {SEGMENTS.map((s) => (
-              <option key={s} value={s}>
-                {SEGMENT_LABELS[s]} ({formatNumber(sizes[s])})
-              </option>
-            ))}
-          </select>
-          <p id="follow-up-count" className="hint" aria-live="polite">
-            {!countIsCurrent ? (
-              counting ? (
-                'Counting…'
-              ) : (
-                ''
-              )
-            ) : total === 0 ? (
-              'Nobody is in this segment.'
-            ) : (
-              <>
-                <strong data-testid="follow-up-count">{formatNumber(total ?? 0)}</strong> {total === 1 ? 'person' : 'people'} will get this
-                follow-up
-                {count.result.opted_out > 0 && ` (${formatNumber(count.result.opted_out)} opted out since, left out)`}.
-              </>
-            )}
-          </p>
-          <ErrorText id={errorId('segment')} messages={of('segment')} />
-          <ErrorText id={errorId('count')} messages={of('count')} />
-        </div>
+        <FollowUpSegmentField
+          selectRef={segmentRef}
+          segment={segment}
+          sizes={sizes}
+          onChange={edit('segment', (v) => setSegment(v as Segment))}
+          aria={aria('segment', 'follow-up-count')}
+          count={count}
+          counting={counting}
+          segmentErrors={field('segment')}
+          countErrors={field('count')}
+        />
 
         <Field
           id="follow-up-message"
@@ -253,19 +193,4 @@ export function FollowUpPanel({ blast }: { blast: Blast }) {
       </form>
     </section>
   );
-}
-
-/** An API error spread over the fields it names; anything else goes under the buttons. */
-function errorsFrom(err: unknown, segmentLabel: string): FieldErrors<FollowUpField> {
-  if (!(err instanceof ApiError) || err.fields.length === 0) return { create: [errorText(err)] };
-  const out: FieldErrors<FollowUpField> = {};
-  const known = ['segment', 'message', 'blast_tag', 'follow_up_stage'] as const;
-  for (const f of err.fields) {
-    const key = known.find((k) => f.field === k) ?? 'create';
-    // The server's one segment error is "empty segment": people moved on since the count.
-    const sentence =
-      key === 'segment' ? `Nobody is in “${segmentLabel}” any more. Pick another segment.` : fieldSentence(f.field, f.message);
-    out[key] = [...(out[key] ?? []), sentence];
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatNumber } from '../lib/format.ts';
 import { useDebouncedSearch } from '../lib/useDebouncedSearch.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';

@@ -1,57 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, errorText, fieldSentence } from '../lib/api.ts';
+import { ApiError } from '../lib/apiError.ts';
+import { fieldSentence } from '../lib/fieldSentence.ts';
+import { errorText } from '../lib/errorText.ts';
 import { SEGMENT_LABELS } from '../lib/segments.ts';
-import {
-  DELAY_UNITS,
-  type DelayUnit,
-  SEQUENCE_SEGMENTS,
-  type Sequence,
-  type SequenceSegment,
-  type SequenceStepInput,
-  delayText,
-  sequenceApi,
-  splitDelay,
-} from '../lib/sequenceApi.ts';
+import { type Sequence, type SequenceStepInput, delayText, sequenceApi } from '../lib/sequenceApi.ts';
+import { type SequenceDraft, blankDraft, fromDraft, toDraft } from '../lib/sequenceDraft.ts';
 import { cx } from '../lib/cx.ts';
 import { ErrorText } from './ErrorText.tsx';
-import { Optional } from './Field.tsx';
+import { SequenceStepEditor } from './SequenceStepEditor.tsx';
 import panel from './SequencePanel.module.css';
 import css from './SequenceEditor.module.css';
-
-interface Draft {
-  /** Stable while the steps around it are added and removed. */
-  id: number;
-  segment: SequenceSegment;
-  amount: string;
-  unit: DelayUnit;
-  message: string;
-  stage: string;
-}
-
-const UNIT_SECONDS = Object.fromEntries(DELAY_UNITS) as Record<DelayUnit, number>;
-
-let lastDraftId = 0;
-
-function toDraft(s: SequenceStepInput): Draft {
-  const d = splitDelay(s.delay_seconds);
-  return {
-    id: ++lastDraftId,
-    segment: s.segment,
-    amount: String(d.amount),
-    unit: d.unit,
-    message: s.message,
-    stage: s.follow_up_stage ?? '',
-  };
-}
-
-const blank = (n: number): Draft => ({
-  id: ++lastDraftId,
-  segment: 'not_replied',
-  amount: '1',
-  unit: 'days',
-  message: '',
-  stage: `Follow-up ${n}`,
-});
 
 /**
  * Edits a sequence's steps. Steps already created are history and shown as they were; the ones
@@ -70,14 +28,14 @@ export function SequenceEditor({
   onClose: () => void;
 }) {
   const created = (sequence?.steps ?? []).filter((s) => s.state === 'created');
-  const [drafts, setDrafts] = useState<Draft[]>(() => {
+  const [drafts, setDrafts] = useState<SequenceDraft[]>(() => {
     const waiting = (sequence?.steps ?? []).filter((s) => s.state === 'waiting').map(toDraft);
-    return waiting.length || created.length ? waiting : [blank(1)];
+    return waiting.length || created.length ? waiting : [blankDraft(1)];
   });
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [saving, setSaving] = useState(false);
 
-  const set = (i: number, patch: Partial<Draft>) => setDrafts((ds) => ds.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+  const set = (i: number, patch: Partial<SequenceDraft>) => setDrafts((ds) => ds.map((d, j) => (j === i ? { ...d, ...patch } : d)));
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -100,12 +58,7 @@ export function SequenceEditor({
           message: s.message,
           follow_up_stage: s.follow_up_stage,
         })),
-        ...drafts.map((d) => ({
-          segment: d.segment,
-          delay_seconds: Number(d.amount) * UNIT_SECONDS[d.unit],
-          message: d.message,
-          follow_up_stage: d.stage.trim() || null,
-        })),
+        ...drafts.map(fromDraft),
       ];
       onSaved(await sequenceApi.put(blastId, steps));
     } catch (err) {
@@ -129,82 +82,19 @@ export function SequenceEditor({
       ))}
       {drafts.map((d, i) => {
         const at = created.length + i;
-        const id = (f: string) => `seq-${at}-${f}`;
         return (
-          <fieldset key={d.id} className={panel.step} data-testid="sequence-step-editor">
-            <legend>Step {at + 1}</legend>
-            <div className="field-row">
-              <div className="field">
-                <label htmlFor={id('segment')}>Who gets it</label>
-                <select id={id('segment')} value={d.segment} onChange={(e) => set(i, { segment: e.target.value as SequenceSegment })}>
-                  {SEQUENCE_SEGMENTS.map((s) => (
-                    <option key={s} value={s}>
-                      {SEGMENT_LABELS[s]}
-                    </option>
-                  ))}
-                </select>
-                <ErrorText messages={fe(`${at}.segment`)} />
-              </div>
-              <div className="field">
-                <label htmlFor={id('delay')}>After</label>
-                <div className={css.delay}>
-                  <input
-                    id={id('delay')}
-                    type="number"
-                    min={0}
-                    step={1}
-                    inputMode="numeric"
-                    value={d.amount}
-                    onChange={(e) => set(i, { amount: e.target.value })}
-                    aria-invalid={fe(`${at}.delay`).length ? true : undefined}
-                  />
-                  <select
-                    aria-label={`Step ${at + 1} delay unit`}
-                    value={d.unit}
-                    onChange={(e) => set(i, { unit: e.target.value as DelayUnit })}
-                  >
-                    {DELAY_UNITS.map(([u]) => (
-                      <option key={u} value={u}>
-                        {u}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <p className="hint">{at === 0 ? 'after the blast finished sending' : 'after the previous step finished sending'}</p>
-                <ErrorText messages={fe(`${at}.delay`)} />
-              </div>
-              <div className="field">
-                <label htmlFor={id('stage')}>
-                  <Optional>Stage</Optional>
-                </label>
-                <input id={id('stage')} type="text" maxLength={100} value={d.stage} onChange={(e) => set(i, { stage: e.target.value })} />
-                <ErrorText messages={fe(`${at}.follow_up_stage`)} />
-              </div>
-            </div>
-            <div className="field">
-              <label htmlFor={id('message')}>Message</label>
-              <textarea
-                id={id('message')}
-                rows={3}
-                value={d.message}
-                placeholder={'Hi {{name|there}}, just checking in…'}
-                onChange={(e) => set(i, { message: e.target.value })}
-                aria-invalid={fe(`${at}.message`).length ? true : undefined}
-              />
-              <ErrorText messages={fe(`${at}.message`)} />
-            </div>
-            <button
-              type="button"
-              className="btn btn-small btn-danger-outline"
-              onClick={() => setDrafts((ds) => ds.filter((_, j) => j !== i))}
-            >
-              Remove step {at + 1}
-            </button>
-          </fieldset>
+          <SequenceStepEditor
+            key={d.id}
+            draft={d}
+            at={at}
+            errors={(field) => fe(`${at}.${field}`)}
+            onChange={(patch) => set(i, patch)}
+            onRemove={() => setDrafts((ds) => ds.filter((_, j) => j !== i))}
+          />
         );
       })}
       <div className="actions-row">
-        <button type="button" className="btn" onClick={() => setDrafts((ds) => [...ds, blank(created.length + ds.length + 1)])}>
+        <button type="button" className="btn" onClick={() => setDrafts((ds) => [...ds, blankDraft(created.length + ds.length + 1)])}>
           Add a step
         </button>
         <button type="submit" className="btn btn-primary" disabled={saving}>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { ApiError, errorText } from '../lib/api.ts';
+import { ApiError } from '../lib/apiError.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatDateTime, formatNumber } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import { SEGMENT_LABELS } from '../lib/segments.ts';

@@ -1,4 +1,6 @@
-import { ApiError, errorText, fieldSentence } from './api.ts';
+import { ApiError } from './apiError.ts';
+import { fieldSentence } from './fieldSentence.ts';
+import { errorText } from './errorText.ts';
 
 /** The new-blast form's fields, and how an API error is spread over them. */
 export type FieldKey = 'blast_tag' | 'message' | 'recipients' | 'follow_up_stage' | 'scheduled_at' | 'device';

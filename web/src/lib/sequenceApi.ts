@@ -1,4 +1,4 @@
-import { request } from './api.ts';
+import { request } from './request.ts';
 import type { ChainReport, SequenceView, StepView } from '@api/contract.ts';
 import type { LeaveReason, SequenceState } from '@domain/sequence.ts';
 

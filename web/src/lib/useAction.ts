@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorText } from './api.ts';
+import { errorText } from './errorText.ts';
 
 /**
  * One thing a person does on a card or form (close, pause, import…): `busy` while it runs, the

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, ApiError } from './api.ts';
+import { api } from './api.ts';
+import { ApiError } from './apiError.ts';
 import { href, navigate } from './router.ts';
 import type { CreateBlastResult } from './types.ts';
 

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { ApiError } from '../lib/apiError.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatClock, formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import { segmentLabel } from '../lib/segments.ts';

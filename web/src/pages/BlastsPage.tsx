@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { href } from '../lib/router.ts';
 import type { BlastList } from '../lib/types.ts';
 import { groupBlasts } from '../lib/groupBlasts.ts';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatDateTime, stageLabel } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import type { ContactTimeline } from '../lib/types.ts';

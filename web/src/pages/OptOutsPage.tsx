@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatDateTime, formatNumber } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import { useDebouncedSearch } from '../lib/useDebouncedSearch.ts';

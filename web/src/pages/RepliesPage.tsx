@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { ReplyFilter, ReplyList } from '../lib/types.ts';
 import { cx } from '../lib/cx.ts';

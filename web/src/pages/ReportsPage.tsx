@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { errorText } from '../lib/errorText.ts';
 import { formatNumber, formatPercent } from '../lib/format.ts';
 import type { FunnelReport, ReportGroupBy } from '../lib/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, errorText } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { ApiError } from '../lib/apiError.ts';
+import { errorText } from '../lib/errorText.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { focusOnMount } from '../lib/focusOnMount.ts';
 

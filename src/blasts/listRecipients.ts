@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/client.ts';
-import { type FailureCode, failureReason } from '../domain/failureReason.ts';
+import { failureReason } from '../domain/failureReason.ts';
 import type { Status } from '../domain/status.ts';
 import { containsPattern, phoneDigitsPattern } from '../util/likePattern.ts';
 import { isoTime } from '../util/pgTime.ts';

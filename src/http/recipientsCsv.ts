@@ -43,7 +43,7 @@ export async function* recipientsCsv(
   ];
   yield `\uFEFF${columns.map(([h]) => csvCell(h)).join(',')}\n`;
   for await (const chunk of chunks) {
-    yield chunk.map((r) => columns.map(([, get]) => csvCell(get(r))).join(',')).join('\n') + '\n';
+    yield `${chunk.map((r) => columns.map(([, get]) => csvCell(get(r))).join(',')).join('\n')}\n`;
   }
 }
 

@@ -42,6 +42,8 @@ const schema = z.object({
   // Loopback unless asked: a laptop's dashboard is not the network's (see SECURITY.md).
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** lean: V8 keeps a small heap (src/util/memoryMode.ts); fast: its default, larger and a little quicker. */
+  MEMORY_MODE: z.enum(['lean', 'fast']).default('lean'),
   /** auto: human lines on a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** https://no-color.org: any value turns colours off in the human lines. */
@@ -137,6 +139,7 @@ export type Config = Readonly<{
   listen: boolean;
   host: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  memoryMode: z.infer<typeof schema>['MEMORY_MODE'];
   logFormat: 'auto' | 'pretty' | 'json';
   /** Colours in the human lines (off when NO_COLOR is set). */
   logColor: boolean;
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     listen: e.ROLE !== 'engine' || e.PORT !== undefined,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    memoryMode: e.MEMORY_MODE,
     logFormat: e.LOG_FORMAT,
     logColor: e.NO_COLOR === undefined,
     gateway: {

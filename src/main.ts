@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
+import { applyMemoryMode } from './util/memoryMode.ts';
 import type { WablastHandle } from './app.ts';
 import { createLogger } from './log.ts';
 import { registerCli } from './cli/index.ts';
@@ -31,6 +32,7 @@ program
       }
       throw err;
     }
+    applyMemoryMode(config.memoryMode);
     const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && Boolean(process.stdout.isTTY));
     const log = createLogger(config.logLevel, pretty ? humanLogStream(process.stdout, { color: config.logColor }) : undefined);
     // Loaded here so the client commands start without the server's modules.

@@ -1,7 +1,7 @@
 /**
  * The wablast process under test, run by the benchmarks as a child process (bench/lib/appProcess.ts)
  * so its CPU time and peak memory are its own, not the load generator's or the simulator's.
- * It is what `npm start` runs — startWablast on the environment's config — plus, when
+ * It is what `npm start` runs — startWablast on the environment's config, in its MEMORY_MODE — plus, when
  * BENCH_BASELINES=1, a second small Fastify server in the same process and on the same database
  * pool with the seed's approaches, so a baseline is measured under the same conditions.
  */
@@ -11,10 +11,12 @@ import { startWablast } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type Db, rows } from '../../src/db/client.ts';
 import { createLogger } from '../../src/log.ts';
+import { applyMemoryMode } from '../../src/util/memoryMode.ts';
 
 type Request = { type: 'usage' | 'stop'; id: number };
 
 const config = loadConfig(process.env);
+applyMemoryMode(config.memoryMode);
 const handle = await startWablast(config, { logger: createLogger(config.logLevel) });
 const baselines = process.env.BENCH_BASELINES === '1' ? await startBaselines(handle.database.db) : null;
 process.send!({ type: 'ready', url: handle.url, baselinesUrl: baselines ? await baselines.listen({ port: 0, host: '127.0.0.1' }) : null });

@@ -1,8 +1,23 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { Parser } from 'csv-parse';
 import { findPhoneColumn, noPhoneColumnMessage } from '../domain/csvHeader.ts';
 import { AppError } from '../errors.ts';
 import type { RawRecipient } from './prepareRecipients.ts';
+
+/**
+ * csv-parse that remembers the line its last complete record ended on: an unclosed quote is only
+ * noticed at the end of the file, and the error should name the line where the quote was opened,
+ * not the last one. Read as each record is pushed (the parser has just counted its lines), not
+ * through `on_record`, which builds two context objects per row (a sixth of the parse time).
+ */
+class LineTrackingParser extends Parser {
+  lastRecordLine = 0;
+
+  override push(chunk: unknown): boolean {
+    if (chunk !== null) this.lastRecordLine = this.info.lines;
+    return super.push(chunk);
+  }
+}
 
 /**
  * Reads a recipients CSV: a header row, one column holding the phone number (the one header rule,
@@ -11,10 +26,7 @@ import type { RawRecipient } from './prepareRecipients.ts';
  * naming the line at the first broken row.
  */
 export async function* readRecipientsCsv(input: Readable | Buffer | string, maxRows: number): AsyncGenerator<RawRecipient> {
-  // The line the last complete record ended on: an unclosed quote is only noticed at the end of
-  // the file, and the error should name the line where the quote was opened, not the last one.
-  let lastGoodLine = 0;
-  const parser = parse({
+  const parser = new LineTrackingParser({
     bom: true,
     skip_empty_lines: true,
     trim: true,
@@ -22,10 +34,6 @@ export async function* readRecipientsCsv(input: Readable | Buffer | string, maxR
     // One record (a line, or quoted cells over several) of at most 64 KiB: a file without line
     // breaks cannot make the parser buffer the whole upload (README: Limits).
     max_record_size: 64 * 1024,
-    on_record: (record: string[], context: { lines: number }) => {
-      lastGoodLine = context.lines;
-      return record;
-    },
   });
   const source = typeof input === 'string' || Buffer.isBuffer(input) ? null : input;
   if (source) {
@@ -66,7 +74,7 @@ export async function* readRecipientsCsv(input: Readable | Buffer | string, maxR
     if (err instanceof AppError) throw err;
     const e = err as { message?: string; lines?: number; code?: string };
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-      const line = lastGoodLine + 1;
+      const line = parser.lastRecordLine + 1;
       throw new AppError('invalid_csv', `The CSV could not be read at line ${line}: a quote opened there is never closed`, [
         { field: 'file', message: `unclosed quote at line ${line}` },
       ]);

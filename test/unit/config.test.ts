@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       maxRecipients: 100_000,
       pollMode: 'fallback',
       role: 'all',
+      memoryMode: 'lean',
       gateway: {
         baseUrl: undefined,
         apiKey: undefined,
@@ -204,6 +205,7 @@ describe('loadConfig', () => {
     ['MAX_RECIPIENTS', '0'],
     ['MAX_RECIPIENTS', 'many'],
     ['LOG_LEVEL', 'verbose'],
+    ['MEMORY_MODE', 'small'],
     ['POLL_MODE', 'sometimes'],
     ['ROLE', 'worker'],
     ['PHONE_DEFAULT_REGION', 'my'],

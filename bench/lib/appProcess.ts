@@ -53,12 +53,13 @@ export class AppProcess {
     const fd = openSync(logFile, 'w');
     const child = fork(await compiledChild(), [], {
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each wablast process there (open in Chrome DevTools).
+      // MEMORY_MODE=fast measures V8's default heap policy instead of the server's default (lean).
       // BENCH_NODE_ARGS adds Node flags to it (e.g. `--expose-gc --heapsnapshot-signal=SIGUSR2` to study its memory).
       execArgv: [
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
         ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       ],
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', MEMORY_MODE: process.env.MEMORY_MODE ?? 'lean', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     closeSync(fd);

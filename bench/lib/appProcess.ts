@@ -59,7 +59,14 @@ export class AppProcess {
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
         ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       ],
-      env: { PATH: process.env.PATH ?? '', MEMORY_MODE: process.env.MEMORY_MODE ?? 'lean', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        MEMORY_MODE: process.env.MEMORY_MODE ?? 'lean',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     closeSync(fd);

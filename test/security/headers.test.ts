@@ -22,8 +22,11 @@ describe('security headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
-    // The API answers carry them too.
+    // The API's answers carry them too, and so do the webhook receiver's.
     expect((await send(app.url, 'GET', '/api/meta')).headers['x-content-type-options']).toBe('nosniff');
+    const webhook = await send(app.url, 'POST', '/webhooks/wsapme', { headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(webhook.headers['x-content-type-options']).toBe('nosniff');
+    expect(webhook.headers['x-frame-options']).toBe('DENY');
   });
 
   it('the built dashboard has no inline script or style for the CSP to block', async () => {

@@ -13,6 +13,8 @@ export class OutcomeBuffer {
   private settled: Settled[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Answers taken by the flush in progress: stored by it, or still SENDING if it fails. */
+  private storing = 0;
 
   constructor(
     private readonly db: Db,
@@ -25,6 +27,11 @@ export class OutcomeBuffer {
 
   get size(): number {
     return this.accepted.length + this.settled.length;
+  }
+
+  /** Answers not yet stored, waiting or being stored: rows that are still SENDING in the table. */
+  get unstored(): number {
+    return this.size + this.storing;
   }
 
   addAccepted(a: Accepted): void {
@@ -61,11 +68,13 @@ export class OutcomeBuffer {
     }
     let accepted = this.accepted.splice(0);
     let settled = this.settled.splice(0);
+    this.storing = accepted.length + settled.length;
     this.flushing = (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           const changed = await storeAccepted(this.db, this.owner, this.device, accepted);
           if (changed.size) this.onChange(changed);
+          this.storing -= accepted.length;
           accepted = [];
           const settledChanged = await storeSettled(this.db, this.owner, settled);
           if (settledChanged.size) this.onChange(settledChanged);
@@ -80,6 +89,7 @@ export class OutcomeBuffer {
         }
       }
     })().finally(() => {
+      this.storing = 0;
       this.flushing = null;
       if (this.size > 0) this.schedule();
     });

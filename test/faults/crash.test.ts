@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
+import { UNSTORED_PER_SLOT } from '../../src/send/deviceSender.ts';
 import { checkPromise, claimsByOwner, paceLimit, printFigures } from './support/promise.ts';
 import { freePort } from '../helpers/freePort.ts';
 import { type WablastProcess, api, logLines, phones, sleep } from './support/processes.ts';
@@ -75,7 +76,7 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
 
     const killed: string[] = [];
     // What each killed process left SENDING: in flight, or answered but not yet stored (its outcome
-    // buffer, which a slow database lets grow past SEND_CONCURRENCY) — the most its death may cost.
+    // buffer) — the most its death may cost, bounded by the sender (send/deviceSender.ts).
     const leftByOwner: Record<string, number> = {};
     let inFlightAtKills = 0;
     let apiKills = 0;
@@ -96,6 +97,7 @@ describe('crash: SIGKILL of the engine mid-blast', () => {
       );
       inFlightAtKills += left!.n;
       leftByOwner[engine.owner!] = left!.n;
+      expect(left!.n).toBeLessThanOrEqual((1 + UNSTORED_PER_SLOT) * SEND_CONCURRENCY);
       if (k === 1 || k === 3) {
         // The receiver too, while the gateway's delivery and read webhooks for what just went out
         // are still flowing; the gateway retries what it never got answered.

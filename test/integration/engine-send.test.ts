@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
+import { UNSTORED_PER_SLOT } from '../../src/send/deviceSender.ts';
 import { type TestApp, eventually, startTestApp } from '../helpers/testApp.ts';
 
 const phones = (n: number, start = 0) => Array.from({ length: n }, (_, i) => `+6012${String(2_000_001 + start + i)}`);
@@ -208,5 +209,54 @@ describe('sending engine against the simulator over HTTP', () => {
       return r!.n === 3;
     }, 15_000);
     expect(app.simulator!.stats().accepted).toBe(0);
+  });
+  it('a stalled database cannot let answers pile up: SEND_CONCURRENCY open, UNSTORED_PER_SLOT times as many waiting to be stored', async () => {
+    app = await startTestApp({ SEND_RATE: '500', SEND_BURST: '50', SEND_CONCURRENCY: '1' });
+    const a = app;
+    const list = phones(40, 700);
+    const most = 1 + UNSTORED_PER_SLOT;
+    const created = await a.api('POST', '/api/blasts', { message: 'Hi', recipients: list });
+    const id = created.body.blast_id as number;
+    // Another session holds phone_senders (which only storing an accepted send writes): every
+    // store waits behind it, its rows still SENDING.
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding!: Promise<unknown>;
+    await new Promise<void>((locked) => {
+      holding = a.db.db.transaction(async (tx) => {
+        await tx.execute(sql`LOCK TABLE phone_senders IN EXCLUSIVE MODE`);
+        locked();
+        await released;
+      });
+    });
+    try {
+      expect((await a.api('POST', `/api/blasts/${id}/send`)).status).toBe(200);
+      await eventually(async () => {
+        const [w] = await rows<{ n: number }>(
+          a.db.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO phone_senders%'`,
+        );
+        return w!.n > 0;
+      });
+      // The bound holds however long the store waits: a sender without it would go on sending,
+      // so give it three seconds to show that (a slow machine only makes this wait shorter).
+      const until = Date.now() + 3000;
+      while (Date.now() < until && a.simulator!.stats().accepted <= most) await new Promise((r) => setTimeout(r, 50));
+      const [sending] = await rows<{ n: number }>(
+        a.db.db,
+        sql`SELECT count(*)::int AS n FROM blast_recipients WHERE blast_id = ${id} AND status = 'SENDING'`,
+      );
+      expect(sending!.n).toBeGreaterThan(0);
+      expect(sending!.n).toBeLessThanOrEqual(most);
+      expect(a.simulator!.stats().accepted).toBeLessThanOrEqual(most);
+    } finally {
+      release();
+      await holding;
+    }
+    const report = await waitDone(a, id);
+    expect(report).toMatchObject({ sent: 40, uncertain: 0, sending: 0 });
+    expect(list.every((p) => a.simulator!.tally()[p] === 1)).toBe(true);
   });
 });

@@ -67,7 +67,7 @@ export async function createBlast(db: Db, input: CreateBlastInput, limits: Creat
     await inSlices(input.recipients, preparer, async (slice) => {
       // Past the maximum nothing more is stored, but the rest is still counted: the answer says
       // how many recipients the blast would have had.
-      const stored = total <= limits.maxRecipients ? await insertRecipients(tx, blastId, slice) : await countKept(tx, slice);
+      const stored = total <= limits.maxRecipients ? await insertRecipients(tx, blastId, slice) : (await notOptedOut(tx, slice)).length;
       total += stored;
       optedOut += slice.length - stored;
     });
@@ -88,13 +88,9 @@ async function dryRun(db: Db, input: CreateBlastInput, limits: CreateLimits, pre
   const recently = { count: 0, same_text: 0 };
   const variation = limits.variation ? new VariationTally(input.message, limits.variation) : null;
   await inSlices(input.recipients, preparer, async (slice) => {
-    const out = await optedOutAmong(
-      db,
-      slice.map((r) => r.phone),
-    );
-    const kept = out.size ? slice.filter((r) => !out.has(r.phone)) : slice;
+    const kept = await notOptedOut(db, slice);
     total += kept.length;
-    optedOut += out.size;
+    optedOut += slice.length - kept.length;
     for (const r of kept) {
       if (preview.length < 5) preview.push({ phone: r.phone, variables: r.vars });
       variation?.add(r);
@@ -119,12 +115,13 @@ async function dryRun(db: Db, input: CreateBlastInput, limits: CreateLimits, pre
   };
 }
 
-async function countKept(db: Db, slice: readonly PreparedRecipient[]): Promise<number> {
+/** The slice without the numbers that opted out. */
+async function notOptedOut(db: Db, slice: PreparedRecipient[]): Promise<PreparedRecipient[]> {
   const out = await optedOutAmong(
     db,
     slice.map((r) => r.phone),
   );
-  return slice.length - out.size;
+  return out.size ? slice.filter((r) => !out.has(r.phone)) : slice;
 }
 
 function summary(preparer: RecipientPreparer, region: string, optedOut: number, total: number) {

@@ -94,16 +94,9 @@ export async function* readRecipientsCsv(input: Readable | Buffer | string, maxR
   if (!header) throw new AppError('invalid_csv', 'The CSV is empty', [{ field: 'file', message: 'empty file' }]);
 }
 
-/** The whole CSV at once, or each row handed to `onRow` as it is read (the result is then empty). */
-export async function parseRecipientsCsv(
-  input: Readable | Buffer | string,
-  maxRows: number,
-  onRow?: (row: RawRecipient) => void,
-): Promise<RawRecipient[]> {
+/** The whole CSV at once (small files and tests; uploads read it row by row). */
+export async function parseRecipientsCsv(input: Readable | Buffer | string, maxRows: number): Promise<RawRecipient[]> {
   const out: RawRecipient[] = [];
-  for await (const row of readRecipientsCsv(input, maxRows)) {
-    if (onRow) onRow(row);
-    else out.push(row);
-  }
+  for await (const row of readRecipientsCsv(input, maxRows)) out.push(row);
   return out;
 }

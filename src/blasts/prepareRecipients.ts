@@ -54,11 +54,6 @@ export class RecipientPreparer {
 
   constructor(private readonly region: string) {}
 
-  /** Rows added so far, valid or not. */
-  get count(): number {
-    return this.line;
-  }
-
   /** The row as a new recipient, or null when its number is invalid or was seen before. */
   add(r: RawRecipient): PreparedRecipient | null {
     this.line++;

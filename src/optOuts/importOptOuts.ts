@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { parseRecipientsCsv } from '../blasts/parseCsv.ts';
+import { readRecipientsCsv } from '../blasts/parseCsv.ts';
 import type { OptOutImport } from '../api/contract.ts';
 import { RecipientPreparer } from '../blasts/prepareRecipients.ts';
 import type { Db } from '../db/client.ts';
@@ -19,10 +19,10 @@ export async function importOptOuts(
 ): Promise<ImportResult> {
   const preparer = new RecipientPreparer(opts.region);
   const phones: string[] = [];
-  await parseRecipientsCsv(file, opts.maxRows, (row) => {
+  for await (const row of readRecipientsCsv(file, opts.maxRows)) {
     const kept = preparer.add({ phone: row.phone, vars: {} });
     if (kept) phones.push(kept.phone);
-  });
+  }
   const { invalid, duplicates } = preparer.result();
   const added = await addOptOuts(db, phones, opts.reason, 'import');
   return { success: true, added, already: phones.length - added, duplicates, invalid };

@@ -8,8 +8,8 @@ import { Rig } from './support/rig.ts';
 /**
  * Production shape: three engine processes and two API processes on one database, two devices
  * sending at once. Each number must be contacted once, each device must stay within its pace
- * (the simulator measures every device per wall-clock second), and all three engines must have
- * taken part (a device is leased by one engine at a time and handed to a waiting one in turns).
+ * (the simulator measures every device per wall-clock second), and the work must have moved
+ * between engines (a device is leased by one engine at a time and handed to a waiting one in turns).
  */
 const SEND_RATE = 80;
 const SEND_BURST = 5;
@@ -79,7 +79,11 @@ describe('scale-out', () => {
       // Never faster than the pace. How close to it they ran is bench send_rate's question, not a test's.
       expect(stats.peakPerDevicePerSecond[device]).toBeLessThanOrEqual(paceLimit(SEND_RATE, SEND_BURST));
     }
-    for (const n of share) expect(n).toBeGreaterThan(0);
+    // Turns really are handed over: LEASE_SECONDS 4 makes a turn 2 s, and the pace alone makes each
+    // blast last at least 12.5 s, with a third engine always waiting. Which waiting engine wins a
+    // released lease is a race, so one of the three may never win one (claims 1179, 0, 821 once).
+    expect(turns!.n).toBeGreaterThan(0);
+    expect(share.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
     expect(share.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(2000);
   });
 });
